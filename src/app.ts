@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { ReadinessCheck } from './compose.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import type { LoadedSpec } from './http/openapi/load-spec.js';
+import { registerSpecRoutes } from './http/openapi/register-routes.js';
+import { buildHandlers } from './http/routes/index.js';
+import type { Services } from './services/services.js';
+
+export interface AppDeps {
+  spec: LoadedSpec;
+  services: Services;
+  readiness: Record<string, ReadinessCheck>;
+  standalone: boolean;
+  logger: FastifyServerOptions['loggerInstance'] | false;
+  /** Extra plugins registered before the routes (tests add response validation). */
+  beforeRoutes?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+const READINESS_TIMEOUT_MS = 2000;
+
+/** Builds the HTTP app from injected dependencies; never listens (server.ts does). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    // A caller's x-request-id is kept when it is a sane token; otherwise we make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: {
+      customOptions: {
+        allErrors: true,
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: true,
+        strict: false,
+      },
+    },
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+
+  await app.register(swagger, { mode: 'static', specification: { document: deps.spec.document as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => deps.spec.document);
+
+  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const entries = await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), READINESS_TIMEOUT_MS);
+          return [name, { status: 'up' }] as const;
+        } catch (err) {
+          return [name, { status: 'down', error: (err as Error).message }] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    const ready = entries.every(([, c]) => c.status === 'up');
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'degraded', checks });
+  });
+
+  await deps.beforeRoutes?.(app);
+  registerSpecRoutes(app, deps.spec, buildHandlers(deps.services), { standalone: deps.standalone });
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Rules a recipe must satisfy beyond its JSON schema (which the HTTP layer already
+ * enforces: types, bounds, lengths). Pure: no I/O, so the same check runs for
+ * create, update (on the merged result) and every item of a seed.
+ */
+
+export interface RecipeShape {
+  code: string;
+  recipeType: string;
+  steps: readonly { code: string; eligibleRoles?: readonly string[] | null }[];
+  inputs?: readonly { itemTemplateCode: string; consumeOnStep?: string | null }[] | null;
+  outputs?: readonly unknown[] | null;
+  extractionOutputs?: readonly unknown[] | null;
+  affixOperation?: string | null;
+  qualityWeights?: { materialQuality: number; proficiencyLevel: number; toolQuality: number } | null;
+  proficiencyRequirements?: readonly { domain: string; minimumLevel: number }[] | null;
+  experienceGrants?: readonly { domain: string }[] | null;
+  tags?: readonly string[] | null;
+  isDiscoverable?: boolean | null;
+  discoveryHints?: readonly string[] | null;
+  prerequisiteRecipeCodes?: readonly string[] | null;
+  masteryLevel?: number | null;
+}
+
+export interface RecipeRules {
+  maxProficiencyLevel: number;
+}
+
+export interface RecipeProblem {
+  path: string;
+  code: string;
+  message: string;
+}
+
+const WEIGHT_SUM_TOLERANCE = 1e-6;
+
+/** Recipe types with built-in completion handling and what each one needs. */
+const TYPE_REQUIREMENTS: Record<string, (r: RecipeShape) => RecipeProblem | null> = {
+  production: (r) =>
+    r.outputs && r.outputs.length > 0
+      ? null
+      : { path: 'outputs', code: 'OUTPUTS_REQUIRED', message: 'production recipes need at least one output' },
+  modification: (r) =>
+    r.affixOperation
+      ? null
+      : {
+          path: 'affixOperation',
+          code: 'AFFIX_OPERATION_REQUIRED',
+          message: 'modification recipes need an affixOperation',
+        },
+  extraction: (r) =>
+    r.extractionOutputs && r.extractionOutputs.length > 0
+      ? null
+      : {
+          path: 'extractionOutputs',
+          code: 'EXTRACTION_OUTPUTS_REQUIRED',
+          message: 'extraction recipes need at least one extraction output',
+        },
+};
+
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const v of values) (seen.has(v) ? dup : seen).add(v);
+  return [...dup];
+}
+
+export function validateRecipe(recipe: RecipeShape, rules: RecipeRules): RecipeProblem[] {
+  const problems: RecipeProblem[] = [];
+  const add = (path: string, code: string, message: string) => problems.push({ path, code, message });
+
+  if (recipe.steps.length === 0) add('steps', 'STEPS_REQUIRED', 'a recipe needs at least one step');
+  const stepCodes = recipe.steps.map((s) => s.code);
+  for (const code of duplicates(stepCodes)) {
+    add('steps', 'STEP_CODE_DUPLICATE', `step code "${code}" appears more than once`);
+  }
+  const stepSet = new Set(stepCodes);
+  recipe.inputs?.forEach((input, i) => {
+    if (input.consumeOnStep != null && !stepSet.has(input.consumeOnStep)) {
+      add(
+        `inputs[${i}].consumeOnStep`,
+        'UNKNOWN_STEP',
+        `consumeOnStep "${input.consumeOnStep}" is not a step of this recipe`,
+      );
+    }
+  });
+
+  const w = recipe.qualityWeights;
+  if (w) {
+    const sum = w.materialQuality + w.proficiencyLevel + w.toolQuality;
+    if (Math.abs(sum - 1) > WEIGHT_SUM_TOLERANCE) {
+      add('qualityWeights', 'WEIGHTS_SUM', `quality weights must sum to 1.0 (got ${round(sum)})`);
+    }
+  }
+
+  const typeRule = TYPE_REQUIREMENTS[recipe.recipeType];
+  const typeProblem = typeRule?.(recipe);
+  if (typeProblem) problems.push(typeProblem);
+
+  const reqs = recipe.proficiencyRequirements ?? [];
+  for (const d of duplicates(reqs.map((r) => r.domain))) {
+    add('proficiencyRequirements', 'DOMAIN_DUPLICATE', `proficiency domain "${d}" is listed more than once`);
+  }
+  reqs.forEach((r, i) => {
+    if (r.minimumLevel > rules.maxProficiencyLevel) {
+      add(
+        `proficiencyRequirements[${i}].minimumLevel`,
+        'LEVEL_ABOVE_MAX',
+        `minimumLevel ${r.minimumLevel} is above the maximum proficiency level ${rules.maxProficiencyLevel}`,
+      );
+    }
+  });
+  const highest = Math.max(0, ...reqs.map((r) => r.minimumLevel));
+  if (recipe.masteryLevel != null && recipe.masteryLevel < highest) {
+    add(
+      'masteryLevel',
+      'MASTERY_BELOW_REQUIREMENT',
+      `masteryLevel ${recipe.masteryLevel} is below the highest minimumLevel ${highest}`,
+    );
+  }
+
+  for (const d of duplicates((recipe.experienceGrants ?? []).map((g) => g.domain))) {
+    add('experienceGrants', 'DOMAIN_DUPLICATE', `experience domain "${d}" is listed more than once`);
+  }
+  for (const t of duplicates(recipe.tags ?? [])) {
+    add('tags', 'TAG_DUPLICATE', `tag "${t}" is listed more than once`);
+  }
+  if (recipe.isDiscoverable && !(recipe.discoveryHints && recipe.discoveryHints.length > 0)) {
+    add('discoveryHints', 'HINTS_REQUIRED', 'discoverable recipes need at least one discovery hint');
+  }
+  if (recipe.prerequisiteRecipeCodes?.includes(recipe.code)) {
+    add('prerequisiteRecipeCodes', 'SELF_PREREQUISITE', 'a recipe cannot be its own prerequisite');
+  }
+  return problems;
+}
+
+function round(n: number) {
+  return Math.round(n * 1e6) / 1e6;
+}

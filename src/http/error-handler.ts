@@ -1,0 +1,93 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ClientError } from '../clients/errors.js';
+import { CraftError, ErrorCodes, type ErrorCode } from '../domain/errors.js';
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+const CLIENT_ERROR_CODES: Record<ClientError['kind'], ErrorCode> = {
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  insufficient_funds: 'INSUFFICIENT_FUNDS',
+  invalid: 'VALIDATION_FAILED',
+  unavailable: 'DEPENDENCY_UNAVAILABLE',
+};
+
+/** Fastify's own errors (parsing, content type, size) mapped to our codes. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+};
+
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; name?: string };
+  if (['P1001', 'P1002', 'P1017', 'P2024'].includes(e.code ?? '')) return true;
+  return /ECONNREFUSED|ECONNRESET|connection (closed|lost)|pool timeout|Can't reach database|socket has unexpectedly been closed/i.test(
+    e.message ?? '',
+  );
+}
+
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof CraftError) {
+    return { status: err.status, body: { code: err.code, message: err.message, ...(err.details && { details: err.details }) } };
+  }
+  if (err instanceof ClientError) {
+    const code = CLIENT_ERROR_CODES[err.kind];
+    return { status: ErrorCodes[code], body: { code, message: err.message, details: { service: err.service } } };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    return {
+      status: 400,
+      body: {
+        code: 'VALIDATION_FAILED',
+        message: `request ${fe.validationContext ?? 'body'} is invalid: ${fe.validation
+          .slice(0, 5)
+          .map((v) => `${v.instancePath || '/'} ${v.message ?? ''}`.trim())
+          .join('; ')}`,
+        details: {
+          errors: fe.validation.map((v) => ({
+            path: v.instancePath || '/',
+            keyword: v.keyword,
+            message: v.message,
+            params: v.params,
+          })),
+        },
+      },
+    };
+  }
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return { status: ErrorCodes[mapped], body: { code: mapped, message: fe.message } };
+  if (fe instanceof SyntaxError || (fe.statusCode === 400 && /JSON/i.test(fe.message))) {
+    return { status: 400, body: { code: 'VALIDATION_FAILED', message: `malformed JSON body: ${fe.message}` } };
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: { code: 'VALIDATION_FAILED', message: fe.message } };
+  }
+  if (isDatabaseDown(err)) {
+    return {
+      status: 503,
+      body: { code: 'DEPENDENCY_UNAVAILABLE', message: 'the database is unavailable; retry later', details: { dependency: 'mysql' } },
+    };
+  }
+  return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'unexpected error; see the service logs with the request id' } };
+}
+
+/** The one place errors become responses: `{code, message, details?}` with the real status. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorBody(err);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: body.code, status }, 'request rejected');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+  );
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+export interface SpecOperation {
+  operationId: string;
+  method: 'post' | 'get';
+  path: string;
+  tags: string[];
+  permissions: string[];
+  /** Component name of the JSON request body. */
+  requestSchema: string | null;
+  /** Status -> component name of the JSON response body. */
+  responseSchemas: Record<string, string>;
+}
+
+export interface LoadedSpec {
+  document: Record<string, unknown>;
+  schemas: Record<string, unknown>;
+  operations: SpecOperation[];
+}
+
+const REF_PREFIX = '#/components/schemas/';
+const RESPONSE_REF_PREFIX = '#/components/responses/';
+
+interface RawOperation {
+  operationId?: string;
+  tags?: string[];
+  'x-permissions'?: string[];
+  requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
+  responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+
+function refName(ref: string | undefined, prefix = REF_PREFIX): string | null {
+  if (!ref) return null;
+  if (!ref.startsWith(prefix)) throw new Error(`unsupported $ref ${ref}: only ${prefix}* is used`);
+  return ref.slice(prefix.length);
+}
+
+/** Reads the contract; routes, validation and docs all come from this one document. */
+export function loadSpec(file: string): LoadedSpec {
+  const document = parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  const schemas = (document.components?.schemas ?? {}) as Record<string, unknown>;
+  const sharedResponses = (document.components?.responses ?? {}) as Record<string, RawOperation['responses'] extends Record<string, infer R> | undefined ? R : never>;
+  const operations: SpecOperation[] = [];
+  for (const [path, item] of Object.entries(document.paths ?? {}) as [string, Record<string, RawOperation>][]) {
+    for (const method of ['post', 'get'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
+      const responseSchemas: Record<string, string> = {};
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        const resolved = response.$ref ? sharedResponses[refName(response.$ref, RESPONSE_REF_PREFIX)!] : response;
+        const name = refName(resolved?.content?.['application/json']?.schema?.$ref);
+        if (name) responseSchemas[status] = name;
+      }
+      operations.push({
+        operationId: op.operationId,
+        method,
+        path,
+        tags: op.tags ?? [],
+        permissions: op['x-permissions'] ?? [],
+        requestSchema: refName(op.requestBody?.content?.['application/json']?.schema?.$ref),
+        responseSchemas,
+      });
+    }
+  }
+  return { document, schemas, operations };
+}
+
+/**
+ * Component schemas become Fastify shared schemas with `$id` = component name and
+ * every `#/components/schemas/X` reference rewritten to `X#`, which both Ajv
+ * (requests) and fast-json-stringify (responses) resolve.
+ */
+export function sharedSchemas(schemas: Record<string, unknown>): { $id: string }[] {
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (node && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '$ref' && typeof v === 'string' && v.startsWith(REF_PREFIX)) {
+          out[k] = `${v.slice(REF_PREFIX.length)}#`;
+        } else if (k !== 'example' && k !== 'examples') {
+          out[k] = rewrite(v);
+        }
+      }
+      return out;
+    }
+    return node;
+  };
+  return Object.entries(schemas).map(([name, schema]) => ({
+    ...(rewrite(schema) as object),
+    $id: name,
+  }));
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Handlers, OperationId } from '../route-types.js';
+import { sharedSchemas, type LoadedSpec } from './load-spec.js';
+
+export interface RegisterOptions {
+  /** Operations under /dev/ are only served in standalone mode. */
+  standalone: boolean;
+}
+
+/**
+ * Registers one route per operation of the spec, with Ajv request validation and
+ * fast-json-stringify responses from the spec's own schemas. Refuses to start if
+ * an operation has no handler or a handler has no operation.
+ */
+export function registerSpecRoutes(
+  app: FastifyInstance,
+  spec: LoadedSpec,
+  handlers: Handlers,
+  opts: RegisterOptions,
+) {
+  const specIds = new Set(spec.operations.map((o) => o.operationId));
+  const missing = [...specIds].filter((id) => !(id in handlers));
+  const extra = Object.keys(handlers).filter((id) => !specIds.has(id));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(
+      `handlers do not match the spec: missing [${missing.join(', ')}], without operation [${extra.join(', ')}]`,
+    );
+  }
+
+  for (const schema of sharedSchemas(spec.schemas)) app.addSchema(schema);
+
+  for (const op of spec.operations) {
+    if (op.path.startsWith('/dev/') && !opts.standalone) continue;
+    const handler = handlers[op.operationId as OperationId] as (
+      body: unknown,
+      ctx: { requestId: string; log: typeof app.log },
+    ) => Promise<unknown>;
+    const response: Record<string, unknown> = {};
+    for (const [status, name] of Object.entries(op.responseSchemas)) response[status] = { $ref: `${name}#` };
+    app.route({
+      method: op.method.toUpperCase() as 'POST' | 'GET',
+      url: op.path,
+      schema: {
+        ...(op.requestSchema && { body: { $ref: `${op.requestSchema}#` } }),
+        response,
+      },
+      config: { operationId: op.operationId, permissions: op.permissions },
+      handler: async (request) => handler(request.body ?? {}, { requestId: request.id, log: request.log }),
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import type { Route } from '../../route-types.js';
+
+export const cleanDeprecatedRecipes: Route<'cleanDeprecatedRecipes'> = ({ recipes }) => (body) =>
+  recipes.cleanDeprecated({
+    gameServiceId: body.gameServiceId,
+    gracePeriodDays: body.gracePeriodDays ?? 0,
+    dryRun: body.dryRun ?? false,
+  });

@@ -1,0 +1,5 @@
+import type { Route } from '../../route-types.js';
+
+export const listGameServices: Route<'listGameServices'> = ({ gameServiceAdmin }) => async () => ({
+  gameServices: await gameServiceAdmin.list(),
+});

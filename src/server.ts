@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { createRuntime } from './compose.js';
+import { ConfigError, loadConfig, type Config } from './infra/config/config.js';
+import { loadSpec } from './http/openapi/load-spec.js';
+
+export const SPEC_PATH = fileURLToPath(new URL('../schemas/craft-api.yaml', import.meta.url));
+
+/** Secrets never reach the logs, whichever object carries them. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.password',
+  '*.token',
+  '*.secret',
+  'config.databaseUrl',
+  'config.redisUrl',
+];
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`lib-craft: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  const runtime = createRuntime(config, logger);
+  const app = await buildApp({
+    spec: loadSpec(SPEC_PATH),
+    services: runtime.services,
+    readiness: runtime.readiness,
+    standalone: config.standalone,
+    logger,
+  });
+  app.addHook('onClose', async () => runtime.close());
+
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  runtime.start();
+  await app.listen({ host: config.host, port: config.port });
+  if (config.standalone) logger.info('standalone mode: stub services and /dev endpoints are enabled');
+}
+
+await main();

@@ -1,0 +1,316 @@
+import { CraftError } from '../../domain/errors.js';
+import { validateRecipe, type RecipeProblem } from '../../domain/recipe/validate-recipe.js';
+import type { GameServiceClient } from '../../clients/game-service-client.js';
+import type { Clock, IdGenerator, LockProvider, Logger, Outbox, UnitOfWork } from '../ports.js';
+import type { CachedRecipe, RecipeCache } from './recipe-cache.js';
+import { recipeEvent } from './recipe-events.js';
+import {
+  compareRecipes,
+  IMMUTABLE_FIELDS,
+  type CreateRecipeInput,
+  type RecipeDefinition,
+  type RecipeInfo,
+  type RecipeListFilter,
+  type SeedRecipeItem,
+  type UpdateRecipeInput,
+} from './recipe-model.js';
+import type { RecipeRepository } from './recipe-repository.js';
+
+export interface RecipeServiceDeps {
+  repo: RecipeRepository;
+  cache: RecipeCache;
+  uow: UnitOfWork;
+  outbox: Outbox;
+  locks: LockProvider;
+  gameServices: GameServiceClient;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  settings: { maxRecipesPerGameService: number; maxProficiencyLevel: number };
+}
+
+const VERSION_RETRIES = 3;
+
+export class RecipeService {
+  constructor(private readonly d: RecipeServiceDeps) {}
+
+  async create(input: CreateRecipeInput): Promise<{ recipeId: string }> {
+    await this.requireGameService(input.gameServiceId);
+    this.assertValid(input);
+    const record = this.newRecord(input, this.d.clock.now());
+    await this.d.uow.run(async (tx) => {
+      const count = await this.d.repo.countForInsert(tx, input.gameServiceId);
+      this.assertWithinLimit(count + 1);
+      await this.d.repo.insert(tx, [record]);
+      await this.d.outbox.add(tx, [recipeEvent('created', record.recipe, this.d.ids.uuid(), this.d.clock.now())]);
+    });
+    this.d.outbox.kick();
+    await this.d.cache.changed(record);
+    return { recipeId: record.recipe.recipeId };
+  }
+
+  async get(query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }): Promise<RecipeInfo> {
+    const found = await this.find(query);
+    if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { ...query });
+    return found.recipe;
+  }
+
+  /** Cached lookup used by other services (sessions, queries). */
+  async find(query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }) {
+    if (query.recipeId) return this.d.cache.byId(query.recipeId, () => this.d.repo.findById(query.recipeId!));
+    if (query.gameServiceId && query.code) {
+      const { gameServiceId, code } = query;
+      return this.d.cache.byCode(gameServiceId, code, () => this.d.repo.findByCode(gameServiceId, code));
+    }
+    throw new CraftError('VALIDATION_FAILED', 'give either recipeId, or gameServiceId and code');
+  }
+
+  async list(filter: RecipeListFilter) {
+    const onlyDomain = filter.domain && !filter.recipeType && !filter.category && !(filter.tags && filter.tags.length);
+    if (onlyDomain) {
+      const all = await this.d.cache.byDomain(filter.gameServiceId, filter.domain!, () =>
+        this.d.repo.findByDomain(filter.gameServiceId, filter.domain!),
+      );
+      const visible = all
+        .map((c) => c.recipe)
+        .filter((r) => filter.includeDeprecated || !r.isDeprecated)
+        .sort(compareRecipes);
+      const start = (filter.page - 1) * filter.pageSize;
+      return { items: visible.slice(start, start + filter.pageSize), totalCount: visible.length };
+    }
+    const { items, totalCount } = await this.d.repo.list(filter);
+    return { items: items.map((c) => c.recipe), totalCount };
+  }
+
+  async listDomains(gameServiceId: string, includeDeprecated: boolean) {
+    return this.d.repo.listDomains(gameServiceId, includeDeprecated);
+  }
+
+  async update(input: UpdateRecipeInput): Promise<RecipeInfo> {
+    return this.mutate(input.recipeId, (current) => {
+      const patch: Record<string, unknown> = { ...input };
+      for (const field of IMMUTABLE_FIELDS) delete patch[field];
+      const merged = { ...definitionOf(current.recipe), ...patch } as RecipeDefinition;
+      this.assertValid(merged);
+      const changedFields = Object.keys(patch).filter(
+        (k) => JSON.stringify((current.recipe as Record<string, unknown>)[k] ?? null) !== JSON.stringify(patch[k] ?? null),
+      );
+      if (changedFields.length === 0) return null;
+      return { definition: merged, event: 'updated', changedFields };
+    });
+  }
+
+  async deprecate(recipeId: string, reason: string | null | undefined): Promise<RecipeInfo> {
+    return this.mutate(recipeId, (current) => {
+      if (current.recipe.isDeprecated) return null; // idempotent: the first reason is kept
+      return {
+        definition: definitionOf(current.recipe),
+        event: 'deprecated',
+        deprecation: { at: this.d.clock.now().toISOString(), reason: reason ?? null },
+      };
+    });
+  }
+
+  async seed(gameServiceId: string, items: SeedRecipeItem[]) {
+    await this.requireGameService(gameServiceId);
+    const invalid: { index: number; code: string; errors: RecipeProblem[] }[] = [];
+    const seen = new Map<string, number>();
+    items.forEach((item, index) => {
+      const errors = validateRecipe(item, this.d.settings);
+      if (item.gameServiceId && item.gameServiceId !== gameServiceId) {
+        errors.push({ path: 'gameServiceId', code: 'GAME_SERVICE_MISMATCH', message: 'differs from the seed request gameServiceId' });
+      }
+      const first = seen.get(item.code);
+      if (first !== undefined) {
+        errors.push({ path: 'code', code: 'CODE_DUPLICATE_IN_SEED', message: `code also used by recipe #${first}` });
+      } else seen.set(item.code, index);
+      if (errors.length > 0) invalid.push({ index, code: item.code, errors });
+    });
+    if (invalid.length > 0) {
+      throw new CraftError('RECIPE_SEED_INVALID', `${invalid.length} of ${items.length} recipes are invalid; nothing was written`, {
+        invalid,
+      });
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.seedOnce(gameServiceId, items);
+      } catch (err) {
+        // A concurrent seed inserted one of our codes: the next attempt skips it.
+        if (!(err instanceof CraftError && err.code === 'RECIPE_CODE_EXISTS') || attempt >= VERSION_RETRIES) throw err;
+      }
+    }
+  }
+
+  async cleanDeprecated(input: { gameServiceId?: string | null; gracePeriodDays: number; dryRun: boolean }) {
+    const cutoff = this.d.clock.now().getTime() - input.gracePeriodDays * 86_400_000;
+    const deprecated = await this.d.repo.findDeprecated(input.gameServiceId ?? null);
+    const old = deprecated.filter((c) => c.recipe.deprecatedAt && Date.parse(c.recipe.deprecatedAt) <= cutoff);
+    const busy = await this.d.repo.inUse(old.map((c) => c.recipe.recipeId));
+    const eligible = old.filter((c) => !busy.has(c.recipe.recipeId));
+    if (input.dryRun) {
+      return {
+        cleaned: eligible.length,
+        remaining: deprecated.length - eligible.length,
+        errors: 0,
+        cleanedIds: eligible.map((c) => c.recipe.recipeId),
+      };
+    }
+    const cleanedIds: string[] = [];
+    let errors = 0;
+    for (const c of eligible) {
+      try {
+        const deleted = await this.d.uow.run(async (tx) => {
+          if (!(await this.d.repo.deleteIfIdle(tx, c.recipe.recipeId))) return false;
+          await this.d.outbox.add(tx, [recipeEvent('deleted', c.recipe, this.d.ids.uuid(), this.d.clock.now())]);
+          return true;
+        });
+        if (deleted) {
+          cleanedIds.push(c.recipe.recipeId);
+          await this.d.cache.deleted(c);
+        }
+      } catch (err) {
+        errors++;
+        this.d.log.error({ err, recipeId: c.recipe.recipeId }, 'cleaning a deprecated recipe failed');
+      }
+    }
+    if (cleanedIds.length > 0) this.d.outbox.kick();
+    return { cleaned: cleanedIds.length, remaining: deprecated.length - cleanedIds.length, errors, cleanedIds };
+  }
+
+  private async seedOnce(gameServiceId: string, items: SeedRecipeItem[]) {
+    const now = this.d.clock.now();
+    const created: CachedRecipe[] = [];
+    const skipped: string[] = [];
+    await this.d.uow.run(async (tx) => {
+      created.length = 0;
+      skipped.length = 0;
+      const count = await this.d.repo.countForInsert(tx, gameServiceId);
+      const existing = await this.d.repo.existingCodes(tx, gameServiceId, items.map((i) => i.code));
+      for (const item of items) {
+        if (existing.has(item.code)) skipped.push(item.code);
+        else created.push(this.newRecord({ ...item, gameServiceId }, now));
+      }
+      if (created.length === 0) return;
+      this.assertWithinLimit(count + created.length);
+      await this.d.repo.insert(tx, created);
+      await this.d.outbox.add(
+        tx,
+        created.map((c) => recipeEvent('created', c.recipe, this.d.ids.uuid(), now)),
+      );
+    });
+    if (created.length > 0) this.d.outbox.kick();
+    for (const c of created) await this.d.cache.changed(c);
+    return {
+      createdCount: created.length,
+      skippedCount: skipped.length,
+      created: created.map((c) => ({ code: c.recipe.code, recipeId: c.recipe.recipeId })),
+      skipped,
+    };
+  }
+
+  /**
+   * Read-modify-write under the recipe lock, guarded by the row version: the lock
+   * avoids wasted work, the version makes a lost lock harmless (we re-read and retry).
+   */
+  private async mutate(
+    recipeId: string,
+    change: (current: CachedRecipe) => {
+      definition: RecipeDefinition;
+      event: 'updated' | 'deprecated';
+      changedFields?: string[];
+      deprecation?: { at: string; reason: string | null };
+    } | null,
+  ): Promise<RecipeInfo> {
+    const lock = await this.d.locks.acquire(`recipe:${recipeId}`);
+    if (!lock) throw new CraftError('RECIPE_LOCKED', 'the recipe is being changed by another request; retry');
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.d.repo.findById(recipeId);
+        if (!current) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId });
+        const next = change(current);
+        if (!next) return current.recipe;
+        const now = this.d.clock.now();
+        const updated: CachedRecipe = {
+          version: current.version + 1,
+          recipe: {
+            ...next.definition,
+            recipeId,
+            isDeprecated: current.recipe.isDeprecated || !!next.deprecation,
+            deprecatedAt: next.deprecation?.at ?? current.recipe.deprecatedAt ?? null,
+            deprecationReason: next.deprecation ? next.deprecation.reason : (current.recipe.deprecationReason ?? null),
+            createdAt: current.recipe.createdAt,
+            updatedAt: now.toISOString(),
+          },
+        };
+        const written = await this.d.uow.run(async (tx) => {
+          if (!(await this.d.repo.update(tx, updated, current.version))) return false;
+          const event = recipeEvent(next.event, updated.recipe, this.d.ids.uuid(), now, {
+            ...(next.changedFields && { changedFields: next.changedFields }),
+          });
+          await this.d.outbox.add(tx, [event]);
+          return true;
+        });
+        if (written) {
+          this.d.outbox.kick();
+          await this.d.cache.changed(updated, current.recipe.domain);
+          return updated.recipe;
+        }
+        if (attempt >= VERSION_RETRIES) {
+          throw new CraftError('RECIPE_VERSION_CONFLICT', 'the recipe changed concurrently; retry');
+        }
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private newRecord(input: CreateRecipeInput, now: Date): CachedRecipe {
+    const at = now.toISOString();
+    return {
+      version: 1,
+      recipe: {
+        ...input,
+        recipeId: this.d.ids.uuid(),
+        isDeprecated: false,
+        deprecatedAt: null,
+        deprecationReason: null,
+        createdAt: at,
+        updatedAt: at,
+      } as RecipeInfo,
+    };
+  }
+
+  private assertValid(recipe: Parameters<typeof validateRecipe>[0]) {
+    const errors = validateRecipe(recipe, this.d.settings);
+    if (errors.length > 0) {
+      throw new CraftError('RECIPE_INVALID', `the recipe is invalid: ${errors.map((e) => e.message).join('; ')}`, {
+        errors,
+      });
+    }
+  }
+
+  private assertWithinLimit(total: number) {
+    const max = this.d.settings.maxRecipesPerGameService;
+    if (total > max) {
+      throw new CraftError('RECIPE_LIMIT_REACHED', `a game service may hold at most ${max} recipes`, { max });
+    }
+  }
+
+  private async requireGameService(gameServiceId: string) {
+    const gs = await this.d.gameServices.get({ serviceId: gameServiceId });
+    if (!gs || !gs.isActive) {
+      throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
+    }
+  }
+}
+
+function definitionOf(recipe: RecipeInfo): RecipeDefinition {
+  const { recipeId, isDeprecated, deprecatedAt, deprecationReason, createdAt, updatedAt, ...definition } = recipe;
+  void recipeId;
+  void isDeprecated;
+  void deprecatedAt;
+  void deprecationReason;
+  void createdAt;
+  void updatedAt;
+  return definition;
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv';
+import addFormats from 'ajv-formats';
+import responseValidation from '@fastify/response-validation';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createRuntime, type Runtime } from '../../src/compose.js';
+import { loadConfig, type Config } from '../../src/infra/config/config.js';
+import { migrate } from '../../src/infra/db/migrate.js';
+import { loadSpec, sharedSchemas } from '../../src/http/openapi/load-spec.js';
+
+export const SPEC_PATH = fileURLToPath(new URL('../../schemas/craft-api.yaml', import.meta.url));
+const spec = loadSpec(SPEC_PATH);
+
+/** Names isolating this worker: its own database, Redis prefix and NATS stream. */
+export function workerNames() {
+  const pool = process.env.VITEST_POOL_ID ?? '1';
+  return {
+    database: `craft_test_${pool}`,
+    redisPrefix: `crafttest${pool}:`,
+    subjectPrefix: `crafttest${pool}`,
+    stream: `CRAFTTEST${pool}`,
+  };
+}
+
+export function databaseUrlFor(base: string, database: string) {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+let migrated: Promise<unknown> | null = null;
+
+export interface Harness {
+  app: FastifyInstance;
+  runtime: Runtime;
+  config: Config;
+  post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Record<string, unknown> }>;
+  /** Registers a fresh game service (tests isolate themselves with fresh ids). */
+  gameService(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const urls = inject('services');
+  const names = workerNames();
+  const databaseUrl = databaseUrlFor(urls.databaseUrl, names.database);
+  migrated ??= migrate(databaseUrl);
+  await migrated;
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: urls.redisUrl,
+    NATS_URL: urls.natsUrl,
+    CRAFT_REDIS_KEY_PREFIX: names.redisPrefix,
+    CRAFT_EVENT_SUBJECT_PREFIX: names.subjectPrefix,
+    CRAFT_NATS_STREAM: names.stream,
+    CRAFT_OUTBOX_POLL_INTERVAL_MS: '50',
+    DATABASE_CONNECTION_LIMIT: '20',
+    ...env,
+  });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const runtime = createRuntime(config, log);
+  const app = await buildApp({
+    spec,
+    services: runtime.services,
+    readiness: runtime.readiness,
+    standalone: true,
+    logger: log,
+    // A handler returning the wrong shape fails the test instead of being coerced.
+    beforeRoutes: async (a) => {
+      const ajv = new Ajv2020({ strict: false, allErrors: true, removeAdditional: false, coerceTypes: false });
+      addFormats(ajv);
+      for (const schema of sharedSchemas(spec.schemas)) ajv.addSchema(schema);
+      await a.register(responseValidation, { ajv });
+    },
+  });
+  runtime.start();
+  await runtime.internals.bus.whenReady();
+
+  const post: Harness['post'] = async (path, body, headers = {}) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
+  };
+
+  return {
+    app,
+    runtime,
+    config,
+    post,
+    gameService: async () => {
+      const res = await post('/dev/game-service/register', {
+        stubName: `gs-${randomUUID().slice(0, 18)}`,
+        displayName: 'Test game',
+      });
+      if (res.status !== 200) throw new Error(`registering a game service failed: ${JSON.stringify(res.body)}`);
+      return res.body.gameService.serviceId as string;
+    },
+    close: async () => {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
