@@ -8,9 +8,10 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
+/** A client error that no service translated: only the unavailable and funds cases are expected here. */
 const CLIENT_ERROR_CODES: Record<ClientError['kind'], ErrorCode> = {
-  not_found: 'NOT_FOUND',
-  conflict: 'CONFLICT',
+  not_found: 'ITEM_NOT_FOUND',
+  conflict: 'INTERNAL_ERROR',
   insufficient_funds: 'INSUFFICIENT_FUNDS',
   invalid: 'VALIDATION_FAILED',
   unavailable: 'DEPENDENCY_UNAVAILABLE',
@@ -88,6 +89,6 @@ export function registerErrorHandling(app: FastifyInstance) {
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+    reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
 }

@@ -1,5 +1,7 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Runtime } from '../../src/compose.js';
+
+const PROCESS_START = new Date(Date.now() - 1000).toISOString();
 
 export interface StreamEvent {
   subject: string;
@@ -19,16 +21,21 @@ export async function streamEvents(
   await runtime.internals.relay.drain();
   const nc = runtime.internals.bus.connection!;
   const stream = (await (await jetstreamManager(nc)).streams.find(subject)) as string;
-  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: [subject] });
+  const consumer = await jetstream(nc).consumers.get(stream, {
+    filter_subjects: subject,
+    // Only what this test process published: streams outlive test runs.
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: PROCESS_START,
+  });
   const events: StreamEvent[] = [];
-  for (;;) {
-    const info = await consumer.info(true);
-    if (info.num_pending === 0) break;
-    const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });
+  let pending = (await consumer.info(false)).num_pending;
+  while (pending > 0) {
+    const batch = await consumer.fetch({ max_messages: Math.min(pending, 500), expires: 2000 });
     for await (const m of batch) {
+      pending = m.info.pending;
       const payload = m.json<Record<string, any>>();
       if (filter(payload)) events.push({ subject: m.subject, seq: m.seq, payload });
-      if (m.info.pending === 0) break;
+      if (pending === 0) break;
     }
   }
   return events;

@@ -52,7 +52,7 @@ export default async function setup(project: TestProject) {
   };
 }
 
-function natsUrlOf(o: { servers: string | string[]; user?: string; pass?: string }): string {
-  const server = (Array.isArray(o.servers) ? o.servers[0]! : o.servers).replace(/^nats:\/\//, '');
+function natsUrlOf(o: { servers?: string | string[]; user?: string; pass?: string }): string {
+  const server = (Array.isArray(o.servers) ? o.servers[0]! : (o.servers ?? '')).replace(/^nats:\/\//, '');
   return o.user ? `nats://${o.user}:${o.pass ?? ''}@${server}` : `nats://${server}`;
 }

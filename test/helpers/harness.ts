@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import formatsPlugin from 'ajv-formats';
 import responseValidation from '@fastify/response-validation';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -71,8 +71,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     logger: log,
     // A handler returning the wrong shape fails the test instead of being coerced.
     beforeRoutes: async (a) => {
-      const ajv = new Ajv2020({ strict: false, allErrors: true, removeAdditional: false, coerceTypes: false });
-      addFormats(ajv);
+      const ajv = new Ajv({ strict: false, allErrors: true, removeAdditional: false, coerceTypes: false });
+      (formatsPlugin as unknown as { default: (a: Ajv) => void }).default(ajv);
       for (const schema of sharedSchemas(spec.schemas)) ajv.addSchema(schema);
       await a.register(responseValidation, { ajv });
     },

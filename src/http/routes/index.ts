@@ -47,6 +47,7 @@ export function buildHandlers(s: Services): Handlers {
     canCraft: notImplemented('canCraft'),
     estimateQuality: notImplemented('estimateQuality'),
     getOutputPreview: notImplemented('getOutputPreview'),
+    getNpcVariables: notImplemented('getNpcVariables'),
 
     cleanupByGameService: notImplemented('cleanupByGameService'),
     cleanupByEntity: notImplemented('cleanupByEntity'),

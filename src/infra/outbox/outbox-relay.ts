@@ -24,7 +24,7 @@ interface OutboxRow {
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<unknown> | null = null;
   private again = false;
   private stopped = false;
   private lastPurge = 0;

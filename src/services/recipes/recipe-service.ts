@@ -34,7 +34,7 @@ const VERSION_RETRIES = 3;
 export class RecipeService {
   constructor(private readonly d: RecipeServiceDeps) {}
 
-  async create(input: CreateRecipeInput): Promise<{ recipeId: string }> {
+  async create(input: CreateRecipeInput): Promise<{ recipeId: string; recipe: RecipeInfo }> {
     await this.requireGameService(input.gameServiceId);
     this.assertValid(input);
     const record = this.newRecord(input, this.d.clock.now());
@@ -46,7 +46,7 @@ export class RecipeService {
     });
     this.d.outbox.kick();
     await this.d.cache.changed(record);
-    return { recipeId: record.recipe.recipeId };
+    return { recipeId: record.recipe.recipeId, recipe: record.recipe };
   }
 
   async get(query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }): Promise<RecipeInfo> {

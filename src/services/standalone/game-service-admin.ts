@@ -11,7 +11,7 @@ export class GameServiceAdmin {
       return await this.registry.register(input);
     } catch (err) {
       if (err instanceof ClientError && err.kind === 'conflict') {
-        throw new CraftError('GAME_SERVICE_EXISTS', `a game service named "${input.stubName}" already exists`);
+        throw new CraftError('GAME_SERVICE_STUB_NAME_EXISTS', `a game service named "${input.stubName}" already exists`);
       }
       throw err;
     }

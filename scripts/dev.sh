@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Run lib-craft locally, without Docker: `npm run dev` (or bash scripts/dev.sh).
+#
+#   1. npm ci, when node_modules is missing
+#   2. load .env when present (variables already set in the shell win)
+#   3. make sure MariaDB, Redis and NATS (JetStream) answer
+#      (scripts/ensure-services.sh; pass --install to let it apt-get install)
+#   4. apply the SQL migrations (npm run db:migrate)
+#   5. start the service in watch mode (tsx watch src/server.ts)
+set -euo pipefail
+
+ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT_DIR"
+
+ENSURE_ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --install) ENSURE_ARGS+=(--install) ;;
+    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "dev: unknown argument: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\n[dev] %s\n' "$*"; }
+
+if [ ! -d node_modules ]; then
+  say "node_modules is missing: npm ci"
+  npm ci --prefer-offline --no-audit --no-fund
+fi
+
+# .env: KEY=VALUE lines, '#' comments, optional 'export ' and quotes.
+# Like dotenv, a variable already set in the environment is not overridden.
+if [ -f .env ]; then
+  say "loading .env"
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%$'\r'}
+    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+    line=${line#export }
+    key=${line%%=*}
+    key=${key//[[:space:]]/}
+    [[ $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "[dev] .env: ignoring line: $line" >&2; continue; }
+    [[ $line == *=* ]] || continue
+    value=${line#*=}
+    if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
+    if [ -z "${!key+x}" ]; then export "$key=$value"; fi
+  done <.env
+else
+  say "no .env: using defaults (copy .env.example to .env to change them)"
+fi
+
+export DATABASE_URL=${DATABASE_URL:-mysql://root@127.0.0.1:3306/craft}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+export NATS_URL=${NATS_URL:-nats://127.0.0.1:4222}
+export PORT=${PORT:-3000}
+export HOST=${HOST:-0.0.0.0}
+export LOG_LEVEL=${LOG_LEVEL:-info}
+export CRAFT_STANDALONE=${CRAFT_STANDALONE:-true}
+
+say "checking MariaDB, Redis and NATS"
+bash scripts/ensure-services.sh "${ENSURE_ARGS[@]}"
+
+say "applying migrations (npm run db:migrate)"
+npm run --silent db:migrate
+
+redact() { sed -E 's#(://[^:/@]*:)[^@/]*@#\1***@#' <<<"$1"; }
+
+cat <<EOF
+
+[dev] lib-craft starting in watch mode (Ctrl-C to stop)
+      API        http://localhost:$PORT/
+      API docs   http://localhost:$PORT/docs
+      liveness   http://localhost:$PORT/livez
+      readiness  http://localhost:$PORT/readyz
+      standalone ${CRAFT_STANDALONE} (true: stub services and /dev endpoints)
+      DATABASE_URL=$(redact "$DATABASE_URL")
+      REDIS_URL=$(redact "$REDIS_URL")
+      NATS_URL=$(redact "$NATS_URL")
+
+EOF
+exec npx tsx watch src/server.ts
