@@ -30,6 +30,13 @@ interface RawOperation {
   responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
 
+type RawResponse = NonNullable<RawOperation['responses']>[string];
+
+interface RawDocument extends Record<string, unknown> {
+  paths?: Record<string, Record<string, RawOperation>>;
+  components?: { schemas?: Record<string, unknown>; responses?: Record<string, RawResponse> };
+}
+
 function refName(ref: string | undefined, prefix = REF_PREFIX): string | null {
   if (!ref) return null;
   if (!ref.startsWith(prefix)) throw new Error(`unsupported $ref ${ref}: only ${prefix}* is used`);
@@ -38,11 +45,11 @@ function refName(ref: string | undefined, prefix = REF_PREFIX): string | null {
 
 /** Reads the contract; routes, validation and docs all come from this one document. */
 export function loadSpec(file: string): LoadedSpec {
-  const document = parse(readFileSync(file, 'utf8')) as Record<string, any>;
-  const schemas = (document.components?.schemas ?? {}) as Record<string, unknown>;
-  const sharedResponses = (document.components?.responses ?? {}) as Record<string, RawOperation['responses'] extends Record<string, infer R> | undefined ? R : never>;
+  const document = parse(readFileSync(file, 'utf8')) as RawDocument;
+  const schemas = document.components?.schemas ?? {};
+  const sharedResponses = document.components?.responses ?? {};
   const operations: SpecOperation[] = [];
-  for (const [path, item] of Object.entries(document.paths ?? {}) as [string, Record<string, RawOperation>][]) {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of ['post', 'get'] as const) {
       const op = item[method];
       if (!op) continue;
