@@ -78,7 +78,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
   });
   runtime.start();
-  await runtime.internals.bus.whenReady();
+  // A test that points NATS at a dead address wants the service up without it.
+  if (!env.NATS_URL) await runtime.internals.bus.whenReady();
 
   const post: Harness['post'] = async (path, body, headers = {}) => {
     const res = await app.inject({
