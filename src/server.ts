@@ -1,24 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { createRuntime } from './compose.js';
 import { ConfigError, loadConfig, type Config } from './infra/config/config.js';
 import { loadSpec } from './http/openapi/load-spec.js';
+import { createLogger } from './infra/logger.js';
 
 export const SPEC_PATH = fileURLToPath(new URL('../schemas/craft-api.yaml', import.meta.url));
-
-/** Secrets never reach the logs, whichever object carries them. */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  '*.password',
-  '*.token',
-  '*.secret',
-  'config.databaseUrl',
-  'config.redisUrl',
-];
 
 async function main() {
   let config: Config;
@@ -31,7 +19,7 @@ async function main() {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  const logger = createLogger(config.logLevel);
   const runtime = createRuntime(config, logger);
   const app = await buildApp({
     spec: loadSpec(SPEC_PATH),
