@@ -1,19 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { GameServiceStub } from './clients/stubs/game-service-stub.js';
+import { createStubServices, type StubFaults } from './clients/stubs/index.js';
 import type { Config } from './infra/config/config.js';
+import { BackgroundJob } from './infra/background-job.js';
 import { createPrisma } from './infra/db/prisma.js';
 import { PrismaUnitOfWork } from './infra/db/unit-of-work.js';
+import { ContractTerminatedConsumer } from './infra/nats/contract-terminated-consumer.js';
 import { NatsBus } from './infra/nats/nats-bus.js';
 import { OutboxRelay } from './infra/outbox/outbox-relay.js';
 import { PrismaOutbox } from './infra/outbox/prisma-outbox.js';
 import { createRedis, pingRedis } from './infra/redis/redis.js';
 import { RedisLockProvider } from './infra/redis/lock-provider.js';
 import { RedisRecipeCache } from './infra/redis/recipe-cache.js';
+import { PrismaProficiencyRepository } from './infra/repositories/prisma-proficiency-repository.js';
 import { PrismaRecipeRepository } from './infra/repositories/prisma-recipe-repository.js';
+import { PrismaSessionRepository } from './infra/repositories/prisma-session-repository.js';
+import { PrismaStationRepository } from './infra/repositories/prisma-station-repository.js';
 import type { Logger } from './services/ports.js';
+import { ProficiencyService } from './services/proficiency/proficiency-service.js';
 import { RecipeService } from './services/recipes/recipe-service.js';
 import type { Services } from './services/services.js';
+import { COMPLETE_SESSION_PATH, SessionDriver } from './services/sessions/session-driver.js';
+import { SessionPlanner } from './services/sessions/session-planner.js';
+import type { ProficiencyAccess, StationAccess } from './services/sessions/session-ports.js';
+import { SessionRecovery } from './services/sessions/session-recovery.js';
+import { SessionService } from './services/sessions/session-service.js';
 import { GameServiceAdmin } from './services/standalone/game-service-admin.js';
+import { StandaloneAdmin } from './services/standalone/standalone-admin.js';
+import { StationService } from './services/stations/station-service.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -21,21 +34,24 @@ export interface Runtime {
   services: Services;
   /** Dependency name -> check that throws when the dependency is unusable. */
   readiness: Record<string, ReadinessCheck>;
-  /** Starts background work (outbox relay). */
+  /** Starts background work: outbox relay, session recovery, event consumers. */
   start(): void;
   close(): Promise<void>;
   /** Exposed for tests and operations tooling. */
-  internals: { relay: OutboxRelay; bus: NatsBus; prisma: ReturnType<typeof createPrisma> };
+  internals: {
+    relay: OutboxRelay;
+    bus: NatsBus;
+    prisma: ReturnType<typeof createPrisma>;
+    faults: StubFaults;
+    recovery: SessionRecovery;
+  };
 }
 
 /** Wires the real adapters; the one place that knows every concrete class. */
 export function createRuntime(config: Config, log: Logger): Runtime {
   const prisma = createPrisma(config.databaseUrl, { connectionLimit: config.databaseConnectionLimit });
   const redis = createRedis(config.redisUrl);
-  const bus = new NatsBus(
-    { url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.eventSubjectPrefix },
-    log,
-  );
+  const bus = new NatsBus({ url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.eventSubjectPrefix }, log);
   const relay = new OutboxRelay(prisma, bus, { pollIntervalMs: config.outboxPollIntervalMs }, log);
   const outbox = new PrismaOutbox(config.eventSubjectPrefix, () => relay.kick());
   const uow = new PrismaUnitOfWork(prisma);
@@ -48,32 +64,152 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     },
     log,
   );
-  const cache = new RedisRecipeCache(
-    redis,
-    { keyPrefix: config.redisKeyPrefix, ttlSeconds: config.recipeCacheTtlSeconds },
-    log,
-  );
-  const gameServiceStub = new GameServiceStub(prisma);
+  const cache = new RedisRecipeCache(redis, { keyPrefix: config.redisKeyPrefix, ttlSeconds: config.recipeCacheTtlSeconds }, log);
   const clock = { now: () => new Date() };
   const ids = { uuid: () => randomUUID() };
+  const contractTerminatedSubject = `${config.contractSubjectPrefix}.terminated`;
+  const contractStreamSubjects = [`${config.contractSubjectPrefix}.>`];
+
+  // The contract stub calls back into the session service once that exists (below).
+  let sessions: SessionService | null = null;
+  const stubs = createStubServices({
+    prisma,
+    log,
+    contract: {
+      invokePrebound: async (path, body) => {
+        if (path !== COMPLETE_SESSION_PATH || !sessions) throw new Error(`no prebound handler for ${path}`);
+        await sessions.complete(String(body.sessionId));
+      },
+      publish: async (subject, data, msgId) => {
+        await bus.ensureStream(config.contractStream, contractStreamSubjects);
+        await bus.publish(subject, data, msgId);
+      },
+      terminatedSubject: contractTerminatedSubject,
+    },
+  });
+  const gameServices = stubs.gameService;
+
+  const recipes = new RecipeService({
+    repo: new PrismaRecipeRepository(prisma),
+    cache,
+    uow,
+    outbox,
+    locks,
+    gameServices,
+    clock,
+    ids,
+    log,
+    settings: { maxRecipesPerGameService: config.maxRecipesPerGameService, maxProficiencyLevel: config.maxProficiencyLevel },
+  });
+  // CRAFT_PROFICIENCY_SOURCE: the local store serves both `local` and `seed` until the seed client exists.
+  const proficiency = new ProficiencyService({
+    repo: new PrismaProficiencyRepository(prisma),
+    uow,
+    outbox,
+    gameServices,
+    clock,
+    ids,
+    log,
+    settings: {
+      maxProficiencyLevel: config.maxProficiencyLevel,
+      levelExperienceBase: config.levelExperienceBase,
+      phaseThresholds: config.phaseThresholds,
+      experienceScalingFactor: config.experienceScalingFactor,
+    },
+  });
+  const stations = new StationService({
+    repo: new PrismaStationRepository(prisma),
+    gameServices,
+    locations: null, // no location service configured yet: locations are not checked
+    clock,
+    ids,
+    log,
+  });
+
+  const proficiencyAccess: ProficiencyAccess = {
+    levelOf: (gs, entityId, entityType, domain) => proficiency.levelOf(gs, { entityId, entityType }, domain),
+    grantInTx: (tx, input) => proficiency.grantInTx(tx, input),
+  };
+  const stationAccess: StationAccess = {
+    find: async (stationId) => stations.get(stationId).catch(() => null),
+    claim: (tx, stationId, sessionId) => stations.claim(tx, stationId, sessionId),
+    release: async (tx, stationId, sessionId) => {
+      await stations.release(tx, stationId, sessionId);
+    },
+  };
+  const sessionRepo = new PrismaSessionRepository(prisma);
+  const driver = new SessionDriver({
+    repo: sessionRepo,
+    item: stubs.item,
+    inventory: stubs.inventory,
+    currency: stubs.currency,
+    contract: stubs.contract,
+    proficiency: proficiencyAccess,
+    stations: stationAccess,
+    uow,
+    outbox,
+    clock,
+    ids,
+    log,
+    settings: {
+      stationExclusivity: config.stationExclusivity,
+      collaborationBonusMultiplier: config.collaborationBonusMultiplier,
+      defaultQualityWeights: config.defaultQualityWeights,
+    },
+  });
+  sessions = new SessionService({
+    repo: sessionRepo,
+    planner: new SessionPlanner({
+      recipes,
+      proficiency: proficiencyAccess,
+      stations: stationAccess,
+      item: stubs.item,
+      inventory: stubs.inventory,
+      currency: stubs.currency,
+      isKnown: (entityId, entityType, recipeId) => sessionRepo.isKnown(entityId, entityType, recipeId),
+      defaultQualityWeights: config.defaultQualityWeights,
+    }),
+    driver,
+    contract: stubs.contract,
+    stations: stationAccess,
+    uow,
+    outbox,
+    locks,
+    clock,
+    ids,
+    log,
+    settings: {
+      maxActiveSessionsPerEntity: config.maxActiveSessionsPerEntity,
+      sessionTimeoutSeconds: config.sessionTimeoutSeconds,
+      stationExclusivity: config.stationExclusivity,
+    },
+  });
+  const recovery = new SessionRecovery(
+    { repo: sessionRepo, driver, clock, log },
+    { staleAfterMs: config.recoveryStaleSeconds * 1000, batchSize: 50 },
+  );
+  const recoveryJob = new BackgroundJob('session-recovery', config.recoveryIntervalMs, () => recovery.runOnce(), log);
+  const sessionService = sessions;
+  const consumer = new ContractTerminatedConsumer(
+    bus,
+    { stream: config.contractStream, streamSubjects: contractStreamSubjects, subject: contractTerminatedSubject, durableName: `${config.natsStream}-contract-terminated` },
+    (messageId, event) => sessionService.onContractTerminated(messageId, event.contractId, event.reason ?? null),
+    log,
+  );
 
   const services: Services = {
-    recipes: new RecipeService({
-      repo: new PrismaRecipeRepository(prisma),
-      cache,
-      uow,
-      outbox,
-      locks,
-      gameServices: gameServiceStub,
-      clock,
-      ids,
-      log,
-      settings: {
-        maxRecipesPerGameService: config.maxRecipesPerGameService,
-        maxProficiencyLevel: config.maxProficiencyLevel,
-      },
+    recipes,
+    gameServiceAdmin: new GameServiceAdmin(gameServices),
+    proficiency,
+    stations,
+    sessions,
+    standalone: new StandaloneAdmin({
+      gameServices,
+      item: stubs.item,
+      inventory: stubs.inventory,
+      currency: stubs.currency,
+      contract: stubs.contract,
     }),
-    gameServiceAdmin: new GameServiceAdmin(gameServiceStub),
   };
 
   return {
@@ -83,14 +219,20 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       redis: () => pingRedis(redis),
       nats: () => bus.check(),
     },
-    start: () => relay.start(),
+    start: () => {
+      relay.start();
+      recoveryJob.start();
+      consumer.start();
+    },
     close: async () => {
+      await Promise.all([consumer.stop(), recoveryJob.stop()]);
+      await stubs.contract.whenIdle();
       await relay.stop();
       cache.close();
       await bus.close();
       redis.disconnect();
       await prisma.$disconnect();
     },
-    internals: { relay, bus, prisma },
+    internals: { relay, bus, prisma, faults: stubs.faults, recovery },
   };
 }

@@ -8,14 +8,30 @@ export interface ContractParty {
   role: string;
 }
 
+export type ContractStatus = 'Proposed' | 'Active' | 'Fulfilled' | 'Terminated';
+
+export interface ContractMilestone {
+  code: string;
+  name: string;
+  isComplete: boolean;
+}
+
 export interface ContractInstance {
   contractId: string;
-  status: 'Proposed' | 'Active' | 'Fulfilled' | 'Terminated';
+  status: ContractStatus;
   parties: ContractParty[];
-  milestones: { code: string; isComplete: boolean }[];
+  milestones: ContractMilestone[];
+  terminationReason: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface ContractClient {
+  /**
+   * Creates an Active contract. The real service needs a template, a proposal and every
+   * party's consent (its client does that); with one party given, a system party is added.
+   */
   createInstance(
     input: {
       parties: ContractParty[];
@@ -26,6 +42,18 @@ export interface ContractClient {
     idempotencyKey: string,
   ): Promise<ContractInstance>;
   getInstance(contractId: string): Promise<ContractInstance | null>;
-  completeMilestone(input: { contractId: string; milestoneCode: string }, idempotencyKey: string): Promise<void>;
-  terminate(input: { contractId: string; reason: string }, idempotencyKey: string): Promise<void>;
+  /**
+   * Marks a milestone complete (completing it again is a no-op). Unknown code: `invalid`;
+   * terminated contract: `conflict`. When every milestone is complete the contract is
+   * Fulfilled and the prebound API is called once.
+   */
+  completeMilestone(input: { contractId: string; milestoneCode: string }, idempotencyKey: string): Promise<ContractInstance>;
+  /**
+   * Terminates an Active contract and publishes `contract.terminated`. A contract already
+   * Terminated or Fulfilled is left as it is (and returned).
+   */
+  terminate(
+    input: { contractId: string; reason: string; terminatedByEntityId?: string; terminatedByEntityType?: string },
+    idempotencyKey: string,
+  ): Promise<ContractInstance>;
 }

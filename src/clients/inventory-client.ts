@@ -1,3 +1,5 @@
+import type { ItemInstance } from './item-client.js';
+
 /**
  * inventory: containers of item instances. There is no reserve endpoint: lib-craft
  * reserves materials by moving them into a session escrow container.
@@ -6,27 +8,50 @@ export interface Container {
   containerId: string;
   ownerId: string;
   ownerType: string;
+  /** `inventory`, `craft_escrow`, ... */
   containerType: string;
-  contents?: { instanceId: string; templateId: string; quantity: number }[];
+  gameServiceId: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+  /** With `includeContents`: the live (not destroyed) instances, oldest first. */
+  contents?: ItemInstance[];
 }
 
 export interface InventoryClient {
+  /** Null when unknown. */
   getContainer(containerId: string, includeContents: boolean): Promise<Container | null>;
   createContainer(
-    input: { ownerId: string; ownerType: string; containerType: string },
+    input: { ownerId: string; ownerType: string; containerType: string; gameServiceId?: string | null },
     idempotencyKey: string,
   ): Promise<Container>;
+  /**
+   * Puts an instance into a container (a no-op when it is already there). Unguarded: to move
+   * an item safely use `transfer`, which checks where the item is.
+   */
   add(input: { instanceId: string; containerId: string }, idempotencyKey: string): Promise<void>;
+  /**
+   * Takes an instance out of its container. The stub keeps every instance in a container,
+   * so it answers `invalid` (use `transfer`, or item `destroyInstance`).
+   */
   remove(input: { instanceId: string }, idempotencyKey: string): Promise<void>;
-  /** Moves an instance (or `quantity` of it, splitting the stack) to another container. */
+  /**
+   * Moves an instance from `sourceContainerId` (it must be there now, else `conflict`: this
+   * is what stops two sessions from reserving the same item) to `targetContainerId`.
+   * `quantity` omitted or equal to the stack moves the instance (same id returned); smaller
+   * splits it atomically (the source keeps the rest; a new instance with the same template
+   * and metadata is created in the target and its id returned); larger is `conflict`.
+   * `not_found` for an unknown or destroyed instance or an unknown target.
+   */
   transfer(
-    input: { instanceId: string; targetContainerId: string; quantity?: number },
+    input: { instanceId: string; sourceContainerId: string; targetContainerId: string; quantity?: number },
     idempotencyKey: string,
   ): Promise<{ instanceId: string }>;
+  /** Over every container the owner has. */
   has(input: {
     ownerId: string;
     ownerType: string;
     requirements: { templateId: string; quantity: number }[];
   }): Promise<{ hasAll: boolean; missing: { templateId: string; required: number; available: number }[] }>;
+  /** Sum of the quantities of a template's live instances in a container. */
   count(input: { containerId: string; templateId: string }): Promise<number>;
 }

@@ -1,4 +1,6 @@
 /** item: templates and instances (`/item/template/get`, `/item/instance/*`). */
+export type QualityModel = 'continuous' | 'none';
+
 export interface ItemTemplate {
   templateId: string;
   code: string;
@@ -7,25 +9,48 @@ export interface ItemTemplate {
   itemClass?: string | null;
   itemLevel?: number | null;
   /** How quality is carried: `continuous` (0..1 in instanceMetadata.quality) or `none`. */
-  qualityModel: string;
+  qualityModel: QualityModel;
+  /** ISO 8601. */
+  createdAt: string;
 }
 
 export interface ItemInstance {
   instanceId: string;
   templateId: string;
+  /** The template's code (saves a template lookup). */
+  templateCode: string;
+  gameServiceId: string;
   containerId: string;
   realmId: string;
   quantity: number;
+  /** `instanceMetadata.quality` when it is a number, else null. */
+  quality: number | null;
   instanceMetadata: Record<string, unknown>;
-  originType: string;
+  originType: OriginType;
   originId?: string | null;
+  /** ISO 8601. */
+  createdAt: string;
 }
 
 export type OriginType = 'Craft' | 'Loot' | 'Quest' | 'Admin' | 'Grant';
 export type DestroyReason = 'Consumed' | 'Destroyed' | 'Expired' | 'Admin';
 
 export interface ItemClient {
+  /** By id, or by code within a game service (`gameId`). Null when unknown. */
   getTemplate(query: { templateId?: string; code?: string; gameId?: string }): Promise<ItemTemplate | null>;
+  /** Admin (standalone dev endpoints): `conflict` when the code is taken in the game service. */
+  createTemplate(input: {
+    gameServiceId: string;
+    code: string;
+    category: string;
+    itemClass?: string | null;
+    itemLevel?: number | null;
+    /** Default `continuous`. */
+    qualityModel?: QualityModel;
+  }): Promise<ItemTemplate>;
+  /** Sorted by code. */
+  listTemplates(gameServiceId: string): Promise<ItemTemplate[]>;
+  /** `not_found` for an unknown template or container; `invalid` for quantity <= 0. */
   createInstance(
     input: {
       templateId: string;
@@ -38,8 +63,14 @@ export interface ItemClient {
     },
     idempotencyKey: string,
   ): Promise<ItemInstance>;
+  /** Null when unknown or destroyed. */
   getInstance(instanceId: string): Promise<ItemInstance | null>;
+  /** Destroyed instances are reported in `notFound`. */
   batchGetInstances(instanceIds: string[]): Promise<{ items: ItemInstance[]; notFound: string[] }>;
+  /**
+   * `instanceMetadata` is merged into the stored object (shallow). The resulting quantity
+   * must stay > 0 (else `conflict`; destroy the instance instead). `not_found` when destroyed.
+   */
   modifyInstance(
     input: {
       instanceId: string;
@@ -49,5 +80,9 @@ export interface ItemClient {
     },
     idempotencyKey: string,
   ): Promise<ItemInstance>;
+  /**
+   * Soft delete (the row keeps `destroyedAt` and the reason, so audits can count what was
+   * consumed). Destroying an already destroyed instance with a new key is `not_found`.
+   */
   destroyInstance(input: { instanceId: string; reason: DestroyReason }, idempotencyKey: string): Promise<void>;
 }

@@ -1163,6 +1163,285 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dev/item/template/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an item template (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Creates an item template in the stub item service so recipes can name it as an input, output or tool. The
+         *     game service must exist (else 400 GAME_SERVICE_NOT_FOUND); `code` is unique within the game service (else
+         *     409 ITEM_TEMPLATE_EXISTS).
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 409: ITEM_TEMPLATE_EXISTS, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["createItemTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/item/template/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List item templates (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Lists the item templates of a game service in the stub item service, sorted by code. An unknown game
+         *     service has none.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["listItemTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/inventory/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an inventory container (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Creates an inventory container (`containerType` `inventory`) for an owner in the stub inventory service.
+         *     Use its `containerId` as a session's `inventoryId` and to grant items.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["createInventory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/inventory/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an inventory container and its items (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Returns a container of the stub inventory service with every item instance in it, oldest first. Session
+         *     escrow containers can be read too.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND, INVENTORY_NOT_FOUND
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["getInventory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/item/grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant an item to a container (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Creates an item instance of a template (by code within the game service) in a container of the stub
+         *     services, with origin `Grant`. `quality`, when given, is stored as the instance's quality (and as
+         *     `instanceMetadata.quality`); a tool's quality is read from it. Unknown template: 400 ITEM_TEMPLATE_NOT_FOUND;
+         *     unknown container: 404 INVENTORY_NOT_FOUND.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, ITEM_TEMPLATE_NOT_FOUND
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND, INVENTORY_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["grantItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/currency/credit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit a wallet (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Adds an amount of a currency to an owner's wallet in the stub currency service, creating the wallet (and
+         *     the balance) when missing. Returns the wallet after the credit.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["creditWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/currency/wallet/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a wallet (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Returns an owner's wallet of the stub currency service with each balance's amount, held part and available
+         *     part. An owner without a wallet gets an empty one (no balances).
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["getWallet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/contract/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Terminate a contract (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Simulates the contract service terminating a contract: the stub contract service marks the contract
+         *     `Terminated` and publishes `contract.terminated`, which lib-craft consumes like the real event (the
+         *     session it backs is cleaned up). A contract already terminated or fulfilled is
+         *     left as it is and its status returned. Unknown contract: 404 CONTRACT_NOT_FOUND.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND, CONTRACT_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["terminateContract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1748,10 +2027,10 @@ export interface components {
             cleanedIds?: string[] | null;
         };
         /**
-         * @description Lifecycle state of a session: `active` (steps remain), `completing` (last step done, completion in progress or being retried), `completed`, `cancelled`, `failed`.
+         * @description Lifecycle state of a session: `starting` (materials being reserved), `active` (steps remain), `completing` (last step done, outputs being created; retried until done), `completed`, `cancelling` (materials being returned; retried until done), `cancelled`, `failed` (timed out, contract terminated or start failed; materials returned).
          * @enum {string}
          */
-        SessionStatus: "active" | "completing" | "completed" | "cancelled" | "failed";
+        SessionStatus: "starting" | "active" | "completing" | "completed" | "cancelling" | "cancelled" | "failed";
         /** @description An additional entity taking part in a session (the primary entity is not listed). */
         Participant: {
             /**
@@ -1845,9 +2124,9 @@ export interface components {
             sessionId: string;
             /**
              * Format: uuid
-             * @description Id of the backing contract instance.
+             * @description Id of the backing contract instance (null only while a session is starting).
              */
-            contractId: string;
+            contractId: string | null;
             /**
              * Format: uuid
              * @description Recipe being crafted.
@@ -2827,6 +3106,287 @@ export interface components {
         ListGameServicesResponse: {
             /** @description All stub game services, sorted by stubName. */
             gameServices: components["schemas"]["GameServiceInfo"][];
+        };
+        /** @description An item template of the stub item service (standalone mode). */
+        ItemTemplateInfo: {
+            /**
+             * Format: uuid
+             * @description Template id.
+             */
+            templateId: string;
+            /**
+             * Format: uuid
+             * @description Game service of the template.
+             */
+            gameServiceId: string;
+            /** @description Template code, unique within the game service (what recipes name as `itemTemplateCode`). */
+            code: string;
+            /** @description Item category (e.g. `material`, `weapon`); tools use their tool category (e.g. `hammer`). */
+            category: string;
+            /** @description Item class used by affix rules (e.g. `sword`); null = none. */
+            itemClass?: string | null;
+            /** @description Item level used by affix rules; null = none. */
+            itemLevel?: number | null;
+            /**
+             * @description How instances carry quality: `continuous` (0-1, in `quality`) or `none` (no quality).
+             * @enum {string}
+             */
+            qualityModel: "continuous" | "none";
+            /**
+             * Format: date-time
+             * @description Creation time.
+             */
+            createdAt: string;
+        };
+        /** @description Creates an item template in the stub item service. */
+        CreateItemTemplateRequest: {
+            /**
+             * Format: uuid
+             * @description Game service of the template; must exist.
+             */
+            gameServiceId: string;
+            /** @description Template code, unique within the game service (letters, digits, `_`, `.`, `:`, `-`). */
+            code: string;
+            /** @description Item category (e.g. `material`, `weapon`); for a tool, its tool category (e.g. `hammer`). */
+            category: string;
+            /** @description Item class used by affix rules (e.g. `sword`); absent = none. */
+            itemClass?: string;
+            /** @description Item level used by affix rules; absent = none. */
+            itemLevel?: number;
+            /**
+             * @description How instances carry quality: `continuous` (0-1) or `none`.
+             * @default continuous
+             * @enum {string}
+             */
+            qualityModel: "continuous" | "none";
+        };
+        /** @description Result of /dev/item/template/create. */
+        CreateItemTemplateResponse: {
+            /** @description The new template. */
+            template: components["schemas"]["ItemTemplateInfo"];
+        };
+        /** @description Request of /dev/item/template/list. */
+        ListItemTemplatesRequest: {
+            /**
+             * Format: uuid
+             * @description Game service whose templates to list.
+             */
+            gameServiceId: string;
+        };
+        /** @description Result of /dev/item/template/list. */
+        ListItemTemplatesResponse: {
+            /** @description Every template of the game service, sorted by code. */
+            templates: components["schemas"]["ItemTemplateInfo"][];
+        };
+        /** @description A container of the stub inventory service (standalone mode). */
+        ContainerInfo: {
+            /**
+             * Format: uuid
+             * @description Container id (use it as a session's `inventoryId`).
+             */
+            containerId: string;
+            /**
+             * Format: uuid
+             * @description Entity owning the container.
+             */
+            ownerId: string;
+            /** @description Type of the owner; an opaque string chosen by the game (e.g. `character`, `npc`). */
+            ownerType: string;
+            /** @description Kind of container (`inventory` for the ones created here; session escrow containers have their own type). */
+            containerType: string;
+            /**
+             * Format: date-time
+             * @description Creation time.
+             */
+            createdAt: string;
+        };
+        /** @description Creates an inventory container in the stub inventory service. */
+        CreateInventoryRequest: {
+            /**
+             * Format: uuid
+             * @description Entity owning the container.
+             */
+            ownerId: string;
+            /** @description Type of the owner (e.g. `character`, `npc`). */
+            ownerType: string;
+            /**
+             * Format: uuid
+             * @description Game service the owner belongs to; absent = not recorded.
+             */
+            gameServiceId?: string;
+        };
+        /** @description Result of /dev/inventory/create. */
+        CreateInventoryResponse: {
+            /** @description The new container. */
+            container: components["schemas"]["ContainerInfo"];
+        };
+        /** @description Request of /dev/inventory/get. */
+        GetInventoryRequest: {
+            /**
+             * Format: uuid
+             * @description Container to read.
+             */
+            containerId: string;
+        };
+        /** @description Result of /dev/inventory/get. */
+        GetInventoryResponse: {
+            /** @description The container. */
+            container: components["schemas"]["ContainerInfo"];
+            /** @description The item instances in the container, oldest first. */
+            items: components["schemas"]["ItemInstanceInfo"][];
+        };
+        /** @description An item instance of the stub item service (standalone mode). */
+        ItemInstanceInfo: {
+            /**
+             * Format: uuid
+             * @description Instance id.
+             */
+            instanceId: string;
+            /**
+             * Format: uuid
+             * @description Template of the instance.
+             */
+            templateId: string;
+            /** @description Code of the template. */
+            itemTemplateCode: string;
+            /**
+             * Format: uuid
+             * @description Container holding the instance.
+             */
+            containerId: string;
+            /** @description Stack size. */
+            quantity: number;
+            /** @description Quality (0-1); null when the template's quality model is `none` or none was given. */
+            quality: number | null;
+            /** @description Free-form instance data (e.g. affixes, durability); crafting reads and writes `quality` here. */
+            instanceMetadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description How the instance came to exist (`Grant` for /dev/item/grant, `Craft` for crafting outputs).
+             * @enum {string}
+             */
+            originType: "Craft" | "Loot" | "Quest" | "Admin" | "Grant";
+            /** @description Id of what created it (e.g. the crafting session); null = none. */
+            originId?: string | null;
+            /**
+             * Format: date-time
+             * @description Creation time.
+             */
+            createdAt: string;
+        };
+        /** @description Grants an item instance to a container of the stub services. */
+        GrantItemRequest: {
+            /**
+             * Format: uuid
+             * @description Container receiving the item.
+             */
+            containerId: string;
+            /**
+             * Format: uuid
+             * @description Game service whose template `itemTemplateCode` names.
+             */
+            gameServiceId: string;
+            /** @description Code of the item template. */
+            itemTemplateCode: string;
+            /** @description Stack size of the new instance. */
+            quantity: number;
+            /** @description Quality (0-1) of the instance (a material's or tool's quality); absent = none. */
+            quality?: number;
+            /** @description Free-form instance data stored with the instance. */
+            instanceMetadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Result of /dev/item/grant. */
+        GrantItemResponse: {
+            /** @description The new item instance. */
+            item: components["schemas"]["ItemInstanceInfo"];
+        };
+        /** @description One currency in a wallet. */
+        WalletBalance: {
+            /** @description Currency code. */
+            currencyCode: string;
+            /** @description Total balance, including the held part. */
+            amount: number;
+            /** @description Part of `amount` reserved by open holds (e.g. a crafting session's currency cost). */
+            held: number;
+            /** @description `amount - held`: what can still be spent or held. */
+            available: number;
+        };
+        /** @description A wallet of the stub currency service (standalone mode). */
+        WalletInfo: {
+            /**
+             * Format: uuid
+             * @description Wallet id.
+             */
+            walletId: string;
+            /**
+             * Format: uuid
+             * @description Entity owning the wallet.
+             */
+            ownerId: string;
+            /** @description Type of the owner (e.g. `character`, `npc`). */
+            ownerType: string;
+            /** @description One entry per currency the wallet has held, sorted by currency code. */
+            balances: components["schemas"]["WalletBalance"][];
+        };
+        /** @description Credits an owner's wallet in the stub currency service. */
+        CreditWalletRequest: {
+            /**
+             * Format: uuid
+             * @description Entity owning the wallet.
+             */
+            ownerId: string;
+            /** @description Type of the owner (e.g. `character`, `npc`). */
+            ownerType: string;
+            /** @description Currency to credit (e.g. `gold`). */
+            currencyCode: string;
+            /** @description Amount added to the balance. */
+            amount: number;
+        };
+        /** @description Result of /dev/currency/credit. */
+        CreditWalletResponse: {
+            /** @description The wallet after the credit. */
+            wallet: components["schemas"]["WalletInfo"];
+        };
+        /** @description Request of /dev/currency/wallet/get. */
+        GetWalletRequest: {
+            /**
+             * Format: uuid
+             * @description Entity owning the wallet.
+             */
+            ownerId: string;
+            /** @description Type of the owner (e.g. `character`, `npc`). */
+            ownerType: string;
+        };
+        /** @description Result of /dev/currency/wallet/get. */
+        GetWalletResponse: {
+            /** @description The owner's wallet. */
+            wallet: components["schemas"]["WalletInfo"];
+        };
+        /** @description Request of /dev/contract/terminate. */
+        TerminateContractRequest: {
+            /**
+             * Format: uuid
+             * @description Contract to terminate (a session's `contractId`).
+             */
+            contractId: string;
+            /** @description Why it was terminated (carried in `contract.terminated`); absent = `terminated by developer`. */
+            reason?: string;
+        };
+        /** @description Result of /dev/contract/terminate. */
+        TerminateContractResponse: {
+            /**
+             * Format: uuid
+             * @description The contract.
+             */
+            contractId: string;
+            /**
+             * @description Status of the contract after the call (`Terminated`, or `Fulfilled` if it had already completed).
+             * @enum {string}
+             */
+            status: "Proposed" | "Active" | "Fulfilled" | "Terminated";
         };
     };
     responses: {
@@ -4136,6 +4696,295 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createItemTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateItemTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateItemTemplateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listItemTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListItemTemplatesRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListItemTemplatesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createInventory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInventoryRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateInventoryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetInventoryRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInventoryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    grantItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantItemResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    creditWallet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditWalletRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditWalletResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetWalletRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetWalletResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    terminateContract: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TerminateContractRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminateContractResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,8 +1,16 @@
+import type { ProficiencyService } from './proficiency/proficiency-service.js';
 import type { RecipeService } from './recipes/recipe-service.js';
 import type { GameServiceAdmin } from './standalone/game-service-admin.js';
+import type { SessionService } from './sessions/session-service.js';
+import type { StandaloneAdmin } from './standalone/standalone-admin.js';
+import type { StationService } from './stations/station-service.js';
 
 /** The application services the HTTP layer may call; one per aggregate. */
 export interface Services {
   recipes: RecipeService;
   gameServiceAdmin: GameServiceAdmin;
+  proficiency: ProficiencyService;
+  stations: StationService;
+  sessions: SessionService;
+  standalone: StandaloneAdmin;
 }

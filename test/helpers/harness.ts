@@ -23,6 +23,8 @@ export function workerNames() {
     redisPrefix: `crafttest${pool}:`,
     subjectPrefix: `crafttest${pool}`,
     stream: `CRAFTTEST${pool}`,
+    contractPrefix: `contracttest${pool}`,
+    contractStream: `CONTRACTTEST${pool}`,
   };
 }
 
@@ -57,6 +59,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     CRAFT_REDIS_KEY_PREFIX: names.redisPrefix,
     CRAFT_EVENT_SUBJECT_PREFIX: names.subjectPrefix,
     CRAFT_NATS_STREAM: names.stream,
+    CRAFT_CONTRACT_SUBJECT_PREFIX: names.contractPrefix,
+    CRAFT_CONTRACT_STREAM: names.contractStream,
     CRAFT_OUTBOX_POLL_INTERVAL_MS: '50',
     DATABASE_CONNECTION_LIMIT: '20',
     ...env,

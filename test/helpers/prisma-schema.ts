@@ -1,10 +1,10 @@
 // A deliberately small reader for prisma/schema.prisma, enough to check that hand-written
 // migrations produce the schema Prisma expects. It understands the subset we use: model
 // blocks, scalar and relation fields, @id/@unique/@default/@db.*, @relation, and the
-// @@id/@@unique/@@index block attributes. Anything else fails loudly so the test can't
-// silently skip it.
+// @@id/@@unique/@@index/@@map block attributes. Anything else (field-level @map included)
+// fails loudly so the test can't silently skip it.
 
-export const SCALAR_TYPES = ['String', 'Int', 'BigInt', 'Float', 'Boolean', 'DateTime'] as const;
+export const SCALAR_TYPES = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime'] as const;
 export type ScalarType = (typeof SCALAR_TYPES)[number];
 
 export interface NativeType {
@@ -37,6 +37,8 @@ export interface ForeignKey {
   name: string;
   columns: string[];
   referencedModel: string;
+  /** The referenced model's table (its @@map name, else the model name). */
+  referencedTable: string;
   referencedColumns: string[];
   onDelete: string; // SQL spelling, e.g. CASCADE
   onUpdate: string;
@@ -44,6 +46,8 @@ export interface ForeignKey {
 
 export interface PrismaModel {
   name: string;
+  /** The table: the model's @@map name, else the model name. */
+  tableName: string;
   fields: ScalarField[];
   primaryKey: string[];
   uniques: ModelIndex[];
@@ -65,14 +69,33 @@ export function parsePrismaSchema(text: string): PrismaModel[] {
   for (const match of text.matchAll(blockRe)) {
     models.push(parseModel(match[1]!, match[2]!));
   }
+  const tables = new Map(models.map((m) => [m.name, m.tableName]));
+  for (const m of models) {
+    for (const fk of m.foreignKeys) {
+      const table = tables.get(fk.referencedModel);
+      if (table === undefined) throw new Error(`${m.name} references unknown model ${fk.referencedModel}`);
+      fk.referencedTable = table;
+    }
+  }
   return models;
 }
 
 function parseModel(name: string, body: string): PrismaModel {
-  const model: PrismaModel = { name, fields: [], primaryKey: [], uniques: [], indexes: [], foreignKeys: [] };
-  for (const rawLine of body.split('\n')) {
-    const line = rawLine.replace(/\/\/.*$/, '').trim();
-    if (line === '') continue;
+  const lines = body
+    .split('\n')
+    .map((raw) => raw.replace(/\/\/.*$/, '').trim())
+    .filter((line) => line !== '');
+  // @@map first: Prisma's default constraint names are built from the table name.
+  const maps = lines.filter((l) => l.startsWith('@@map'));
+  let tableName = name;
+  if (maps.length > 0) {
+    const m = /^@@map\(\s*"([^"]+)"\s*\)$/.exec(maps[0]!);
+    if (!m || maps.length > 1) throw new Error(`unsupported @@map in ${name}: ${maps.join(' ')}`);
+    tableName = m[1]!;
+  }
+  const model: PrismaModel = { name, tableName, fields: [], primaryKey: [], uniques: [], indexes: [], foreignKeys: [] };
+  for (const line of lines) {
+    if (line.startsWith('@@map')) continue;
     if (line.startsWith('@@')) parseBlockAttribute(model, line);
     else parseField(model, line);
   }
@@ -80,7 +103,7 @@ function parseModel(name: string, body: string): PrismaModel {
   if (idField.length > 0) model.primaryKey = idField.map((f) => f.name);
   if (model.primaryKey.length === 0) throw new Error(`model ${name} has no primary key`);
   for (const f of model.fields) {
-    if (f.isUnique) model.uniques.unshift({ name: defaultName(name, [f.name], 'key'), columns: [f.name] });
+    if (f.isUnique) model.uniques.unshift({ name: defaultName(tableName, [f.name], 'key'), columns: [f.name] });
   }
   return model;
 }
@@ -96,10 +119,10 @@ function parseBlockAttribute(model: PrismaModel, line: string): void {
       model.primaryKey = columns;
       return;
     case 'unique':
-      model.uniques.push({ name: map ?? defaultName(model.name, columns, 'key'), columns });
+      model.uniques.push({ name: map ?? defaultName(model.tableName, columns, 'key'), columns });
       return;
     case 'index':
-      model.indexes.push({ name: map ?? defaultName(model.name, columns, 'idx'), columns });
+      model.indexes.push({ name: map ?? defaultName(model.tableName, columns, 'idx'), columns });
       return;
     default:
       throw new Error(`unsupported block attribute @@${kind} in ${model.name}`);
@@ -139,9 +162,10 @@ function parseRelation(model: PrismaModel, target: string, attrs: string): void 
   const references = /references:\s*\[([^\]]*)\]/.exec(body)?.[1] ?? '';
   const columns = splitList(fields);
   model.foreignKeys.push({
-    name: /map:\s*"([^"]+)"/.exec(body)?.[1] ?? defaultName(model.name, columns, 'fkey'),
+    name: /map:\s*"([^"]+)"/.exec(body)?.[1] ?? defaultName(model.tableName, columns, 'fkey'),
     columns,
     referencedModel: target,
+    referencedTable: target, // resolved to the @@map name once every model is parsed
     referencedColumns: splitList(references),
     // Prisma's defaults for required relations.
     onDelete: REFERENTIAL_ACTIONS[/onDelete:\s*(\w+)/.exec(body)?.[1] ?? 'Restrict']!,
@@ -170,7 +194,7 @@ function splitList(list: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** Prisma's default constraint name: Model_col1_col2_suffix. */
-export function defaultName(model: string, columns: string[], suffix: 'key' | 'idx' | 'fkey'): string {
-  return `${model}_${columns.join('_')}_${suffix}`;
+/** Prisma's default constraint name: Table_col1_col2_suffix (the table is the model's @@map name, if any). */
+export function defaultName(table: string, columns: string[], suffix: 'key' | 'idx' | 'fkey'): string {
+  return `${table}_${columns.join('_')}_${suffix}`;
 }

@@ -19,7 +19,7 @@ const toInfo = (r: Row): GameServiceInfo => ({
   createdAt: r.createdAt.toISOString(),
 });
 
-/** The game-service service of record in standalone mode (table StubGameService). */
+/** The game-service service of record in standalone mode (table stub_game_service). */
 export class GameServiceStub implements GameServiceRegistry {
   constructor(private readonly prisma: PrismaClient) {}
 

@@ -101,3 +101,51 @@ export type IdempotencyRecord = Prisma.IdempotencyRecordModel
  * 
  */
 export type StubGameService = Prisma.StubGameServiceModel
+/**
+ * Model StubIdempotency
+ * Idempotency keys of the stub services: inserted if absent, then locked FOR UPDATE first
+ * in the call's transaction, so a concurrent call with the same key waits for it and then
+ * replays its stored result.
+ */
+export type StubIdempotency = Prisma.StubIdempotencyModel
+/**
+ * Model StubItemTemplate
+ * 
+ */
+export type StubItemTemplate = Prisma.StubItemTemplateModel
+/**
+ * Model StubItemInstance
+ * 
+ */
+export type StubItemInstance = Prisma.StubItemInstanceModel
+/**
+ * Model StubContainer
+ * 
+ */
+export type StubContainer = Prisma.StubContainerModel
+/**
+ * Model StubWallet
+ * 
+ */
+export type StubWallet = Prisma.StubWalletModel
+/**
+ * Model StubWalletBalance
+ * 
+ */
+export type StubWalletBalance = Prisma.StubWalletBalanceModel
+/**
+ * Model StubCurrencyHold
+ * 
+ */
+export type StubCurrencyHold = Prisma.StubCurrencyHoldModel
+/**
+ * Model StubContract
+ * 
+ */
+export type StubContract = Prisma.StubContractModel
+/**
+ * Model CraftEntityGuard
+ * One row per crafting entity. A session start locks it by primary key before counting
+ * the entity's live sessions, so concurrent starts serialise without gap locks.
+ */
+export type CraftEntityGuard = Prisma.CraftEntityGuardModel

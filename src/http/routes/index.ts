@@ -1,6 +1,24 @@
 import type { Services } from '../../services/services.js';
 import type { Handlers } from '../route-types.js';
 import { notImplemented } from './not-implemented.js';
+import { terminateContract } from './standalone/terminate-contract.js';
+import { getWallet } from './standalone/get-wallet.js';
+import { creditWallet } from './standalone/credit-wallet.js';
+import { grantItem } from './standalone/grant-item.js';
+import { getInventory } from './standalone/get-inventory.js';
+import { createInventory } from './standalone/create-inventory.js';
+import { listItemTemplates } from './standalone/list-item-templates.js';
+import { createItemTemplate } from './standalone/create-item-template.js';
+import { completeSession } from './session/complete-session.js';
+import { listSessions } from './session/list-sessions.js';
+import { getSession } from './session/get-session.js';
+import { cancelSession } from './session/cancel-session.js';
+import { advanceSession } from './session/advance-session.js';
+import { startSession } from './session/start-session.js';
+import { getProficiency } from './proficiency/get-proficiency.js';
+import { grantProficiency } from './proficiency/grant-proficiency.js';
+import { listProficiencies } from './proficiency/list-proficiencies.js';
+import { setProficiency } from './proficiency/set-proficiency.js';
 import { cleanDeprecatedRecipes } from './recipe/clean-deprecated-recipes.js';
 import { createRecipe } from './recipe/create-recipe.js';
 import { deprecateRecipe } from './recipe/deprecate-recipe.js';
@@ -9,6 +27,10 @@ import { listRecipeDomains } from './recipe/list-recipe-domains.js';
 import { listRecipes } from './recipe/list-recipes.js';
 import { seedRecipes } from './recipe/seed-recipes.js';
 import { updateRecipe } from './recipe/update-recipe.js';
+import { deregisterStation } from './station/deregister-station.js';
+import { getStation } from './station/get-station.js';
+import { listStations } from './station/list-stations.js';
+import { registerStation } from './station/register-station.js';
 import { listGameServices } from './standalone/list-game-services.js';
 import { registerGameService } from './standalone/register-game-service.js';
 
@@ -23,22 +45,22 @@ export function buildHandlers(s: Services): Handlers {
     listRecipeDomains: listRecipeDomains(s),
     cleanDeprecatedRecipes: cleanDeprecatedRecipes(s),
 
-    startSession: notImplemented('startSession'),
-    advanceSession: notImplemented('advanceSession'),
-    cancelSession: notImplemented('cancelSession'),
-    getSession: notImplemented('getSession'),
-    listSessions: notImplemented('listSessions'),
-    completeSession: notImplemented('completeSession'),
+    startSession: startSession(s),
+    advanceSession: advanceSession(s),
+    cancelSession: cancelSession(s),
+    getSession: getSession(s),
+    listSessions: listSessions(s),
+    completeSession: completeSession(s),
 
-    getProficiency: notImplemented('getProficiency'),
-    listProficiencies: notImplemented('listProficiencies'),
-    grantProficiency: notImplemented('grantProficiency'),
-    setProficiency: notImplemented('setProficiency'),
+    getProficiency: getProficiency(s),
+    listProficiencies: listProficiencies(s),
+    grantProficiency: grantProficiency(s),
+    setProficiency: setProficiency(s),
 
-    registerStation: notImplemented('registerStation'),
-    getStation: notImplemented('getStation'),
-    listStations: notImplemented('listStations'),
-    deregisterStation: notImplemented('deregisterStation'),
+    registerStation: registerStation(s),
+    getStation: getStation(s),
+    listStations: listStations(s),
+    deregisterStation: deregisterStation(s),
 
     attemptDiscovery: notImplemented('attemptDiscovery'),
     listKnownRecipes: notImplemented('listKnownRecipes'),
@@ -55,5 +77,13 @@ export function buildHandlers(s: Services): Handlers {
 
     registerGameService: registerGameService(s),
     listGameServices: listGameServices(s),
+    createItemTemplate: createItemTemplate(s),
+    listItemTemplates: listItemTemplates(s),
+    createInventory: createInventory(s),
+    getInventory: getInventory(s),
+    grantItem: grantItem(s),
+    creditWallet: creditWallet(s),
+    getWallet: getWallet(s),
+    terminateContract: terminateContract(s),
   };
 }

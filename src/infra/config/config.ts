@@ -95,6 +95,16 @@ const envSchema = z.object({
     .default('CRAFT'),
   CRAFT_REDIS_KEY_PREFIX: z.string().max(100).default('craft:'),
   CRAFT_OUTBOX_POLL_INTERVAL_MS: int(10, 60000).default(250),
+  CRAFT_RECOVERY_INTERVAL_MS: int(50, 600000).default(2000),
+  CRAFT_RECOVERY_STALE_SECONDS: int(1, 3600).default(30),
+  CRAFT_CONTRACT_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a valid JetStream stream name')
+    .default('CONTRACT'),
+  CRAFT_CONTRACT_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a single NATS subject token (letters, digits, _ or -)')
+    .default('contract'),
 });
 
 const WEIGHT_SUM_TOLERANCE = 1e-6;
@@ -159,6 +169,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     natsStream: e.CRAFT_NATS_STREAM,
     redisKeyPrefix: e.CRAFT_REDIS_KEY_PREFIX,
     outboxPollIntervalMs: e.CRAFT_OUTBOX_POLL_INTERVAL_MS,
+    recoveryIntervalMs: e.CRAFT_RECOVERY_INTERVAL_MS,
+    recoveryStaleSeconds: e.CRAFT_RECOVERY_STALE_SECONDS,
+    contractStream: e.CRAFT_CONTRACT_STREAM,
+    contractSubjectPrefix: e.CRAFT_CONTRACT_SUBJECT_PREFIX,
   };
 }
 

@@ -18,6 +18,7 @@ export class NatsBus {
   private js: JetStreamClient | null = null;
   private jsm: JetStreamManager | null = null;
   private streamReady = false;
+  private disconnected = false;
   private closed = false;
   private readonly connecting: Promise<void>;
 
@@ -41,11 +42,31 @@ export class NatsBus {
     return this.js;
   }
 
+  get manager(): JetStreamManager | null {
+    return this.jsm;
+  }
+
+  /**
+   * Makes sure a stream exists and covers `subjects` (idempotent). Used for streams
+   * other services own in production but that standalone mode must provide.
+   */
+  async ensureStream(name: string, subjects: string[]): Promise<void> {
+    if (!this.jsm) throw new Error('NATS is not connected');
+    try {
+      const info = await this.jsm.streams.info(name);
+      const missing = subjects.filter((s) => !info.config.subjects?.includes(s));
+      if (missing.length > 0) {
+        await this.jsm.streams.update(name, { subjects: [...(info.config.subjects ?? []), ...missing] });
+      }
+    } catch (err) {
+      if (!String((err as Error).message).includes('not found')) throw err;
+      await this.jsm.streams.add({ name, subjects });
+    }
+  }
+
   isReady(): boolean {
     return this.nc !== null && !this.nc.isClosed() && this.streamReady && !this.disconnected;
   }
-
-  private disconnected = false;
 
   subject(topic: string): string {
     return `${this.opts.subjectPrefix}.${topic}`;
@@ -83,7 +104,7 @@ export class NatsBus {
         this.watchStatus(nc);
         this.jsm = await jetstreamManager(nc);
         this.js = jetstream(nc);
-        await this.ensureStream();
+        await this.ensureOwnStream();
         this.log.info({ stream: this.opts.stream }, 'connected to NATS JetStream');
         return;
       } catch (err) {
@@ -105,26 +126,14 @@ export class NatsBus {
         if (s.type === 'reconnect') {
           this.disconnected = false;
           // JetStream state may be gone if the server restarted without its store.
-          await this.ensureStream().catch((err) => this.log.warn({ err }, 'stream check failed'));
+          await this.ensureOwnStream().catch((err) => this.log.warn({ err }, 'stream check failed'));
         }
       }
     })().catch(() => undefined);
   }
 
-  private async ensureStream() {
-    if (!this.jsm) return;
-    const subjects = [`${this.opts.subjectPrefix}.>`];
-    try {
-      const info = await this.jsm.streams.info(this.opts.stream);
-      if (!subjects.every((s) => info.config.subjects?.includes(s))) {
-        await this.jsm.streams.update(this.opts.stream, {
-          subjects: [...new Set([...(info.config.subjects ?? []), ...subjects])],
-        });
-      }
-    } catch (err) {
-      if (!String((err as Error).message).includes('not found')) throw err;
-      await this.jsm.streams.add({ name: this.opts.stream, subjects });
-    }
+  private async ensureOwnStream() {
+    await this.ensureStream(this.opts.stream, [`${this.opts.subjectPrefix}.>`]);
     this.streamReady = true;
   }
 }

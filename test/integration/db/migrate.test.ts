@@ -1,6 +1,7 @@
 // The migration runner against a real MariaDB, and the proof that the hand-written
 // migrations build exactly the schema in prisma/schema.prisma.
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
 const SCHEMA_FILE = path.join(ROOT, 'prisma', 'schema.prisma');
 const INIT = '20261121000000_init';
+/** Every migration folder, in the order the runner applies them. */
+const ALL = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 // Host and credentials come from DATABASE_URL when set; the database is always our own.
 const server = parseDatabaseUrl(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
@@ -89,25 +95,28 @@ describe('migrate on a fresh database', () => {
     first = await migrate(db.url);
   });
 
-  it('creates the database and applies the init migration once', async () => {
-    expect(first).toEqual({ applied: [INIT] });
+  it('creates the database and applies every migration once', async () => {
+    expect(ALL[0]).toBe(INIT);
+    expect(first).toEqual({ applied: ALL });
     expect(await migrate(db.url)).toEqual({ applied: [] });
 
-    const expected = checksumOf(await readFile(path.join(MIGRATIONS_DIR, INIT, 'migration.sql')));
     const rows = await withConnection(db.name, (c) =>
-      c.query<Record<string, unknown>[]>('SELECT * FROM _prisma_migrations'),
+      c.query<Record<string, unknown>[]>('SELECT * FROM _prisma_migrations ORDER BY migration_name'),
     );
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      migration_name: INIT,
-      checksum: expected,
-      logs: null,
-      rolled_back_at: null,
-      applied_steps_count: 1,
-    });
-    expect(rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect(rows[0]!.finished_at).toBeInstanceOf(Date);
-    expect(rows[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(rows.map((r) => r.migration_name)).toEqual(ALL);
+    for (const [i, name] of ALL.entries()) {
+      const expected = checksumOf(await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql')));
+      expect(rows[i]).toMatchObject({
+        migration_name: name,
+        checksum: expected,
+        logs: null,
+        rolled_back_at: null,
+        applied_steps_count: 1,
+      });
+      expect(rows[i]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[i]!.finished_at).toBeInstanceOf(Date);
+      expect(rows[i]!.id).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('created the database with utf8mb4_unicode_ci', async () => {
@@ -125,9 +134,9 @@ describe('migrate on a fresh database', () => {
     expect(models.length).toBeGreaterThan(0);
     const actual = await withConnection(db.name, (c) => introspect(c, db.name));
 
-    expect([...actual.keys()].sort()).toEqual([...models.map((m) => m.name), '_prisma_migrations'].sort());
+    expect([...actual.keys()].sort()).toEqual([...models.map((m) => m.tableName), '_prisma_migrations'].sort());
     for (const model of models) {
-      const table = actual.get(model.name)!;
+      const table = actual.get(model.tableName)!;
       expect(table.collation, `${model.name} collation`).toBe('utf8mb4_unicode_ci');
       expect(Object.keys(table.columns).sort(), `${model.name} columns`).toEqual(
         model.fields.map((f) => f.name).sort(),
@@ -174,10 +183,10 @@ describe('migrate refuses unsafe states', () => {
         ),
       );
       expect(rows.map((r) => [r.migration_name, r.finished_at === null])).toEqual([
-        [INIT, false],
+        ...ALL.map((name) => [name, false]),
         [bad, true],
       ]);
-      expect(rows[1]!.logs).toMatch(/Nope/);
+      expect(rows[ALL.length]!.logs).toMatch(/Nope/);
 
       await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/failed migrations.*20261122000000_broken/);
 
@@ -208,7 +217,7 @@ describe('migrate refuses unsafe states', () => {
   it('applies once when several instances migrate at the same time', async () => {
     const db = freshDatabaseUrl();
     const results = await Promise.all([migrate(db.url), migrate(db.url), migrate(db.url)]);
-    expect(results.flatMap((r) => r.applied)).toEqual([INIT]);
+    expect(results.flatMap((r) => r.applied)).toEqual(ALL);
   });
 });
 
@@ -329,6 +338,8 @@ function expectedType(field: ScalarField): string {
       return 'bigint';
     case 'Float':
       return 'double';
+    case 'Decimal':
+      return native ? `decimal(${native.args.join(',')})` : 'decimal(65,30)';
     case 'Boolean':
       return 'tinyint(1)';
     case 'DateTime':
@@ -349,7 +360,7 @@ function expectedForeignKeys(model: PrismaModel): TableInfo['foreignKeys'] {
   for (const fk of model.foreignKeys) {
     out[fk.name] = {
       columns: fk.columns,
-      references: fk.referencedModel,
+      references: fk.referencedTable,
       referencedColumns: fk.referencedColumns,
       onDelete: fk.onDelete,
       onUpdate: fk.onUpdate,

@@ -75,9 +75,9 @@ describe('HTTP surface', () => {
   });
 
   it('laterMilestoneOperation_answers501WithClearBody', async () => {
-    const res = await h.post('/craft/session/get', { sessionId: '5d1f0b8e-6a4e-4b8e-9d7a-0c6f4b2a1e3d' });
+    const res = await h.post('/craft/query/output-preview', { recipeId: '5d1f0b8e-6a4e-4b8e-9d7a-0c6f4b2a1e3d' });
     expect(res.status).toBe(501);
-    expect(res.body).toMatchObject({ code: 'NOT_IMPLEMENTED', details: { operationId: 'getSession' } });
+    expect(res.body).toMatchObject({ code: 'NOT_IMPLEMENTED', details: { operationId: 'getOutputPreview' } });
   });
 
   it('livez_andReadyz_reportEachDependency', async () => {

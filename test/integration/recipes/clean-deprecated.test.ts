@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamEvents } from '../../helpers/events.js';
 import { simpleRecipes } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { forgeWorld, ok, startBody, swordMaterials } from '../../helpers/world.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -48,35 +48,21 @@ describe('recipe/clean-deprecated', () => {
     expect(deleted.map((e) => e.payload.recipeId).sort()).toEqual(ids.slice(0, 2).sort());
   });
 
-  it('cleanDeprecated_recipeUsedByActiveSession_isKept', async () => {
-    const { gs, ids } = await seedAndDeprecate(2);
-    const now = new Date();
-    await h.runtime.internals.prisma.craftSession.create({
-      data: {
-        id: randomUUID(),
-        contractId: randomUUID(),
-        gameServiceId: gs,
-        recipeId: ids[0]!,
-        recipeCode: 'recipe_0000',
-        entityId: randomUUID(),
-        entityType: 'character',
-        inventoryId: randomUUID(),
-        status: 'active',
-        currentStepIndex: 0,
-        rngSeed: '1',
-        state: '{}',
-        stepResults: '[]',
-        participants: '[]',
-        reservedMaterials: '[]',
-        currencyHolds: '[]',
-        expiresAt: new Date(now.getTime() + 3600_000),
-        startedAt: now,
-        updatedAt: now,
-      },
-    });
-    const res = await h.post('/craft/recipe/clean-deprecated', { gameServiceId: gs });
-    expect(res.body).toMatchObject({ cleaned: 1, remaining: 1, cleanedIds: [ids[1]] });
-    expect((await h.post('/craft/recipe/get', { recipeId: ids[0] })).status).toBe(200);
+  it('cleanDeprecated_recipeUsedByActiveSession_isKeptAndTheSessionStillCompletes', async () => {
+    const w = await forgeWorld(h, { recipe: { steps: [{ code: 'only', name: 'Only' }] } });
+    await swordMaterials(w);
+    const { sessionId } = await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
+    await ok(h, '/craft/recipe/deprecate', { recipeId: w.recipeId, reason: 'retired' });
+
+    const res = await h.post('/craft/recipe/clean-deprecated', { gameServiceId: w.gs });
+    expect(res.body).toMatchObject({ cleaned: 0, remaining: 1 });
+    expect((await h.post('/craft/recipe/get', { recipeId: w.recipeId })).status).toBe(200);
+
+    // Deprecation does not stop a session already running.
+    const done = await ok(h, '/craft/session/advance', { sessionId, stepCode: 'only' });
+    expect(done.status).toBe('completed');
+    const after = await h.post('/craft/recipe/clean-deprecated', { gameServiceId: w.gs });
+    expect(after.body).toMatchObject({ cleaned: 1, remaining: 0, cleanedIds: [w.recipeId] });
   });
 
   it('cleanDeprecated_activeRecipes_neverTouched', async () => {

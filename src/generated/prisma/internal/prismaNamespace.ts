@@ -408,7 +408,16 @@ export const ModelName = {
   OutboxEvent: 'OutboxEvent',
   InboxMessage: 'InboxMessage',
   IdempotencyRecord: 'IdempotencyRecord',
-  StubGameService: 'StubGameService'
+  StubGameService: 'StubGameService',
+  StubIdempotency: 'StubIdempotency',
+  StubItemTemplate: 'StubItemTemplate',
+  StubItemInstance: 'StubItemInstance',
+  StubContainer: 'StubContainer',
+  StubWallet: 'StubWallet',
+  StubWalletBalance: 'StubWalletBalance',
+  StubCurrencyHold: 'StubCurrencyHold',
+  StubContract: 'StubContract',
+  CraftEntityGuard: 'CraftEntityGuard'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -424,7 +433,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "recipe" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService"
+    modelProps: "recipe" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1220,6 +1229,600 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    StubIdempotency: {
+      payload: Prisma.$StubIdempotencyPayload<ExtArgs>
+      fields: Prisma.StubIdempotencyFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubIdempotencyFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubIdempotencyFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>
+        }
+        findFirst: {
+          args: Prisma.StubIdempotencyFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubIdempotencyFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>
+        }
+        findMany: {
+          args: Prisma.StubIdempotencyFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>[]
+        }
+        create: {
+          args: Prisma.StubIdempotencyCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>
+        }
+        createMany: {
+          args: Prisma.StubIdempotencyCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubIdempotencyDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>
+        }
+        update: {
+          args: Prisma.StubIdempotencyUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubIdempotencyDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubIdempotencyUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubIdempotencyUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubIdempotencyPayload>
+        }
+        aggregate: {
+          args: Prisma.StubIdempotencyAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubIdempotency>
+        }
+        groupBy: {
+          args: Prisma.StubIdempotencyGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubIdempotencyGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubIdempotencyCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubIdempotencyCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubItemTemplate: {
+      payload: Prisma.$StubItemTemplatePayload<ExtArgs>
+      fields: Prisma.StubItemTemplateFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubItemTemplateFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubItemTemplateFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>
+        }
+        findFirst: {
+          args: Prisma.StubItemTemplateFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubItemTemplateFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>
+        }
+        findMany: {
+          args: Prisma.StubItemTemplateFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>[]
+        }
+        create: {
+          args: Prisma.StubItemTemplateCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>
+        }
+        createMany: {
+          args: Prisma.StubItemTemplateCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubItemTemplateDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>
+        }
+        update: {
+          args: Prisma.StubItemTemplateUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>
+        }
+        deleteMany: {
+          args: Prisma.StubItemTemplateDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubItemTemplateUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubItemTemplateUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemTemplatePayload>
+        }
+        aggregate: {
+          args: Prisma.StubItemTemplateAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubItemTemplate>
+        }
+        groupBy: {
+          args: Prisma.StubItemTemplateGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubItemTemplateGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubItemTemplateCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubItemTemplateCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubItemInstance: {
+      payload: Prisma.$StubItemInstancePayload<ExtArgs>
+      fields: Prisma.StubItemInstanceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubItemInstanceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubItemInstanceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>
+        }
+        findFirst: {
+          args: Prisma.StubItemInstanceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubItemInstanceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>
+        }
+        findMany: {
+          args: Prisma.StubItemInstanceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>[]
+        }
+        create: {
+          args: Prisma.StubItemInstanceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>
+        }
+        createMany: {
+          args: Prisma.StubItemInstanceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubItemInstanceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>
+        }
+        update: {
+          args: Prisma.StubItemInstanceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>
+        }
+        deleteMany: {
+          args: Prisma.StubItemInstanceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubItemInstanceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubItemInstanceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemInstancePayload>
+        }
+        aggregate: {
+          args: Prisma.StubItemInstanceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubItemInstance>
+        }
+        groupBy: {
+          args: Prisma.StubItemInstanceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubItemInstanceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubItemInstanceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubItemInstanceCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubContainer: {
+      payload: Prisma.$StubContainerPayload<ExtArgs>
+      fields: Prisma.StubContainerFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubContainerFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubContainerFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>
+        }
+        findFirst: {
+          args: Prisma.StubContainerFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubContainerFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>
+        }
+        findMany: {
+          args: Prisma.StubContainerFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>[]
+        }
+        create: {
+          args: Prisma.StubContainerCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>
+        }
+        createMany: {
+          args: Prisma.StubContainerCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubContainerDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>
+        }
+        update: {
+          args: Prisma.StubContainerUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubContainerDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubContainerUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubContainerUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContainerPayload>
+        }
+        aggregate: {
+          args: Prisma.StubContainerAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubContainer>
+        }
+        groupBy: {
+          args: Prisma.StubContainerGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubContainerGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubContainerCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubContainerCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubWallet: {
+      payload: Prisma.$StubWalletPayload<ExtArgs>
+      fields: Prisma.StubWalletFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubWalletFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubWalletFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>
+        }
+        findFirst: {
+          args: Prisma.StubWalletFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubWalletFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>
+        }
+        findMany: {
+          args: Prisma.StubWalletFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>[]
+        }
+        create: {
+          args: Prisma.StubWalletCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>
+        }
+        createMany: {
+          args: Prisma.StubWalletCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubWalletDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>
+        }
+        update: {
+          args: Prisma.StubWalletUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubWalletDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubWalletUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubWalletUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletPayload>
+        }
+        aggregate: {
+          args: Prisma.StubWalletAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubWallet>
+        }
+        groupBy: {
+          args: Prisma.StubWalletGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubWalletGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubWalletCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubWalletCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubWalletBalance: {
+      payload: Prisma.$StubWalletBalancePayload<ExtArgs>
+      fields: Prisma.StubWalletBalanceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubWalletBalanceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubWalletBalanceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>
+        }
+        findFirst: {
+          args: Prisma.StubWalletBalanceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubWalletBalanceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>
+        }
+        findMany: {
+          args: Prisma.StubWalletBalanceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>[]
+        }
+        create: {
+          args: Prisma.StubWalletBalanceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>
+        }
+        createMany: {
+          args: Prisma.StubWalletBalanceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubWalletBalanceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>
+        }
+        update: {
+          args: Prisma.StubWalletBalanceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>
+        }
+        deleteMany: {
+          args: Prisma.StubWalletBalanceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubWalletBalanceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubWalletBalanceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubWalletBalancePayload>
+        }
+        aggregate: {
+          args: Prisma.StubWalletBalanceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubWalletBalance>
+        }
+        groupBy: {
+          args: Prisma.StubWalletBalanceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubWalletBalanceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubWalletBalanceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubWalletBalanceCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubCurrencyHold: {
+      payload: Prisma.$StubCurrencyHoldPayload<ExtArgs>
+      fields: Prisma.StubCurrencyHoldFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubCurrencyHoldFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubCurrencyHoldFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>
+        }
+        findFirst: {
+          args: Prisma.StubCurrencyHoldFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubCurrencyHoldFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>
+        }
+        findMany: {
+          args: Prisma.StubCurrencyHoldFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>[]
+        }
+        create: {
+          args: Prisma.StubCurrencyHoldCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>
+        }
+        createMany: {
+          args: Prisma.StubCurrencyHoldCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubCurrencyHoldDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>
+        }
+        update: {
+          args: Prisma.StubCurrencyHoldUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubCurrencyHoldDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubCurrencyHoldUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubCurrencyHoldUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubCurrencyHoldPayload>
+        }
+        aggregate: {
+          args: Prisma.StubCurrencyHoldAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubCurrencyHold>
+        }
+        groupBy: {
+          args: Prisma.StubCurrencyHoldGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubCurrencyHoldGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubCurrencyHoldCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubCurrencyHoldCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubContract: {
+      payload: Prisma.$StubContractPayload<ExtArgs>
+      fields: Prisma.StubContractFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubContractFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubContractFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>
+        }
+        findFirst: {
+          args: Prisma.StubContractFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubContractFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>
+        }
+        findMany: {
+          args: Prisma.StubContractFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>[]
+        }
+        create: {
+          args: Prisma.StubContractCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>
+        }
+        createMany: {
+          args: Prisma.StubContractCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubContractDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>
+        }
+        update: {
+          args: Prisma.StubContractUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubContractDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubContractUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubContractUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractPayload>
+        }
+        aggregate: {
+          args: Prisma.StubContractAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubContract>
+        }
+        groupBy: {
+          args: Prisma.StubContractGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubContractGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubContractCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubContractCountAggregateOutputType> | number
+        }
+      }
+    }
+    CraftEntityGuard: {
+      payload: Prisma.$CraftEntityGuardPayload<ExtArgs>
+      fields: Prisma.CraftEntityGuardFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CraftEntityGuardFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CraftEntityGuardFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>
+        }
+        findFirst: {
+          args: Prisma.CraftEntityGuardFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CraftEntityGuardFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>
+        }
+        findMany: {
+          args: Prisma.CraftEntityGuardFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>[]
+        }
+        create: {
+          args: Prisma.CraftEntityGuardCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>
+        }
+        createMany: {
+          args: Prisma.CraftEntityGuardCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.CraftEntityGuardDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>
+        }
+        update: {
+          args: Prisma.CraftEntityGuardUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>
+        }
+        deleteMany: {
+          args: Prisma.CraftEntityGuardDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CraftEntityGuardUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.CraftEntityGuardUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftEntityGuardPayload>
+        }
+        aggregate: {
+          args: Prisma.CraftEntityGuardAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCraftEntityGuard>
+        }
+        groupBy: {
+          args: Prisma.CraftEntityGuardGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CraftEntityGuardGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CraftEntityGuardCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CraftEntityGuardCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1318,6 +1921,9 @@ export const CraftSessionScalarFieldEnum = {
   outputItemIds: 'outputItemIds',
   failureReason: 'failureReason',
   completionStage: 'completionStage',
+  pendingEffects: 'pendingEffects',
+  recipeSnapshot: 'recipeSnapshot',
+  tools: 'tools',
   stepReadyAt: 'stepReadyAt',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
@@ -1452,6 +2058,117 @@ export const StubGameServiceScalarFieldEnum = {
 export type StubGameServiceScalarFieldEnum = (typeof StubGameServiceScalarFieldEnum)[keyof typeof StubGameServiceScalarFieldEnum]
 
 
+export const StubIdempotencyScalarFieldEnum = {
+  service: 'service',
+  idemKey: 'idemKey',
+  result: 'result',
+  createdAt: 'createdAt'
+} as const
+
+export type StubIdempotencyScalarFieldEnum = (typeof StubIdempotencyScalarFieldEnum)[keyof typeof StubIdempotencyScalarFieldEnum]
+
+
+export const StubItemTemplateScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  category: 'category',
+  itemClass: 'itemClass',
+  itemLevel: 'itemLevel',
+  qualityModel: 'qualityModel',
+  createdAt: 'createdAt'
+} as const
+
+export type StubItemTemplateScalarFieldEnum = (typeof StubItemTemplateScalarFieldEnum)[keyof typeof StubItemTemplateScalarFieldEnum]
+
+
+export const StubItemInstanceScalarFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  gameServiceId: 'gameServiceId',
+  containerId: 'containerId',
+  realmId: 'realmId',
+  quantity: 'quantity',
+  instanceMetadata: 'instanceMetadata',
+  originType: 'originType',
+  originId: 'originId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  destroyedAt: 'destroyedAt',
+  destroyReason: 'destroyReason'
+} as const
+
+export type StubItemInstanceScalarFieldEnum = (typeof StubItemInstanceScalarFieldEnum)[keyof typeof StubItemInstanceScalarFieldEnum]
+
+
+export const StubContainerScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  containerType: 'containerType',
+  gameServiceId: 'gameServiceId',
+  createdAt: 'createdAt'
+} as const
+
+export type StubContainerScalarFieldEnum = (typeof StubContainerScalarFieldEnum)[keyof typeof StubContainerScalarFieldEnum]
+
+
+export const StubWalletScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  createdAt: 'createdAt'
+} as const
+
+export type StubWalletScalarFieldEnum = (typeof StubWalletScalarFieldEnum)[keyof typeof StubWalletScalarFieldEnum]
+
+
+export const StubWalletBalanceScalarFieldEnum = {
+  walletId: 'walletId',
+  currencyCode: 'currencyCode',
+  amount: 'amount'
+} as const
+
+export type StubWalletBalanceScalarFieldEnum = (typeof StubWalletBalanceScalarFieldEnum)[keyof typeof StubWalletBalanceScalarFieldEnum]
+
+
+export const StubCurrencyHoldScalarFieldEnum = {
+  id: 'id',
+  walletId: 'walletId',
+  currencyCode: 'currencyCode',
+  amount: 'amount',
+  capturedAmount: 'capturedAmount',
+  status: 'status',
+  expiresAt: 'expiresAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubCurrencyHoldScalarFieldEnum = (typeof StubCurrencyHoldScalarFieldEnum)[keyof typeof StubCurrencyHoldScalarFieldEnum]
+
+
+export const StubContractScalarFieldEnum = {
+  id: 'id',
+  status: 'status',
+  parties: 'parties',
+  milestones: 'milestones',
+  onFinal: 'onFinal',
+  terminationReason: 'terminationReason',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubContractScalarFieldEnum = (typeof StubContractScalarFieldEnum)[keyof typeof StubContractScalarFieldEnum]
+
+
+export const CraftEntityGuardScalarFieldEnum = {
+  entityId: 'entityId',
+  entityType: 'entityType'
+} as const
+
+export type CraftEntityGuardScalarFieldEnum = (typeof CraftEntityGuardScalarFieldEnum)[keyof typeof CraftEntityGuardScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -1513,7 +2230,9 @@ export const CraftSessionOrderByRelevanceFieldEnum = {
   targetItemId: 'targetItemId',
   outputItemIds: 'outputItemIds',
   failureReason: 'failureReason',
-  completionStage: 'completionStage'
+  completionStage: 'completionStage',
+  recipeSnapshot: 'recipeSnapshot',
+  tools: 'tools'
 } as const
 
 export type CraftSessionOrderByRelevanceFieldEnum = (typeof CraftSessionOrderByRelevanceFieldEnum)[keyof typeof CraftSessionOrderByRelevanceFieldEnum]
@@ -1618,6 +2337,100 @@ export const StubGameServiceOrderByRelevanceFieldEnum = {
 export type StubGameServiceOrderByRelevanceFieldEnum = (typeof StubGameServiceOrderByRelevanceFieldEnum)[keyof typeof StubGameServiceOrderByRelevanceFieldEnum]
 
 
+export const StubIdempotencyOrderByRelevanceFieldEnum = {
+  service: 'service',
+  idemKey: 'idemKey',
+  result: 'result'
+} as const
+
+export type StubIdempotencyOrderByRelevanceFieldEnum = (typeof StubIdempotencyOrderByRelevanceFieldEnum)[keyof typeof StubIdempotencyOrderByRelevanceFieldEnum]
+
+
+export const StubItemTemplateOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  category: 'category',
+  itemClass: 'itemClass',
+  qualityModel: 'qualityModel'
+} as const
+
+export type StubItemTemplateOrderByRelevanceFieldEnum = (typeof StubItemTemplateOrderByRelevanceFieldEnum)[keyof typeof StubItemTemplateOrderByRelevanceFieldEnum]
+
+
+export const StubItemInstanceOrderByRelevanceFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  gameServiceId: 'gameServiceId',
+  containerId: 'containerId',
+  realmId: 'realmId',
+  instanceMetadata: 'instanceMetadata',
+  originType: 'originType',
+  originId: 'originId',
+  destroyReason: 'destroyReason'
+} as const
+
+export type StubItemInstanceOrderByRelevanceFieldEnum = (typeof StubItemInstanceOrderByRelevanceFieldEnum)[keyof typeof StubItemInstanceOrderByRelevanceFieldEnum]
+
+
+export const StubContainerOrderByRelevanceFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  containerType: 'containerType',
+  gameServiceId: 'gameServiceId'
+} as const
+
+export type StubContainerOrderByRelevanceFieldEnum = (typeof StubContainerOrderByRelevanceFieldEnum)[keyof typeof StubContainerOrderByRelevanceFieldEnum]
+
+
+export const StubWalletOrderByRelevanceFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType'
+} as const
+
+export type StubWalletOrderByRelevanceFieldEnum = (typeof StubWalletOrderByRelevanceFieldEnum)[keyof typeof StubWalletOrderByRelevanceFieldEnum]
+
+
+export const StubWalletBalanceOrderByRelevanceFieldEnum = {
+  walletId: 'walletId',
+  currencyCode: 'currencyCode'
+} as const
+
+export type StubWalletBalanceOrderByRelevanceFieldEnum = (typeof StubWalletBalanceOrderByRelevanceFieldEnum)[keyof typeof StubWalletBalanceOrderByRelevanceFieldEnum]
+
+
+export const StubCurrencyHoldOrderByRelevanceFieldEnum = {
+  id: 'id',
+  walletId: 'walletId',
+  currencyCode: 'currencyCode',
+  status: 'status'
+} as const
+
+export type StubCurrencyHoldOrderByRelevanceFieldEnum = (typeof StubCurrencyHoldOrderByRelevanceFieldEnum)[keyof typeof StubCurrencyHoldOrderByRelevanceFieldEnum]
+
+
+export const StubContractOrderByRelevanceFieldEnum = {
+  id: 'id',
+  status: 'status',
+  parties: 'parties',
+  milestones: 'milestones',
+  onFinal: 'onFinal',
+  terminationReason: 'terminationReason'
+} as const
+
+export type StubContractOrderByRelevanceFieldEnum = (typeof StubContractOrderByRelevanceFieldEnum)[keyof typeof StubContractOrderByRelevanceFieldEnum]
+
+
+export const CraftEntityGuardOrderByRelevanceFieldEnum = {
+  entityId: 'entityId',
+  entityType: 'entityType'
+} as const
+
+export type CraftEntityGuardOrderByRelevanceFieldEnum = (typeof CraftEntityGuardOrderByRelevanceFieldEnum)[keyof typeof CraftEntityGuardOrderByRelevanceFieldEnum]
+
+
 
 /**
  * Field references
@@ -1663,6 +2476,13 @@ export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, '
  * Reference to a field of type 'BigInt'
  */
 export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'Decimal'
+ */
+export type DecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Decimal'>
     
 
 /**
@@ -1828,6 +2648,15 @@ export type GlobalOmitConfig = {
   inboxMessage?: Prisma.InboxMessageOmit
   idempotencyRecord?: Prisma.IdempotencyRecordOmit
   stubGameService?: Prisma.StubGameServiceOmit
+  stubIdempotency?: Prisma.StubIdempotencyOmit
+  stubItemTemplate?: Prisma.StubItemTemplateOmit
+  stubItemInstance?: Prisma.StubItemInstanceOmit
+  stubContainer?: Prisma.StubContainerOmit
+  stubWallet?: Prisma.StubWalletOmit
+  stubWalletBalance?: Prisma.StubWalletBalanceOmit
+  stubCurrencyHold?: Prisma.StubCurrencyHoldOmit
+  stubContract?: Prisma.StubContractOmit
+  craftEntityGuard?: Prisma.CraftEntityGuardOmit
 }
 
 /* Types for Logging */

@@ -62,7 +62,16 @@ export const ModelName = {
   OutboxEvent: 'OutboxEvent',
   InboxMessage: 'InboxMessage',
   IdempotencyRecord: 'IdempotencyRecord',
-  StubGameService: 'StubGameService'
+  StubGameService: 'StubGameService',
+  StubIdempotency: 'StubIdempotency',
+  StubItemTemplate: 'StubItemTemplate',
+  StubItemInstance: 'StubItemInstance',
+  StubContainer: 'StubContainer',
+  StubWallet: 'StubWallet',
+  StubWalletBalance: 'StubWalletBalance',
+  StubCurrencyHold: 'StubCurrencyHold',
+  StubContract: 'StubContract',
+  CraftEntityGuard: 'CraftEntityGuard'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -140,6 +149,9 @@ export const CraftSessionScalarFieldEnum = {
   outputItemIds: 'outputItemIds',
   failureReason: 'failureReason',
   completionStage: 'completionStage',
+  pendingEffects: 'pendingEffects',
+  recipeSnapshot: 'recipeSnapshot',
+  tools: 'tools',
   stepReadyAt: 'stepReadyAt',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
@@ -274,6 +286,117 @@ export const StubGameServiceScalarFieldEnum = {
 export type StubGameServiceScalarFieldEnum = (typeof StubGameServiceScalarFieldEnum)[keyof typeof StubGameServiceScalarFieldEnum]
 
 
+export const StubIdempotencyScalarFieldEnum = {
+  service: 'service',
+  idemKey: 'idemKey',
+  result: 'result',
+  createdAt: 'createdAt'
+} as const
+
+export type StubIdempotencyScalarFieldEnum = (typeof StubIdempotencyScalarFieldEnum)[keyof typeof StubIdempotencyScalarFieldEnum]
+
+
+export const StubItemTemplateScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  category: 'category',
+  itemClass: 'itemClass',
+  itemLevel: 'itemLevel',
+  qualityModel: 'qualityModel',
+  createdAt: 'createdAt'
+} as const
+
+export type StubItemTemplateScalarFieldEnum = (typeof StubItemTemplateScalarFieldEnum)[keyof typeof StubItemTemplateScalarFieldEnum]
+
+
+export const StubItemInstanceScalarFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  gameServiceId: 'gameServiceId',
+  containerId: 'containerId',
+  realmId: 'realmId',
+  quantity: 'quantity',
+  instanceMetadata: 'instanceMetadata',
+  originType: 'originType',
+  originId: 'originId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  destroyedAt: 'destroyedAt',
+  destroyReason: 'destroyReason'
+} as const
+
+export type StubItemInstanceScalarFieldEnum = (typeof StubItemInstanceScalarFieldEnum)[keyof typeof StubItemInstanceScalarFieldEnum]
+
+
+export const StubContainerScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  containerType: 'containerType',
+  gameServiceId: 'gameServiceId',
+  createdAt: 'createdAt'
+} as const
+
+export type StubContainerScalarFieldEnum = (typeof StubContainerScalarFieldEnum)[keyof typeof StubContainerScalarFieldEnum]
+
+
+export const StubWalletScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  createdAt: 'createdAt'
+} as const
+
+export type StubWalletScalarFieldEnum = (typeof StubWalletScalarFieldEnum)[keyof typeof StubWalletScalarFieldEnum]
+
+
+export const StubWalletBalanceScalarFieldEnum = {
+  walletId: 'walletId',
+  currencyCode: 'currencyCode',
+  amount: 'amount'
+} as const
+
+export type StubWalletBalanceScalarFieldEnum = (typeof StubWalletBalanceScalarFieldEnum)[keyof typeof StubWalletBalanceScalarFieldEnum]
+
+
+export const StubCurrencyHoldScalarFieldEnum = {
+  id: 'id',
+  walletId: 'walletId',
+  currencyCode: 'currencyCode',
+  amount: 'amount',
+  capturedAmount: 'capturedAmount',
+  status: 'status',
+  expiresAt: 'expiresAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubCurrencyHoldScalarFieldEnum = (typeof StubCurrencyHoldScalarFieldEnum)[keyof typeof StubCurrencyHoldScalarFieldEnum]
+
+
+export const StubContractScalarFieldEnum = {
+  id: 'id',
+  status: 'status',
+  parties: 'parties',
+  milestones: 'milestones',
+  onFinal: 'onFinal',
+  terminationReason: 'terminationReason',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubContractScalarFieldEnum = (typeof StubContractScalarFieldEnum)[keyof typeof StubContractScalarFieldEnum]
+
+
+export const CraftEntityGuardScalarFieldEnum = {
+  entityId: 'entityId',
+  entityType: 'entityType'
+} as const
+
+export type CraftEntityGuardScalarFieldEnum = (typeof CraftEntityGuardScalarFieldEnum)[keyof typeof CraftEntityGuardScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -335,7 +458,9 @@ export const CraftSessionOrderByRelevanceFieldEnum = {
   targetItemId: 'targetItemId',
   outputItemIds: 'outputItemIds',
   failureReason: 'failureReason',
-  completionStage: 'completionStage'
+  completionStage: 'completionStage',
+  recipeSnapshot: 'recipeSnapshot',
+  tools: 'tools'
 } as const
 
 export type CraftSessionOrderByRelevanceFieldEnum = (typeof CraftSessionOrderByRelevanceFieldEnum)[keyof typeof CraftSessionOrderByRelevanceFieldEnum]
@@ -438,4 +563,98 @@ export const StubGameServiceOrderByRelevanceFieldEnum = {
 } as const
 
 export type StubGameServiceOrderByRelevanceFieldEnum = (typeof StubGameServiceOrderByRelevanceFieldEnum)[keyof typeof StubGameServiceOrderByRelevanceFieldEnum]
+
+
+export const StubIdempotencyOrderByRelevanceFieldEnum = {
+  service: 'service',
+  idemKey: 'idemKey',
+  result: 'result'
+} as const
+
+export type StubIdempotencyOrderByRelevanceFieldEnum = (typeof StubIdempotencyOrderByRelevanceFieldEnum)[keyof typeof StubIdempotencyOrderByRelevanceFieldEnum]
+
+
+export const StubItemTemplateOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  category: 'category',
+  itemClass: 'itemClass',
+  qualityModel: 'qualityModel'
+} as const
+
+export type StubItemTemplateOrderByRelevanceFieldEnum = (typeof StubItemTemplateOrderByRelevanceFieldEnum)[keyof typeof StubItemTemplateOrderByRelevanceFieldEnum]
+
+
+export const StubItemInstanceOrderByRelevanceFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  gameServiceId: 'gameServiceId',
+  containerId: 'containerId',
+  realmId: 'realmId',
+  instanceMetadata: 'instanceMetadata',
+  originType: 'originType',
+  originId: 'originId',
+  destroyReason: 'destroyReason'
+} as const
+
+export type StubItemInstanceOrderByRelevanceFieldEnum = (typeof StubItemInstanceOrderByRelevanceFieldEnum)[keyof typeof StubItemInstanceOrderByRelevanceFieldEnum]
+
+
+export const StubContainerOrderByRelevanceFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  containerType: 'containerType',
+  gameServiceId: 'gameServiceId'
+} as const
+
+export type StubContainerOrderByRelevanceFieldEnum = (typeof StubContainerOrderByRelevanceFieldEnum)[keyof typeof StubContainerOrderByRelevanceFieldEnum]
+
+
+export const StubWalletOrderByRelevanceFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType'
+} as const
+
+export type StubWalletOrderByRelevanceFieldEnum = (typeof StubWalletOrderByRelevanceFieldEnum)[keyof typeof StubWalletOrderByRelevanceFieldEnum]
+
+
+export const StubWalletBalanceOrderByRelevanceFieldEnum = {
+  walletId: 'walletId',
+  currencyCode: 'currencyCode'
+} as const
+
+export type StubWalletBalanceOrderByRelevanceFieldEnum = (typeof StubWalletBalanceOrderByRelevanceFieldEnum)[keyof typeof StubWalletBalanceOrderByRelevanceFieldEnum]
+
+
+export const StubCurrencyHoldOrderByRelevanceFieldEnum = {
+  id: 'id',
+  walletId: 'walletId',
+  currencyCode: 'currencyCode',
+  status: 'status'
+} as const
+
+export type StubCurrencyHoldOrderByRelevanceFieldEnum = (typeof StubCurrencyHoldOrderByRelevanceFieldEnum)[keyof typeof StubCurrencyHoldOrderByRelevanceFieldEnum]
+
+
+export const StubContractOrderByRelevanceFieldEnum = {
+  id: 'id',
+  status: 'status',
+  parties: 'parties',
+  milestones: 'milestones',
+  onFinal: 'onFinal',
+  terminationReason: 'terminationReason'
+} as const
+
+export type StubContractOrderByRelevanceFieldEnum = (typeof StubContractOrderByRelevanceFieldEnum)[keyof typeof StubContractOrderByRelevanceFieldEnum]
+
+
+export const CraftEntityGuardOrderByRelevanceFieldEnum = {
+  entityId: 'entityId',
+  entityType: 'entityType'
+} as const
+
+export type CraftEntityGuardOrderByRelevanceFieldEnum = (typeof CraftEntityGuardOrderByRelevanceFieldEnum)[keyof typeof CraftEntityGuardOrderByRelevanceFieldEnum]
 

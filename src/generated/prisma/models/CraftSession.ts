@@ -70,6 +70,9 @@ export type CraftSessionMinAggregateOutputType = {
   outputItemIds: string | null
   failureReason: string | null
   completionStage: string | null
+  pendingEffects: boolean | null
+  recipeSnapshot: string | null
+  tools: string | null
   stepReadyAt: Date | null
   expiresAt: Date | null
   startedAt: Date | null
@@ -105,6 +108,9 @@ export type CraftSessionMaxAggregateOutputType = {
   outputItemIds: string | null
   failureReason: string | null
   completionStage: string | null
+  pendingEffects: boolean | null
+  recipeSnapshot: string | null
+  tools: string | null
   stepReadyAt: Date | null
   expiresAt: Date | null
   startedAt: Date | null
@@ -140,6 +146,9 @@ export type CraftSessionCountAggregateOutputType = {
   outputItemIds: number
   failureReason: number
   completionStage: number
+  pendingEffects: number
+  recipeSnapshot: number
+  tools: number
   stepReadyAt: number
   expiresAt: number
   startedAt: number
@@ -193,6 +202,9 @@ export type CraftSessionMinAggregateInputType = {
   outputItemIds?: true
   failureReason?: true
   completionStage?: true
+  pendingEffects?: true
+  recipeSnapshot?: true
+  tools?: true
   stepReadyAt?: true
   expiresAt?: true
   startedAt?: true
@@ -228,6 +240,9 @@ export type CraftSessionMaxAggregateInputType = {
   outputItemIds?: true
   failureReason?: true
   completionStage?: true
+  pendingEffects?: true
+  recipeSnapshot?: true
+  tools?: true
   stepReadyAt?: true
   expiresAt?: true
   startedAt?: true
@@ -263,6 +278,9 @@ export type CraftSessionCountAggregateInputType = {
   outputItemIds?: true
   failureReason?: true
   completionStage?: true
+  pendingEffects?: true
+  recipeSnapshot?: true
+  tools?: true
   stepReadyAt?: true
   expiresAt?: true
   startedAt?: true
@@ -359,7 +377,7 @@ export type CraftSessionGroupByArgs<ExtArgs extends runtime.Types.Extensions.Int
 
 export type CraftSessionGroupByOutputType = {
   id: string
-  contractId: string
+  contractId: string | null
   gameServiceId: string
   recipeId: string
   recipeCode: string
@@ -385,6 +403,9 @@ export type CraftSessionGroupByOutputType = {
   outputItemIds: string | null
   failureReason: string | null
   completionStage: string | null
+  pendingEffects: boolean
+  recipeSnapshot: string
+  tools: string
   stepReadyAt: Date | null
   expiresAt: Date
   startedAt: Date
@@ -417,7 +438,7 @@ export type CraftSessionWhereInput = {
   OR?: Prisma.CraftSessionWhereInput[]
   NOT?: Prisma.CraftSessionWhereInput | Prisma.CraftSessionWhereInput[]
   id?: Prisma.StringFilter<"CraftSession"> | string
-  contractId?: Prisma.StringFilter<"CraftSession"> | string
+  contractId?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   gameServiceId?: Prisma.StringFilter<"CraftSession"> | string
   recipeId?: Prisma.StringFilter<"CraftSession"> | string
   recipeCode?: Prisma.StringFilter<"CraftSession"> | string
@@ -443,6 +464,9 @@ export type CraftSessionWhereInput = {
   outputItemIds?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   failureReason?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   completionStage?: Prisma.StringNullableFilter<"CraftSession"> | string | null
+  pendingEffects?: Prisma.BoolFilter<"CraftSession"> | boolean
+  recipeSnapshot?: Prisma.StringFilter<"CraftSession"> | string
+  tools?: Prisma.StringFilter<"CraftSession"> | string
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
@@ -452,7 +476,7 @@ export type CraftSessionWhereInput = {
 
 export type CraftSessionOrderByWithRelationInput = {
   id?: Prisma.SortOrder
-  contractId?: Prisma.SortOrder
+  contractId?: Prisma.SortOrderInput | Prisma.SortOrder
   gameServiceId?: Prisma.SortOrder
   recipeId?: Prisma.SortOrder
   recipeCode?: Prisma.SortOrder
@@ -478,6 +502,9 @@ export type CraftSessionOrderByWithRelationInput = {
   outputItemIds?: Prisma.SortOrderInput | Prisma.SortOrder
   failureReason?: Prisma.SortOrderInput | Prisma.SortOrder
   completionStage?: Prisma.SortOrderInput | Prisma.SortOrder
+  pendingEffects?: Prisma.SortOrder
+  recipeSnapshot?: Prisma.SortOrder
+  tools?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -517,6 +544,9 @@ export type CraftSessionWhereUniqueInput = Prisma.AtLeast<{
   outputItemIds?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   failureReason?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   completionStage?: Prisma.StringNullableFilter<"CraftSession"> | string | null
+  pendingEffects?: Prisma.BoolFilter<"CraftSession"> | boolean
+  recipeSnapshot?: Prisma.StringFilter<"CraftSession"> | string
+  tools?: Prisma.StringFilter<"CraftSession"> | string
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
@@ -526,7 +556,7 @@ export type CraftSessionWhereUniqueInput = Prisma.AtLeast<{
 
 export type CraftSessionOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
-  contractId?: Prisma.SortOrder
+  contractId?: Prisma.SortOrderInput | Prisma.SortOrder
   gameServiceId?: Prisma.SortOrder
   recipeId?: Prisma.SortOrder
   recipeCode?: Prisma.SortOrder
@@ -552,6 +582,9 @@ export type CraftSessionOrderByWithAggregationInput = {
   outputItemIds?: Prisma.SortOrderInput | Prisma.SortOrder
   failureReason?: Prisma.SortOrderInput | Prisma.SortOrder
   completionStage?: Prisma.SortOrderInput | Prisma.SortOrder
+  pendingEffects?: Prisma.SortOrder
+  recipeSnapshot?: Prisma.SortOrder
+  tools?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -569,7 +602,7 @@ export type CraftSessionScalarWhereWithAggregatesInput = {
   OR?: Prisma.CraftSessionScalarWhereWithAggregatesInput[]
   NOT?: Prisma.CraftSessionScalarWhereWithAggregatesInput | Prisma.CraftSessionScalarWhereWithAggregatesInput[]
   id?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
-  contractId?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
+  contractId?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   gameServiceId?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
   recipeId?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
   recipeCode?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
@@ -595,6 +628,9 @@ export type CraftSessionScalarWhereWithAggregatesInput = {
   outputItemIds?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   failureReason?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   completionStage?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
+  pendingEffects?: Prisma.BoolWithAggregatesFilter<"CraftSession"> | boolean
+  recipeSnapshot?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
+  tools?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
   stepReadyAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
@@ -604,7 +640,7 @@ export type CraftSessionScalarWhereWithAggregatesInput = {
 
 export type CraftSessionCreateInput = {
   id: string
-  contractId: string
+  contractId?: string | null
   gameServiceId: string
   recipeId: string
   recipeCode: string
@@ -630,6 +666,9 @@ export type CraftSessionCreateInput = {
   outputItemIds?: string | null
   failureReason?: string | null
   completionStage?: string | null
+  pendingEffects?: boolean
+  recipeSnapshot: string
+  tools: string
   stepReadyAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
@@ -639,7 +678,7 @@ export type CraftSessionCreateInput = {
 
 export type CraftSessionUncheckedCreateInput = {
   id: string
-  contractId: string
+  contractId?: string | null
   gameServiceId: string
   recipeId: string
   recipeCode: string
@@ -665,6 +704,9 @@ export type CraftSessionUncheckedCreateInput = {
   outputItemIds?: string | null
   failureReason?: string | null
   completionStage?: string | null
+  pendingEffects?: boolean
+  recipeSnapshot: string
+  tools: string
   stepReadyAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
@@ -674,7 +716,7 @@ export type CraftSessionUncheckedCreateInput = {
 
 export type CraftSessionUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  contractId?: Prisma.StringFieldUpdateOperationsInput | string
+  contractId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeCode?: Prisma.StringFieldUpdateOperationsInput | string
@@ -700,6 +742,9 @@ export type CraftSessionUpdateInput = {
   outputItemIds?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   failureReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   completionStage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
+  tools?: Prisma.StringFieldUpdateOperationsInput | string
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -709,7 +754,7 @@ export type CraftSessionUpdateInput = {
 
 export type CraftSessionUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  contractId?: Prisma.StringFieldUpdateOperationsInput | string
+  contractId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeCode?: Prisma.StringFieldUpdateOperationsInput | string
@@ -735,6 +780,9 @@ export type CraftSessionUncheckedUpdateInput = {
   outputItemIds?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   failureReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   completionStage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
+  tools?: Prisma.StringFieldUpdateOperationsInput | string
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -744,7 +792,7 @@ export type CraftSessionUncheckedUpdateInput = {
 
 export type CraftSessionCreateManyInput = {
   id: string
-  contractId: string
+  contractId?: string | null
   gameServiceId: string
   recipeId: string
   recipeCode: string
@@ -770,6 +818,9 @@ export type CraftSessionCreateManyInput = {
   outputItemIds?: string | null
   failureReason?: string | null
   completionStage?: string | null
+  pendingEffects?: boolean
+  recipeSnapshot: string
+  tools: string
   stepReadyAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
@@ -779,7 +830,7 @@ export type CraftSessionCreateManyInput = {
 
 export type CraftSessionUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  contractId?: Prisma.StringFieldUpdateOperationsInput | string
+  contractId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeCode?: Prisma.StringFieldUpdateOperationsInput | string
@@ -805,6 +856,9 @@ export type CraftSessionUpdateManyMutationInput = {
   outputItemIds?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   failureReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   completionStage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
+  tools?: Prisma.StringFieldUpdateOperationsInput | string
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -814,7 +868,7 @@ export type CraftSessionUpdateManyMutationInput = {
 
 export type CraftSessionUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  contractId?: Prisma.StringFieldUpdateOperationsInput | string
+  contractId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeId?: Prisma.StringFieldUpdateOperationsInput | string
   recipeCode?: Prisma.StringFieldUpdateOperationsInput | string
@@ -840,6 +894,9 @@ export type CraftSessionUncheckedUpdateManyInput = {
   outputItemIds?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   failureReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   completionStage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
+  tools?: Prisma.StringFieldUpdateOperationsInput | string
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -881,6 +938,9 @@ export type CraftSessionCountOrderByAggregateInput = {
   outputItemIds?: Prisma.SortOrder
   failureReason?: Prisma.SortOrder
   completionStage?: Prisma.SortOrder
+  pendingEffects?: Prisma.SortOrder
+  recipeSnapshot?: Prisma.SortOrder
+  tools?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -924,6 +984,9 @@ export type CraftSessionMaxOrderByAggregateInput = {
   outputItemIds?: Prisma.SortOrder
   failureReason?: Prisma.SortOrder
   completionStage?: Prisma.SortOrder
+  pendingEffects?: Prisma.SortOrder
+  recipeSnapshot?: Prisma.SortOrder
+  tools?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -959,6 +1022,9 @@ export type CraftSessionMinOrderByAggregateInput = {
   outputItemIds?: Prisma.SortOrder
   failureReason?: Prisma.SortOrder
   completionStage?: Prisma.SortOrder
+  pendingEffects?: Prisma.SortOrder
+  recipeSnapshot?: Prisma.SortOrder
+  tools?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -1020,6 +1086,9 @@ export type CraftSessionSelect<ExtArgs extends runtime.Types.Extensions.Internal
   outputItemIds?: boolean
   failureReason?: boolean
   completionStage?: boolean
+  pendingEffects?: boolean
+  recipeSnapshot?: boolean
+  tools?: boolean
   stepReadyAt?: boolean
   expiresAt?: boolean
   startedAt?: boolean
@@ -1057,6 +1126,9 @@ export type CraftSessionSelectScalar = {
   outputItemIds?: boolean
   failureReason?: boolean
   completionStage?: boolean
+  pendingEffects?: boolean
+  recipeSnapshot?: boolean
+  tools?: boolean
   stepReadyAt?: boolean
   expiresAt?: boolean
   startedAt?: boolean
@@ -1064,14 +1136,17 @@ export type CraftSessionSelectScalar = {
   updatedAt?: boolean
 }
 
-export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "stepReadyAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
+export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "stepReadyAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
 
 export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "CraftSession"
   objects: {}
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
-    contractId: string
+    /**
+     * Null until the session's contract exists (it is created after the session row).
+     */
+    contractId: string | null
     gameServiceId: string
     recipeId: string
     recipeCode: string
@@ -1112,6 +1187,19 @@ export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.Intern
      * Last completion step reached, so a crashed completion resumes instead of repeating.
      */
     completionStage: string | null
+    /**
+     * True while external effects (escrow moves, holds, contract, outputs) may be unfinished;
+     * the recovery pass finishes them.
+     */
+    pendingEffects: boolean
+    /**
+     * The recipe as it was when the session started (JSON).
+     */
+    recipeSnapshot: string
+    /**
+     * Tools chosen at start, one per tool category the steps need (JSON array).
+     */
+    tools: string
     stepReadyAt: Date | null
     expiresAt: Date
     startedAt: Date
@@ -1513,6 +1601,9 @@ export interface CraftSessionFieldRefs {
   readonly outputItemIds: Prisma.FieldRef<"CraftSession", 'String'>
   readonly failureReason: Prisma.FieldRef<"CraftSession", 'String'>
   readonly completionStage: Prisma.FieldRef<"CraftSession", 'String'>
+  readonly pendingEffects: Prisma.FieldRef<"CraftSession", 'Boolean'>
+  readonly recipeSnapshot: Prisma.FieldRef<"CraftSession", 'String'>
+  readonly tools: Prisma.FieldRef<"CraftSession", 'String'>
   readonly stepReadyAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly expiresAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>

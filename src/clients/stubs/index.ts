@@ -1,0 +1,45 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { ContractStub, type ContractStubOptions } from './contract-stub.js';
+import { CurrencyStub } from './currency-stub.js';
+import { StubFaults } from './faults.js';
+import { GameServiceStub } from './game-service-stub.js';
+import { InventoryStub } from './inventory-stub.js';
+import { ItemStub } from './item-stub.js';
+import type { StubLogger } from './stub-calls.js';
+
+export { ContractStub, SYSTEM_PARTY, type ContractStubOptions, type ContractTerminatedEvent } from './contract-stub.js';
+export { CurrencyStub } from './currency-stub.js';
+export { StubFaults, type FaultOptions, type FaultPhase } from './faults.js';
+export { GameServiceStub } from './game-service-stub.js';
+export { InventoryStub } from './inventory-stub.js';
+export { ItemStub } from './item-stub.js';
+export type { StubDeps, StubLogger } from './stub-calls.js';
+
+/** Every stub service of a process, sharing one Prisma client and one fault injector. */
+export interface StubServices {
+  faults: StubFaults;
+  gameService: GameServiceStub;
+  item: ItemStub;
+  inventory: InventoryStub;
+  currency: CurrencyStub;
+  contract: ContractStub;
+}
+
+export function createStubServices(input: {
+  prisma: PrismaClient;
+  log?: StubLogger;
+  /** Defaults to a new one. */
+  faults?: StubFaults;
+  contract: ContractStubOptions;
+}): StubServices {
+  const faults = input.faults ?? new StubFaults();
+  const deps = { prisma: input.prisma, faults, ...(input.log && { log: input.log }) };
+  return {
+    faults,
+    gameService: new GameServiceStub(input.prisma),
+    item: new ItemStub(deps),
+    inventory: new InventoryStub(deps),
+    currency: new CurrencyStub(deps),
+    contract: new ContractStub(deps, input.contract),
+  };
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { StubContainer } from '../../generated/prisma/client.js';
+import { ClientError } from '../errors.js';
+import type { Container, InventoryClient } from '../inventory-client.js';
+import { lockInstance, TemplateCodes } from './item-rows.js';
+import { formatUnits, num, requireNonEmpty, StubCalls, toDecimalString, units, type StubDeps } from './stub-calls.js';
+
+const SERVICE = 'inventory';
+
+function toContainer(r: StubContainer): Container {
+  return {
+    containerId: r.id,
+    ownerId: r.ownerId,
+    ownerType: r.ownerType,
+    containerType: r.containerType,
+    gameServiceId: r.gameServiceId,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The inventory service of record in standalone mode (table stub_container; the instances
+ * are the item stub's rows, whose containerId says where they are). `transfer` is the only
+ * guarded move: the instance must be in the named source container.
+ */
+export class InventoryStub implements InventoryClient {
+  private readonly calls: StubCalls;
+  private readonly codes = new TemplateCodes();
+
+  constructor(deps: StubDeps) {
+    this.calls = new StubCalls(SERVICE, deps);
+  }
+
+  getContainer(containerId: string, includeContents: boolean): Promise<Container | null> {
+    return this.calls.call('getContainer', async () => {
+      const prisma = this.calls.prisma;
+      const row = await prisma.stubContainer.findUnique({ where: { id: containerId } });
+      if (!row) return null;
+      const container = toContainer(row);
+      if (includeContents) {
+        const items = await prisma.stubItemInstance.findMany({
+          where: { containerId, destroyedAt: null },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        });
+        container.contents = await this.codes.toInstances(prisma, items);
+      }
+      return container;
+    });
+  }
+
+  createContainer(
+    input: { ownerId: string; ownerType: string; containerType: string; gameServiceId?: string | null },
+    idempotencyKey: string,
+  ): Promise<Container> {
+    return this.calls.mutate('createContainer', idempotencyKey, async (tx) => {
+      requireNonEmpty(SERVICE, 'ownerId', input.ownerId, 100);
+      requireNonEmpty(SERVICE, 'ownerType', input.ownerType, 100);
+      requireNonEmpty(SERVICE, 'containerType', input.containerType, 100);
+      const row = await tx.stubContainer.create({
+        data: {
+          id: randomUUID(),
+          ownerId: input.ownerId,
+          ownerType: input.ownerType,
+          containerType: input.containerType,
+          gameServiceId: input.gameServiceId ?? null,
+        },
+      });
+      return toContainer(row);
+    });
+  }
+
+  async add(input: { instanceId: string; containerId: string }, idempotencyKey: string): Promise<void> {
+    await this.calls.mutate('add', idempotencyKey, async (tx) => {
+      const row = await lockInstance(tx, input.instanceId);
+      if (!row || row.destroyedAt) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      const container = await tx.stubContainer.findUnique({ where: { id: input.containerId }, select: { id: true } });
+      if (!container) throw new ClientError(SERVICE, 'not_found', `container ${input.containerId} not found`);
+      if (row.containerId !== input.containerId) {
+        await tx.stubItemInstance.update({ where: { id: row.id }, data: { containerId: input.containerId } });
+      }
+      return null;
+    });
+  }
+
+  async remove(input: { instanceId: string }, idempotencyKey: string): Promise<void> {
+    await this.calls.mutate('remove', idempotencyKey, async () => {
+      throw new ClientError(
+        SERVICE,
+        'invalid',
+        `cannot remove ${input.instanceId}: the stub keeps every instance in a container (use transfer, or destroy the instance)`,
+      );
+    });
+  }
+
+  transfer(
+    input: { instanceId: string; sourceContainerId: string; targetContainerId: string; quantity?: number },
+    idempotencyKey: string,
+  ): Promise<{ instanceId: string }> {
+    return this.calls.mutate('transfer', idempotencyKey, async (tx) => {
+      requireNonEmpty(SERVICE, 'sourceContainerId', input.sourceContainerId, 36);
+      requireNonEmpty(SERVICE, 'targetContainerId', input.targetContainerId, 36);
+      if (input.sourceContainerId === input.targetContainerId) {
+        throw new ClientError(SERVICE, 'invalid', 'source and target containers are the same');
+      }
+      const quantity = input.quantity === undefined ? null : units(toDecimalString(SERVICE, 'quantity', input.quantity));
+
+      const row = await lockInstance(tx, input.instanceId);
+      if (!row || row.destroyedAt) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      if (row.containerId !== input.sourceContainerId) {
+        throw new ClientError(SERVICE, 'conflict', `item instance ${input.instanceId} is not in container ${input.sourceContainerId}`);
+      }
+      const target = await tx.stubContainer.findUnique({ where: { id: input.targetContainerId }, select: { id: true } });
+      if (!target) throw new ClientError(SERVICE, 'not_found', `container ${input.targetContainerId} not found`);
+
+      const stack = units(row.quantity);
+      if (quantity === null || quantity === stack) {
+        await tx.stubItemInstance.update({ where: { id: row.id }, data: { containerId: input.targetContainerId } });
+        return { instanceId: row.id };
+      }
+      if (quantity > stack) {
+        throw new ClientError(
+          SERVICE,
+          'conflict',
+          `cannot move ${formatUnits(quantity)} of item instance ${row.id}: the stack holds ${formatUnits(stack)}`,
+        );
+      }
+      // Split: the source keeps the rest, the moved part is a new instance in the target.
+      await tx.stubItemInstance.update({ where: { id: row.id }, data: { quantity: formatUnits(stack - quantity) } });
+      const moved = await tx.stubItemInstance.create({
+        data: {
+          id: randomUUID(),
+          templateId: row.templateId,
+          gameServiceId: row.gameServiceId,
+          containerId: input.targetContainerId,
+          realmId: row.realmId,
+          quantity: formatUnits(quantity),
+          instanceMetadata: row.instanceMetadata,
+          originType: row.originType,
+          originId: row.originId,
+        },
+      });
+      return { instanceId: moved.id };
+    });
+  }
+
+  has(input: {
+    ownerId: string;
+    ownerType: string;
+    requirements: { templateId: string; quantity: number }[];
+  }): Promise<{ hasAll: boolean; missing: { templateId: string; required: number; available: number }[] }> {
+    return this.calls.call('has', async () => {
+      const prisma = this.calls.prisma;
+      const required = new Map<string, number>();
+      for (const r of input.requirements) required.set(r.templateId, (required.get(r.templateId) ?? 0) + r.quantity);
+      const containers = await prisma.stubContainer.findMany({
+        where: { ownerId: input.ownerId, ownerType: input.ownerType },
+        select: { id: true },
+      });
+      const sums =
+        containers.length === 0 || required.size === 0
+          ? []
+          : await prisma.stubItemInstance.groupBy({
+              by: ['templateId'],
+              where: {
+                containerId: { in: containers.map((c) => c.id) },
+                templateId: { in: [...required.keys()] },
+                destroyedAt: null,
+              },
+              _sum: { quantity: true },
+            });
+      const available = new Map(sums.map((s) => [s.templateId, num(s._sum.quantity)]));
+      const missing = [...required]
+        .map(([templateId, quantity]) => ({ templateId, required: quantity, available: available.get(templateId) ?? 0 }))
+        .filter((m) => m.available < m.required);
+      return { hasAll: missing.length === 0, missing };
+    });
+  }
+
+  count(input: { containerId: string; templateId: string }): Promise<number> {
+    return this.calls.call('count', async () => {
+      const agg = await this.calls.prisma.stubItemInstance.aggregate({
+        where: { containerId: input.containerId, templateId: input.templateId, destroyedAt: null },
+        _sum: { quantity: true },
+      });
+      return num(agg._sum.quantity);
+    });
+  }
+}

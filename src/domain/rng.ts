@@ -1,0 +1,62 @@
+import { getRandomValues } from 'node:crypto';
+
+/**
+ * Deterministic, seeded randomness (invariant 8). A session stores one seed; every
+ * roll it makes comes from `rngFor(seed, stream)` with a stream name per purpose
+ * (`step:2`, `extraction`, ...), so replaying a session with its seed reproduces
+ * every roll, and adding a new stream never shifts the rolls of an existing one.
+ */
+
+/** A generator of floats in [0, 1). */
+export type Rng = () => number;
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** A fresh random seed: a 53-bit unsigned integer as a decimal string (fits the DB column). */
+export function newSeed(): string {
+  const words = getRandomValues(new Uint32Array(2));
+  const high = words[0]! & 0x1f_ffff; // 21 bits
+  return String(high * TWO_POW_32 + words[1]!);
+}
+
+/** Returns the generator of one named stream of a seed. Same seed + stream => same sequence. */
+export function rngFor(seed: string, stream: string): Rng {
+  const next = xmur3(`${seed}:${stream}`);
+  return sfc32(next(), next(), next(), next());
+}
+
+/** xmur3 string hash: each call yields another 32-bit word derived from the string. */
+function xmur3(text: string): () => number {
+  let h = 1779033703 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
+  return () => {
+    h = Math.imul(h ^ (h >>> 16), 2246822507);
+    h = Math.imul(h ^ (h >>> 13), 3266489909);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+}
+
+/** sfc32 (Small Fast Counter, 128-bit state): fast, passes PractRand, fine for game rolls. */
+function sfc32(a: number, b: number, c: number, d: number): Rng {
+  const rng = () => {
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / TWO_POW_32;
+  };
+  // Discard the first outputs so similar seeds diverge fully.
+  for (let i = 0; i < 12; i++) rng();
+  return rng;
+}

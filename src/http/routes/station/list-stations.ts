@@ -1,0 +1,11 @@
+import type { Route } from '../../route-types.js';
+
+export const listStations: Route<'listStations'> = ({ stations }) => (body) =>
+  stations.list({
+    gameServiceId: body.gameServiceId,
+    stationType: body.stationType,
+    locationId: body.locationId,
+    isActive: body.isActive,
+    page: body.page ?? 1,
+    pageSize: body.pageSize ?? 20,
+  });

@@ -1,0 +1,204 @@
+import type { CraftSession, PrismaClient } from '../../generated/prisma/client.js';
+import type { Tx } from '../../services/ports.js';
+import type { RecipeInfo } from '../../services/recipes/recipe-model.js';
+import { LIVE_STATUSES, type SessionRecord, type SessionStatus } from '../../services/sessions/session-model.js';
+import type { SessionListFilter, SessionRepository } from '../../services/sessions/session-repository.js';
+import { txClient } from '../db/unit-of-work.js';
+
+function toRecord(row: CraftSession): SessionRecord {
+  return {
+    id: row.id,
+    contractId: row.contractId,
+    gameServiceId: row.gameServiceId,
+    recipeId: row.recipeId,
+    recipeCode: row.recipeCode,
+    entityId: row.entityId,
+    entityType: row.entityType,
+    inventoryId: row.inventoryId,
+    escrowContainerId: row.escrowContainerId,
+    status: row.status as SessionStatus,
+    currentStepIndex: row.currentStepIndex,
+    version: row.version,
+    attempt: row.attempt,
+    rngSeed: row.rngSeed,
+    state: JSON.parse(row.state),
+    stepResults: JSON.parse(row.stepResults),
+    participants: JSON.parse(row.participants),
+    reservedMaterials: JSON.parse(row.reservedMaterials),
+    currencyHolds: JSON.parse(row.currencyHolds),
+    tools: JSON.parse(row.tools),
+    stationId: row.stationId,
+    targetItemId: row.targetItemId,
+    accumulatedQuality: row.accumulatedQuality,
+    finalQuality: row.finalQuality,
+    outputItemIds: row.outputItemIds ? JSON.parse(row.outputItemIds) : null,
+    failureReason: row.failureReason,
+    pendingEffects: row.pendingEffects,
+    stepReadyAt: row.stepReadyAt,
+    expiresAt: row.expiresAt,
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
+    updatedAt: row.updatedAt,
+    recipe: JSON.parse(row.recipeSnapshot) as RecipeInfo,
+  };
+}
+
+function toRow(s: SessionRecord) {
+  return {
+    id: s.id,
+    contractId: s.contractId,
+    gameServiceId: s.gameServiceId,
+    recipeId: s.recipeId,
+    recipeCode: s.recipeCode,
+    entityId: s.entityId,
+    entityType: s.entityType,
+    inventoryId: s.inventoryId,
+    escrowContainerId: s.escrowContainerId,
+    status: s.status,
+    currentStepIndex: s.currentStepIndex,
+    version: s.version,
+    attempt: s.attempt,
+    rngSeed: s.rngSeed,
+    state: JSON.stringify(s.state),
+    stepResults: JSON.stringify(s.stepResults),
+    participants: JSON.stringify(s.participants),
+    reservedMaterials: JSON.stringify(s.reservedMaterials),
+    currencyHolds: JSON.stringify(s.currencyHolds),
+    tools: JSON.stringify(s.tools),
+    stationId: s.stationId,
+    targetItemId: s.targetItemId,
+    accumulatedQuality: s.accumulatedQuality,
+    finalQuality: s.finalQuality,
+    outputItemIds: s.outputItemIds ? JSON.stringify(s.outputItemIds) : null,
+    failureReason: s.failureReason,
+    pendingEffects: s.pendingEffects,
+    stepReadyAt: s.stepReadyAt,
+    expiresAt: s.expiresAt,
+    startedAt: s.startedAt,
+    completedAt: s.completedAt,
+    updatedAt: s.updatedAt,
+    recipeSnapshot: JSON.stringify(s.recipe),
+  };
+}
+
+export class PrismaSessionRepository implements SessionRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async find(id: string) {
+    const row = await this.prisma.craftSession.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async findByContract(contractId: string) {
+    const row = await this.prisma.craftSession.findUnique({ where: { contractId } });
+    return row ? toRecord(row) : null;
+  }
+
+  async list(f: SessionListFilter) {
+    const where = {
+      entityId: f.entityId,
+      entityType: f.entityType,
+      ...(f.gameServiceId && { gameServiceId: f.gameServiceId }),
+      ...(!f.includeFinished && { status: { in: LIVE_STATUSES } }),
+    };
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.craftSession.findMany({
+        where,
+        orderBy: [{ startedAt: 'desc' }, { id: 'asc' }],
+        skip: (f.page - 1) * f.pageSize,
+        take: f.pageSize,
+      }),
+      this.prisma.craftSession.count({ where }),
+    ]);
+    return { items: rows.map(toRecord), totalCount };
+  }
+
+  async countLiveForUpdate(tx: Tx, entityId: string, entityType: string) {
+    const db = txClient(tx);
+    // Lock the entity's guard row by primary key (created on first use): concurrent starts of
+    // one entity queue here instead of deadlocking on gap locks over CraftSession.
+    // (ON DUPLICATE KEY UPDATE takes the exclusive lock at once; INSERT IGNORE + FOR UPDATE would
+    // take a shared lock first and deadlock two starts against each other.)
+    await db.$executeRaw`
+      INSERT INTO CraftEntityGuard (entityId, entityType) VALUES (${entityId}, ${entityType})
+      ON DUPLICATE KEY UPDATE entityId = entityId`;
+    const rows = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT COUNT(*) AS n FROM CraftSession
+      WHERE entityId = ${entityId} AND entityType = ${entityType}
+        AND status IN ('starting', 'active', 'completing', 'cancelling')`;
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async insert(tx: Tx, session: SessionRecord) {
+    await txClient(tx).craftSession.create({ data: toRow(session) });
+  }
+
+  async update(tx: Tx, next: SessionRecord) {
+    const { id, ...data } = toRow(next);
+    const result = await txClient(tx).craftSession.updateMany({ where: { id, version: next.version - 1 }, data });
+    return result.count === 1;
+  }
+
+  async isKnown(entityId: string, entityType: string, recipeId: string) {
+    const row = await this.prisma.knownRecipe.findUnique({
+      where: { entityId_entityType_recipeId: { entityId, entityType, recipeId } },
+      select: { recipeId: true },
+    });
+    return row !== null;
+  }
+
+  async findExpired(now: Date, limit: number) {
+    const rows = await this.prisma.craftSession.findMany({
+      where: { status: 'active', expiresAt: { lt: now } },
+      select: { id: true },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async findStale(statuses: SessionStatus[], olderThan: Date, limit: number) {
+    const rows = await this.prisma.craftSession.findMany({
+      where: { status: { in: statuses }, updatedAt: { lt: olderThan } },
+      select: { id: true },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async findPendingEffects(olderThan: Date, limit: number) {
+    const rows = await this.prisma.craftSession.findMany({
+      where: { pendingEffects: true, updatedAt: { lt: olderThan } },
+      select: { id: true },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async recordCompletion(tx: Tx, s: { gameServiceId: string; entityId: string; entityType: string; recipeId: string }) {
+    const db = txClient(tx);
+    const inserted = await db.$executeRaw`
+      INSERT IGNORE INTO CompletedRecipe (gameServiceId, entityId, entityType, recipeId, completedCount, firstCompletedAt)
+      VALUES (${s.gameServiceId}, ${s.entityId}, ${s.entityType}, ${s.recipeId}, 1, NOW(3))`;
+    if (inserted === 1) return true;
+    await db.$executeRaw`
+      UPDATE CompletedRecipe SET completedCount = completedCount + 1
+      WHERE entityId = ${s.entityId} AND entityType = ${s.entityType} AND recipeId = ${s.recipeId}`;
+    return false;
+  }
+
+  async lastCompletedQuality(entityId: string, entityType: string, gameServiceId: string) {
+    const row = await this.prisma.craftSession.findFirst({
+      where: { entityId, entityType, gameServiceId, status: 'completed' },
+      orderBy: { completedAt: 'desc' },
+      select: { finalQuality: true },
+    });
+    return row?.finalQuality ?? null;
+  }
+
+  async markInbox(tx: Tx, messageId: string, subject: string) {
+    const inserted = await txClient(tx).$executeRaw`
+      INSERT IGNORE INTO InboxMessage (messageId, subject, processedAt) VALUES (${messageId}, ${subject}, NOW(3))`;
+    return inserted === 1;
+  }
+}
+

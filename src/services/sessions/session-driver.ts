@@ -1,0 +1,314 @@
+import { ClientError } from '../../clients/errors.js';
+import { CraftError } from '../../domain/errors.js';
+import type { ContractClient } from '../../clients/contract-client.js';
+import type { CurrencyClient } from '../../clients/currency-client.js';
+import type { InventoryClient } from '../../clients/inventory-client.js';
+import type { ItemClient } from '../../clients/item-client.js';
+import { resolveProductionOutcome } from '../../domain/session/outcome.js';
+import { q4 } from '../../domain/session/quantity.js';
+import type { Clock, IdGenerator, Logger, Outbox, OutboxEventInput, Tx, UnitOfWork } from '../ports.js';
+import type { SessionRecord } from './session-model.js';
+import { sessionEvents } from './session-events.js';
+import type { SessionRepository } from './session-repository.js';
+import type { ProficiencyAccess, StationAccess } from './session-ports.js';
+
+export const COMPLETE_SESSION_PATH = '/craft/internal/complete-session';
+
+export interface DriverDeps {
+  repo: SessionRepository;
+  item: ItemClient;
+  inventory: InventoryClient;
+  currency: CurrencyClient;
+  contract: ContractClient;
+  proficiency: ProficiencyAccess;
+  stations: StationAccess;
+  uow: UnitOfWork;
+  outbox: Outbox;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  settings: {
+    stationExclusivity: boolean;
+    collaborationBonusMultiplier: number;
+    defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
+  };
+}
+
+const MAX_CAS_ATTEMPTS = 5;
+
+/**
+ * Applies a session's external effects (escrow moves, holds, contract, outputs) and
+ * the transitions that follow them. Every call to another service carries a key
+ * derived from the session (`craft:<session>:<effect>`), so any effect can be applied
+ * again after a crash or a concurrent driver without doing it twice; every transition
+ * is a conditional update on the session version, so only one driver commits it.
+ */
+export class SessionDriver {
+  constructor(private readonly d: DriverDeps) {}
+
+  private key(s: SessionRecord, ...parts: (string | number)[]) {
+    return `craft:${s.id}:${parts.join(':')}`;
+  }
+
+  /**
+   * Start effects: contract first (so a failed start always has one to terminate),
+   * then escrow, holds, material moves. Throws on the first failure; the caller then
+   * moves the session to `cancelling` and drives the refund.
+   */
+  async reserve(s: SessionRecord): Promise<SessionRecord> {
+    const contractId = await this.ensureContract(s);
+    const escrow = await this.ensureEscrow(s);
+    const currencyHolds = [];
+    for (const h of s.currencyHolds) {
+      const hold = await this.d.currency.createHold(
+        { walletId: h.walletId, currencyCode: h.currencyCode, amount: h.amount, expiresAt: this.holdExpiry(s) },
+        this.key(s, 'hold', h.currencyCode),
+      );
+      currencyHolds.push({ ...h, holdId: hold.holdId });
+    }
+    const reservedMaterials = [];
+    for (const [i, m] of s.reservedMaterials.entries()) {
+      const moved = await this.d.inventory.transfer(
+        { instanceId: m.sourceInstanceId, sourceContainerId: s.inventoryId, targetContainerId: escrow, quantity: m.quantity },
+        this.key(s, 'reserve', i),
+      );
+      reservedMaterials.push({ ...m, instanceId: moved.instanceId });
+    }
+    return { ...s, escrowContainerId: escrow, contractId, currencyHolds, reservedMaterials };
+  }
+
+  /** A tool a step needs must still be in the crafter's inventory when the step completes. */
+  async checkTools(s: SessionRecord, category: string | null) {
+    if (!category) return;
+    const tool = s.tools.find((t) => t.category === category);
+    const instance = tool ? await this.d.item.getInstance(tool.instanceId) : null;
+    if (!instance || instance.containerId !== s.inventoryId) {
+      throw new CraftError('TOOL_NOT_AVAILABLE', `the ${category} chosen at start is no longer in the inventory`, {
+        category,
+        toolItemId: tool?.instanceId ?? null,
+      });
+    }
+  }
+
+  private holdExpiry(s: SessionRecord) {
+    // Outlives the session, so a hold is never gone before completion captures it.
+    return new Date(s.expiresAt.getTime() + 3600_000).toISOString();
+  }
+
+  /**
+   * Brings a session whose effects are unfinished to its next stable state. Safe to
+   * call any number of times, from any instance, concurrently.
+   */
+  async drive(sessionId: string): Promise<SessionRecord | null> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const s = await this.d.repo.find(sessionId);
+      if (!s) return null;
+      switch (s.status) {
+        case 'starting':
+          // Only the recovery pass gets here: the start request died; give everything back.
+          await this.transition(s, { status: 'cancelling', failureReason: 'start interrupted' }, []);
+          break;
+        case 'active':
+          if (!s.pendingEffects) return s;
+          await this.consumeStepMaterials(s);
+          break;
+        case 'completing':
+          await this.finishCompletion(s);
+          break;
+        case 'cancelling':
+          await this.finishCancellation(s);
+          break;
+        default:
+          return s;
+      }
+      // Committed or lost the race: either way, look again at what is stored now.
+    }
+    return this.d.repo.find(sessionId);
+  }
+
+  /**
+   * Conditional transition in one transaction with its events; false when the version
+   * moved. `inTx` adds more writes (experience, station release) to the same transaction.
+   */
+  async transition(
+    s: SessionRecord,
+    change: Partial<SessionRecord>,
+    events: OutboxEventInput[],
+    inTx?: (tx: Tx, next: SessionRecord) => Promise<OutboxEventInput[]>,
+  ): Promise<boolean> {
+    const now = this.d.clock.now();
+    const next: SessionRecord = { ...s, ...change, version: s.version + 1, updatedAt: now };
+    const ok = await this.d.uow.run(async (tx) => {
+      if (!(await this.d.repo.update(tx, next))) return false;
+      const more = inTx ? await inTx(tx, next) : [];
+      await this.d.outbox.add(tx, [...events, ...more]);
+      return true;
+    });
+    if (ok) this.d.outbox.kick();
+    return ok;
+  }
+
+  private async ensureEscrow(s: SessionRecord): Promise<string> {
+    if (s.escrowContainerId) return s.escrowContainerId;
+    const c = await this.d.inventory.createContainer(
+      { ownerId: s.id, ownerType: 'craft-session', containerType: 'escrow' },
+      this.key(s, 'escrow'),
+    );
+    return c.containerId;
+  }
+
+  private async ensureContract(s: SessionRecord): Promise<string> {
+    if (s.contractId) return s.contractId;
+    const c = await this.d.contract.createInstance(
+      {
+        parties: [{ entityId: s.entityId, entityType: s.entityType, role: 'crafter' }, ...s.participants],
+        milestones: s.recipe.steps.map((st) => ({ code: st.code, name: st.name })),
+        onFinalMilestone: { path: COMPLETE_SESSION_PATH, body: { sessionId: s.id } },
+      },
+      this.key(s, 'contract'),
+    );
+    return c.contractId;
+  }
+
+  /** Materials consumed at a completed step leave the escrow for good. */
+  private async consumeStepMaterials(s: SessionRecord): Promise<boolean> {
+    for (const m of s.reservedMaterials) {
+      if (m.consumed && m.instanceId) await this.destroy(s, m.instanceId);
+    }
+    return this.transition(s, { pendingEffects: false }, []);
+  }
+
+  private async destroy(s: SessionRecord, instanceId: string) {
+    try {
+      await this.d.item.destroyInstance({ instanceId, reason: 'Consumed' }, this.key(s, 'consume', instanceId));
+    } catch (err) {
+      // Already destroyed under this key earlier is fine; anything else is retried later.
+      if (!(err instanceof ClientError && err.kind === 'not_found')) throw err;
+    }
+  }
+
+  /** Consume the escrow, capture the holds, create the outputs, then commit `completed`. */
+  private async finishCompletion(s: SessionRecord): Promise<boolean> {
+    for (const m of s.reservedMaterials) if (m.instanceId) await this.destroy(s, m.instanceId);
+    for (const h of s.currencyHolds) {
+      if (h.holdId) await this.d.currency.captureHold({ holdId: h.holdId, captureAmount: h.amount }, this.key(s, 'capture', h.holdId));
+    }
+    const outcome = resolveProductionOutcome(s, {
+      defaultWeights: this.d.settings.defaultQualityWeights,
+      collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier,
+    });
+    const outputItemIds: string[] = [];
+    for (const [i, o] of outcome.outputs.entries()) {
+      const template = await this.d.item.getTemplate({ code: o.itemTemplateCode, gameId: s.gameServiceId });
+      if (!template) throw new Error(`output template ${o.itemTemplateCode} disappeared`);
+      const created = await this.d.item.createInstance(
+        {
+          templateId: template.templateId,
+          containerId: s.inventoryId,
+          realmId: s.gameServiceId,
+          quantity: q4(o.quantity),
+          instanceMetadata: { quality: o.quality, craftedBy: s.entityId, recipeCode: s.recipeCode, sessionId: s.id },
+          originType: 'Craft',
+          originId: s.id,
+        },
+        this.key(s, 'output', i),
+      );
+      outputItemIds.push(created.instanceId);
+    }
+    const now = this.d.clock.now();
+    const completed: Partial<SessionRecord> = {
+      status: 'completed',
+      finalQuality: outcome.finalQuality,
+      accumulatedQuality: outcome.finalQuality,
+      state: { ...s.state, quality: outcome.finalQuality },
+      outputItemIds,
+      completedAt: now,
+      pendingEffects: false,
+      reservedMaterials: s.reservedMaterials.map((m) => ({ ...m, consumed: true })),
+    };
+    return this.transition(s, completed, [], async (tx, next) => [
+      sessionEvents.completed(next, this.d.ids.uuid(), now),
+      ...(await this.grantExperience(tx, next)),
+      ...(await this.releaseStation(tx, next)),
+    ]);
+  }
+
+  private async grantExperience(tx: Tx, s: SessionRecord): Promise<OutboxEventInput[]> {
+    const first = await this.d.repo.recordCompletion(tx, s);
+    const events: OutboxEventInput[] = [];
+    for (const grant of s.recipe.experienceGrants ?? []) {
+      // Unscaled: grantInTx applies CRAFT_EXPERIENCE_SCALING_FACTOR to crafting grants itself.
+      const amount = grant.baseExperience + (first ? (grant.firstCraftBonus ?? 0) : 0);
+      if (amount <= 0) continue;
+      const r = await this.d.proficiency.grantInTx(tx, {
+        gameServiceId: s.gameServiceId,
+        entityId: s.entityId,
+        entityType: s.entityType,
+        domain: grant.domain,
+        amount,
+      });
+      events.push(...r.events);
+    }
+    return events;
+  }
+
+  async releaseStation(tx: Tx, s: SessionRecord): Promise<OutboxEventInput[]> {
+    if (this.d.settings.stationExclusivity && s.stationId) await this.d.stations.release(tx, s.stationId, s.id);
+    return [];
+  }
+
+  /** Give back every unconsumed escrowed item, release holds, end the contract, then commit. */
+  private async finishCancellation(s: SessionRecord): Promise<boolean> {
+    const escrow = await this.ensureEscrow(s);
+    const container = await this.d.inventory.getContainer(escrow, true);
+    const consumed = new Set(s.reservedMaterials.filter((m) => m.consumed && m.instanceId).map((m) => m.instanceId));
+    for (const item of container?.contents ?? []) {
+      if (consumed.has(item.instanceId)) await this.destroy(s, item.instanceId);
+      else {
+        await this.d.inventory.transfer(
+          { instanceId: item.instanceId, sourceContainerId: escrow, targetContainerId: s.inventoryId },
+          this.key(s, 'return', item.instanceId),
+        );
+      }
+    }
+    for (const h of s.currencyHolds) {
+      const holdId = h.holdId ?? (await this.holdCreatedByStart(s, h));
+      if (holdId) await this.d.currency.releaseHold({ holdId }, this.key(s, 'release', holdId));
+    }
+    const contractId = await this.ensureContract(s);
+    await this.d.contract.terminate({ contractId, reason: s.failureReason ?? 'cancelled' }, this.key(s, 'terminate'));
+
+    const returned = s.reservedMaterials
+      .filter((m) => !m.consumed && m.instanceId)
+      .map((m) => ({ instanceId: m.instanceId!, itemTemplateCode: m.itemTemplateCode, quantity: m.quantity }));
+    const now = this.d.clock.now();
+    const endStatus = s.failureReason ? 'failed' : 'cancelled';
+    return this.transition(
+      s,
+      { status: endStatus, completedAt: now, pendingEffects: false, escrowContainerId: escrow, contractId },
+      [],
+      async (tx, next) => [
+        endStatus === 'failed' ? sessionEvents.failed(next, this.d.ids.uuid(), now) : sessionEvents.cancelled(next, returned, this.d.ids.uuid(), now),
+        ...(await this.releaseStation(tx, next)),
+      ],
+    );
+  }
+
+  /**
+   * A start that died may or may not have placed a hold. Asking again with the same key
+   * returns it if it exists (and creates it if not, which we release right after): the
+   * end state is "no hold" either way.
+   */
+  private async holdCreatedByStart(s: SessionRecord, h: SessionRecord['currencyHolds'][number]) {
+    try {
+      const hold = await this.d.currency.createHold(
+        { walletId: h.walletId, currencyCode: h.currencyCode, amount: h.amount, expiresAt: this.holdExpiry(s) },
+        this.key(s, 'hold', h.currencyCode),
+      );
+      return hold.holdId;
+    } catch (err) {
+      if (err instanceof ClientError && err.kind === 'insufficient_funds') return null;
+      throw err;
+    }
+  }
+}

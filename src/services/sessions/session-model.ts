@@ -1,0 +1,94 @@
+import type { RecipeInfo } from '../recipes/recipe-model.js';
+
+/**
+ * Internal lifecycle. `starting` and `cancelling` are transitional: external effects
+ * (escrow moves, holds, contract) are being applied, and a recovery pass finishes them
+ * if the process dies. Terminal: completed, cancelled, failed.
+ */
+export type SessionStatus = 'starting' | 'active' | 'completing' | 'completed' | 'cancelling' | 'cancelled' | 'failed';
+
+export const LIVE_STATUSES: SessionStatus[] = ['starting', 'active', 'completing', 'cancelling'];
+export const TERMINAL_STATUSES: SessionStatus[] = ['completed', 'cancelled', 'failed'];
+
+export interface ReservedMaterial {
+  inputIndex: number;
+  /** The crafter's instance the material was taken from. */
+  sourceInstanceId: string;
+  /** The instance in the session escrow (null until the move is done). */
+  instanceId: string | null;
+  templateId: string;
+  itemTemplateCode: string;
+  quantity: number;
+  quality: number | null;
+  consumeOnStep: string | null;
+  consumed: boolean;
+}
+
+export interface HeldCurrency {
+  walletId: string;
+  currencyCode: string;
+  amount: number;
+  holdId: string | null;
+}
+
+export interface ChosenTool {
+  category: string;
+  instanceId: string;
+  quality: number | null;
+}
+
+export interface StepResult {
+  code: string;
+  index: number;
+  qualityContribution: number;
+  score: number | null;
+  performance: number | null;
+  action: string | null;
+  completedAt: string;
+  completedByEntityId: string | null;
+}
+
+export interface Participant {
+  entityId: string;
+  entityType: string;
+  role: string;
+}
+
+/** Everything lib-craft stores about a session (one CraftSession row). */
+export interface SessionRecord {
+  id: string;
+  contractId: string | null;
+  gameServiceId: string;
+  recipeId: string;
+  recipeCode: string;
+  entityId: string;
+  entityType: string;
+  inventoryId: string;
+  escrowContainerId: string | null;
+  status: SessionStatus;
+  currentStepIndex: number;
+  version: number;
+  attempt: number;
+  rngSeed: string;
+  /** Named numeric state (quality and its parts): room for the rules engine. */
+  state: Record<string, number>;
+  stepResults: StepResult[];
+  participants: Participant[];
+  reservedMaterials: ReservedMaterial[];
+  currencyHolds: HeldCurrency[];
+  tools: ChosenTool[];
+  stationId: string | null;
+  targetItemId: string | null;
+  accumulatedQuality: number;
+  finalQuality: number | null;
+  outputItemIds: string[] | null;
+  failureReason: string | null;
+  pendingEffects: boolean;
+  stepReadyAt: Date | null;
+  expiresAt: Date;
+  startedAt: Date;
+  completedAt: Date | null;
+  updatedAt: Date;
+  /** The recipe as it was when the session started: later edits do not change a running session. */
+  recipe: RecipeInfo;
+}

@@ -1,0 +1,264 @@
+import type { CurrencyClient } from '../../clients/currency-client.js';
+import type { InventoryClient } from '../../clients/inventory-client.js';
+import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
+import { CraftError } from '../../domain/errors.js';
+import { baseQuality, defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
+import { allocateMaterials } from '../../domain/session/allocate-materials.js';
+import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { RecipeService } from '../recipes/recipe-service.js';
+import type { ChosenTool, HeldCurrency, Participant, ReservedMaterial } from './session-model.js';
+import type { ProficiencyAccess, StationAccess, StationView } from './session-ports.js';
+
+export interface StartRequest {
+  recipeId: string;
+  entityId: string;
+  entityType: string;
+  inventoryId: string;
+  stationId?: string | null;
+  toolItemId?: string | null;
+  targetItemId?: string | null;
+  materialItemIds?: string[] | null;
+  participants?: Participant[] | null;
+}
+
+/** Everything a start needs, decided before anything moves. */
+export interface StartPlan {
+  recipe: RecipeInfo;
+  materials: ReservedMaterial[];
+  holds: HeldCurrency[];
+  tools: ChosenTool[];
+  station: StationView | null;
+  participants: Participant[];
+  /** Named numeric state the session starts with. */
+  state: Record<string, number>;
+}
+
+export interface PlannerDeps {
+  recipes: RecipeService;
+  proficiency: ProficiencyAccess;
+  stations: StationAccess;
+  item: ItemClient;
+  inventory: InventoryClient;
+  currency: CurrencyClient;
+  /** Learned recipes (teaching, discovery, prerequisites); default-known ones need no entry. */
+  isKnown(entityId: string, entityType: string, recipeId: string): Promise<boolean>;
+  defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
+}
+
+const qualityOf = (i: ItemInstance): number | null => {
+  const q = i.instanceMetadata?.quality;
+  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
+};
+
+/**
+ * Validates a start request against the recipe, the crafter's inventory, wallet,
+ * proficiency and station, in the order a player would fix them, each failure with
+ * its own code. Read-only: nothing is reserved here.
+ */
+export class SessionPlanner {
+  constructor(private readonly d: PlannerDeps) {}
+
+  async plan(req: StartRequest): Promise<StartPlan> {
+    const found = await this.d.recipes.find({ recipeId: req.recipeId });
+    if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId: req.recipeId });
+    const recipe = found.recipe;
+    if (recipe.isDeprecated) throw new CraftError('RECIPE_DEPRECATED', 'the recipe is deprecated; no new sessions can start');
+    if (recipe.recipeType !== 'production') {
+      throw new CraftError('VALIDATION_FAILED', `recipes of type "${recipe.recipeType}" cannot be crafted yet`, {
+        recipeType: recipe.recipeType,
+      });
+    }
+    if (!recipe.isDefaultKnown && !(await this.d.isKnown(req.entityId, req.entityType, recipe.recipeId))) {
+      throw new CraftError('RECIPE_NOT_KNOWN', 'the entity does not know this recipe');
+    }
+    const participants = this.checkParticipants(req);
+
+    const levels = await this.proficiencyLevels(recipe, req);
+    const container = await this.d.inventory.getContainer(req.inventoryId, true);
+    // The inventory must be the crafter's own: a caller cannot spend someone else's items.
+    if (!container || container.ownerId !== req.entityId || container.ownerType !== req.entityType) {
+      throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory for this entity', { inventoryId: req.inventoryId });
+    }
+    const contents = (container.contents ?? []) as ItemInstance[];
+    const materials = this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
+    const station = await this.chooseStation(recipe, req.stationId ?? null);
+    const usedAsMaterial = new Set(materials.map((m) => m.sourceInstanceId));
+    const tools = await this.chooseTools(recipe, contents.filter((i) => !usedAsMaterial.has(i.instanceId)), req.toolItemId ?? null);
+    await this.checkOutputTemplates(recipe);
+    const holds = await this.planHolds(recipe, req);
+
+    const weights = recipe.qualityWeights ?? this.d.defaultQualityWeights;
+    const mastery = recipe.masteryLevel ?? defaultMasteryLevel(recipe.proficiencyRequirements ?? []);
+    const parts = {
+      material: materialQuality(materials.map((m) => ({ quantity: m.quantity, quality: m.quality }))),
+      proficiency: proficiencyFactor(levels.get(recipe.domain) ?? 0, mastery),
+      tool: toolFactor(
+        tools.map((t) => t.quality ?? 0.5),
+        station ? station.quality : null,
+      ),
+    };
+    const base = baseQuality(parts, weights);
+    return {
+      recipe,
+      materials,
+      holds,
+      tools,
+      station,
+      participants,
+      state: {
+        quality: base,
+        baseQuality: base,
+        materialQuality: parts.material,
+        proficiencyFactor: parts.proficiency,
+        toolFactor: parts.tool,
+        stepBonusTotal: 0,
+        masteryLevel: mastery,
+      },
+    };
+  }
+
+  private checkParticipants(req: StartRequest): Participant[] {
+    const participants = req.participants ?? [];
+    const ids = new Set<string>();
+    for (const p of participants) {
+      const id = `${p.entityType}:${p.entityId}`;
+      if (p.entityId === req.entityId || ids.has(id)) {
+        throw new CraftError('PARTICIPANT_INVALID', 'participants must be distinct and differ from the crafter', {
+          entityId: p.entityId,
+        });
+      }
+      ids.add(id);
+    }
+    return participants;
+  }
+
+  private async proficiencyLevels(recipe: RecipeInfo, req: StartRequest) {
+    const domains = new Set([recipe.domain, ...(recipe.proficiencyRequirements ?? []).map((r) => r.domain)]);
+    const levels = new Map<string, number>();
+    for (const domain of domains) {
+      levels.set(domain, await this.d.proficiency.levelOf(recipe.gameServiceId, req.entityId, req.entityType, domain));
+    }
+    const unmet = (recipe.proficiencyRequirements ?? [])
+      .filter((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel)
+      .map((r) => ({ domain: r.domain, required: r.minimumLevel, current: levels.get(r.domain) ?? 0 }));
+    if (unmet.length > 0) {
+      throw new CraftError('PROFICIENCY_TOO_LOW', `proficiency too low: ${unmet.map((u) => `${u.domain} ${u.current}/${u.required}`).join(', ')}`, {
+        unmet,
+      });
+    }
+    return levels;
+  }
+
+  private chooseMaterials(recipe: RecipeInfo, contents: ItemInstance[], named: string[] | null): ReservedMaterial[] {
+    let candidates = contents;
+    if (named) {
+      const byId = new Map(contents.map((i) => [i.instanceId, i]));
+      const missing = named.filter((id) => !byId.has(id));
+      if (missing.length > 0) {
+        throw new CraftError('MATERIAL_NOT_IN_INVENTORY', 'some named materials are not in the inventory', { missing });
+      }
+      candidates = named.map((id) => byId.get(id)!);
+    }
+    const allocation = allocateMaterials(
+      (recipe.inputs ?? []).map((i) => ({
+        itemTemplateCode: i.itemTemplateCode,
+        quantity: i.quantity,
+        qualityMinimum: i.qualityMinimum ?? null,
+        consumeOnStep: i.consumeOnStep ?? null,
+      })),
+      candidates.map((i) => ({
+        instanceId: i.instanceId,
+        itemTemplateCode: i.templateCode,
+        quantity: i.quantity,
+        quality: qualityOf(i),
+      })),
+    );
+    if (!allocation.ok) {
+      throw new CraftError('MATERIALS_INSUFFICIENT', 'not enough materials of the required quality', {
+        shortfalls: allocation.shortfalls,
+      });
+    }
+    const templateOf = new Map(contents.map((i) => [i.instanceId, i.templateId]));
+    return allocation.picks.map((p) => ({
+      inputIndex: p.inputIndex,
+      sourceInstanceId: p.instanceId,
+      instanceId: null,
+      templateId: templateOf.get(p.instanceId)!,
+      itemTemplateCode: p.itemTemplateCode,
+      quantity: p.quantity,
+      quality: p.quality,
+      consumeOnStep: p.consumeOnStep,
+      consumed: false,
+    }));
+  }
+
+  private async chooseStation(recipe: RecipeInfo, stationId: string | null): Promise<StationView | null> {
+    const types = [...new Set(recipe.steps.map((s) => s.stationType).filter((t): t is string => !!t))];
+    if (types.length > 1) {
+      throw new CraftError('STATION_NOT_AVAILABLE', `the recipe needs stations of several types (${types.join(', ')}); one session uses one station`);
+    }
+    if (!stationId) {
+      if (types.length === 0) return null;
+      throw new CraftError('STATION_NOT_AVAILABLE', `the recipe needs a station of type "${types[0]}"; give stationId`, {
+        stationType: types[0],
+      });
+    }
+    const station = await this.d.stations.find(stationId);
+    if (!station || station.gameServiceId !== recipe.gameServiceId) {
+      throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
+    }
+    if (!station.isActive) throw new CraftError('STATION_NOT_AVAILABLE', 'the station is deregistered', { stationId });
+    if (types.length === 1 && station.stationType !== types[0]) {
+      throw new CraftError('STATION_NOT_AVAILABLE', `the recipe needs a "${types[0]}", this station is a "${station.stationType}"`, {
+        stationId,
+        required: types[0],
+      });
+    }
+    return station;
+  }
+
+  /** One tool per required category: the named one when it fits, else the best one held. */
+  private async chooseTools(recipe: RecipeInfo, contents: ItemInstance[], toolItemId: string | null): Promise<ChosenTool[]> {
+    const categories = [...new Set(recipe.steps.map((s) => s.toolCategory).filter((c): c is string => !!c))];
+    if (categories.length === 0) return [];
+    const categoryOf = new Map<string, string>();
+    for (const templateId of new Set(contents.map((i) => i.templateId))) {
+      const template = await this.d.item.getTemplate({ templateId });
+      if (template) categoryOf.set(templateId, template.category);
+    }
+    if (toolItemId && !contents.some((i) => i.instanceId === toolItemId)) {
+      throw new CraftError('TOOL_NOT_AVAILABLE', 'the named tool is not in the inventory', { toolItemId });
+    }
+    return categories.map((category) => {
+      const fits = contents.filter((i) => categoryOf.get(i.templateId) === category);
+      const named = fits.find((i) => i.instanceId === toolItemId);
+      const best = named ?? [...fits].sort((a, b) => (qualityOf(b) ?? 0.5) - (qualityOf(a) ?? 0.5))[0];
+      if (!best) throw new CraftError('TOOL_NOT_AVAILABLE', `the recipe needs a tool of category "${category}"`, { category });
+      return { category, instanceId: best.instanceId, quality: qualityOf(best) };
+    });
+  }
+
+  private async checkOutputTemplates(recipe: RecipeInfo) {
+    for (const output of recipe.outputs ?? []) {
+      const template = await this.d.item.getTemplate({ code: output.itemTemplateCode, gameId: recipe.gameServiceId });
+      if (!template) {
+        throw new CraftError('VALIDATION_FAILED', `output item template "${output.itemTemplateCode}" does not exist`, {
+          itemTemplateCode: output.itemTemplateCode,
+        });
+      }
+    }
+  }
+
+  private async planHolds(recipe: RecipeInfo, req: StartRequest): Promise<HeldCurrency[]> {
+    const costs = recipe.currencyCosts ?? [];
+    if (costs.length === 0) return [];
+    const wallet = await this.d.currency.getOrCreateWallet({ ownerId: req.entityId, ownerType: req.entityType });
+    const short = costs.filter((c) => (wallet.balances.find((b) => b.currencyCode === c.currencyCode)?.available ?? 0) < c.amount);
+    if (short.length > 0) {
+      throw new CraftError('INSUFFICIENT_FUNDS', 'not enough currency for the recipe', {
+        required: short.map((c) => ({ currencyCode: c.currencyCode, amount: c.amount })),
+      });
+    }
+    return costs.map((c) => ({ walletId: wallet.walletId, currencyCode: c.currencyCode, amount: c.amount, holdId: null }));
+  }
+}

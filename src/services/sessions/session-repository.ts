@@ -1,0 +1,34 @@
+import type { Tx } from '../ports.js';
+import type { SessionRecord, SessionStatus } from './session-model.js';
+
+export interface SessionListFilter {
+  entityId: string;
+  entityType: string;
+  gameServiceId?: string | null;
+  includeFinished: boolean;
+  page: number;
+  pageSize: number;
+}
+
+export interface SessionRepository {
+  find(id: string): Promise<SessionRecord | null>;
+  findByContract(contractId: string): Promise<SessionRecord | null>;
+  list(filter: SessionListFilter): Promise<{ items: SessionRecord[]; totalCount: number }>;
+  /** Live sessions of an entity, counted under a range lock so concurrent starts serialise. */
+  countLiveForUpdate(tx: Tx, entityId: string, entityType: string): Promise<number>;
+  insert(tx: Tx, session: SessionRecord): Promise<void>;
+  /**
+   * Writes `next` if the stored version is still `next.version - 1` (the caller bumps it);
+   * false when someone else changed the session first.
+   */
+  update(tx: Tx, next: SessionRecord): Promise<boolean>;
+  isKnown(entityId: string, entityType: string, recipeId: string): Promise<boolean>;
+  /** Sessions the recovery pass should look at (see SessionRecovery). */
+  findExpired(now: Date, limit: number): Promise<string[]>;
+  findStale(statuses: SessionStatus[], olderThan: Date, limit: number): Promise<string[]>;
+  findPendingEffects(olderThan: Date, limit: number): Promise<string[]>;
+  /** First-craft bookkeeping; true when this was the entity's first completion of the recipe. */
+  recordCompletion(tx: Tx, s: { gameServiceId: string; entityId: string; entityType: string; recipeId: string }): Promise<boolean>;
+  lastCompletedQuality(entityId: string, entityType: string, gameServiceId: string): Promise<number | null>;
+  markInbox(tx: Tx, messageId: string, subject: string): Promise<boolean>;
+}

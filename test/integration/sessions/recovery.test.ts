@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditItems, expectConserved } from '../../helpers/audit.js';
+import { eventually, streamEvents } from '../../helpers/events.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+import { expectError, forgeWorld, ok, startBody, swordMaterials, type World } from '../../helpers/world.js';
+
+let h: Harness;
+beforeAll(async () => {
+  // Recovery considers a transitional session abandoned after 1 s.
+  h = await startHarness({ CRAFT_RECOVERY_STALE_SECONDS: '1' });
+});
+afterAll(() => h.close());
+
+const ONE_STEP = { recipe: { steps: [{ code: 'only', name: 'Only' }] } };
+const noStation = (w: World) => startBody(w, { stationId: undefined });
+const GRANTED = { iron_ingot: 3, leather_strip: 1, hammer: 1 };
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function status(sessionId: string) {
+  return (await ok(h, '/craft/session/get', { sessionId })).session.status as string;
+}
+
+describe('failures and recovery', () => {
+  it('completion_itemServiceFailsAfterCreatingOutput_retryCreatesNoSecondSword', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    const { sessionId } = await ok(h, '/craft/session/start', noStation(w));
+    // The output is created but the answer is lost, every time during this advance.
+    h.runtime.internals.faults.arm('item.createInstance', { times: 100, phase: 'after' });
+    const res = await ok(h, '/craft/session/advance', { sessionId, stepCode: 'only' });
+    h.runtime.internals.faults.disarm();
+    expect(res.status).toBe('completing');
+
+    await pause(1100);
+    await h.runtime.internals.recovery.runOnce();
+    expect(await status(sessionId)).toBe('completed');
+    const audit = await auditItems(h, w.gs);
+    expect(audit.iron_sword).toMatchObject({ crafted: 1, live: 1 });
+    expectConserved(audit, GRANTED);
+  });
+
+  it('start_transferFailsMidway_everythingReservedIsReturnedAnd503', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    // The second material move fails after the first one succeeded.
+    h.runtime.internals.faults.arm('inventory.transfer', { every: 2, phase: 'before' });
+    const res = await h.post('/craft/session/start', noStation(w));
+    h.runtime.internals.faults.disarm();
+    expectError(res, 503, 'DEPENDENCY_UNAVAILABLE');
+    const refunded = await eventually(() => w.contents(), (c) => c.iron_ingot === 3 && c.leather_strip === 1);
+    expect(refunded).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    expectConserved(await auditItems(h, w.gs), GRANTED);
+  });
+
+  it('recovery_startAbandonedMidway_isRolledBack', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    // Every refund call fails too, as if the process died after moving materials.
+    h.runtime.internals.faults.arm('inventory.transfer', { every: 2, phase: 'before' });
+    h.runtime.internals.faults.arm('contract.terminate', { times: 100, phase: 'before' });
+    expect((await h.post('/craft/session/start', noStation(w))).status).toBe(503);
+    h.runtime.internals.faults.disarm();
+    const [stuck] = await h.runtime.internals.prisma.craftSession.findMany({ where: { entityId: w.entityId } });
+    expect(stuck!.status).toBe('cancelling');
+
+    await pause(1100);
+    await h.runtime.internals.recovery.runOnce();
+    expect(await status(stuck!.id)).toBe('failed');
+    expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    expectConserved(await auditItems(h, w.gs), GRANTED);
+  });
+
+  it('timeout_sessionPastItsDeadline_isFailedAndMaterialsReturned', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    const { sessionId } = await ok(h, '/craft/session/start', noStation(w));
+    await h.runtime.internals.prisma.craftSession.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // Two instances sweeping at once must not return anything twice.
+    const passes = await Promise.all([h.runtime.internals.recovery.runOnce(), h.runtime.internals.recovery.runOnce()]);
+    expect(passes.reduce((n, p) => n + p.timedOut, 0)).toBe(1);
+    const session = (await ok(h, '/craft/session/get', { sessionId })).session;
+    expect(session).toMatchObject({ status: 'failed', failureReason: 'timed out' });
+    expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    expectConserved(await auditItems(h, w.gs), GRANTED);
+    const failed = await streamEvents(h.runtime, `${h.config.eventSubjectPrefix}.session.failed`, (p) => p.sessionId === sessionId);
+    expect(failed).toHaveLength(1);
+    expectError(await h.post('/craft/session/advance', { sessionId, stepCode: 'only' }), 409, 'SESSION_NOT_ACTIVE');
+  });
+
+  it('contractTerminated_event_endsTheSessionAndReturnsMaterialsOnce', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    const { sessionId, contractId } = await ok(h, '/craft/session/start', noStation(w));
+    await ok(h, '/dev/contract/terminate', { contractId, reason: 'breach' });
+    const ended = await eventually(() => status(sessionId), (s) => s === 'failed');
+    expect(ended).toBe('failed');
+    expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    expectConserved(await auditItems(h, w.gs), GRANTED);
+    const inbox = await h.runtime.internals.prisma.inboxMessage.count({ where: { messageId: { contains: contractId } } });
+    expect(inbox).toBe(1);
+  });
+
+  it('cancel_activeSession_returnsEverythingAndReleasesTheHold', async () => {
+    const w = await forgeWorld(h, { recipe: { ...ONE_STEP.recipe, currencyCosts: [{ currencyCode: 'gold', amount: 5 }] } });
+    await swordMaterials(w);
+    await ok(h, '/dev/currency/credit', { ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 5 });
+    const { sessionId } = await ok(h, '/craft/session/start', noStation(w));
+    const res = await ok(h, '/craft/session/cancel', { sessionId });
+    expect(res.status).toBe('cancelled');
+    expect(res.materialsReturned).toHaveLength(2);
+    expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    const wallet = await ok(h, '/dev/currency/wallet/get', { ownerId: w.entityId, ownerType: w.entityType });
+    expect(wallet.wallet.balances[0]).toMatchObject({ amount: 5, held: 0, available: 5 });
+    expectError(await h.post('/craft/session/cancel', { sessionId }), 409, 'SESSION_NOT_ACTIVE');
+    const cancelled = await streamEvents(h.runtime, `${h.config.eventSubjectPrefix}.session.cancelled`, (p) => p.sessionId === sessionId);
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]!.payload.materialsReturned).toHaveLength(2);
+  });
+});
