@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createStubServices, type StubFaults } from './clients/stubs/index.js';
+import { createStubServices, type StubFaults, type StubServices } from './clients/stubs/index.js';
 import type { Config } from './infra/config/config.js';
 import { BackgroundJob } from './infra/background-job.js';
 import { createPrisma } from './infra/db/prisma.js';
@@ -43,6 +43,7 @@ export interface Runtime {
     bus: NatsBus;
     prisma: ReturnType<typeof createPrisma>;
     faults: StubFaults;
+    stubs: StubServices;
     recovery: SessionRecovery;
   };
 }
@@ -233,6 +234,6 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       redis.disconnect();
       await prisma.$disconnect();
     },
-    internals: { relay, bus, prisma, faults: stubs.faults, recovery },
+    internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery },
   };
 }
