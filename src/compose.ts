@@ -11,14 +11,23 @@ import { PrismaOutbox } from './infra/outbox/prisma-outbox.js';
 import { createRedis, pingRedis } from './infra/redis/redis.js';
 import { RedisLockProvider } from './infra/redis/lock-provider.js';
 import { RedisRecipeCache } from './infra/redis/recipe-cache.js';
+import { PrismaCleanupRepository } from './infra/repositories/prisma-cleanup-repository.js';
+import { PrismaDiscoveryRepository } from './infra/repositories/prisma-discovery-repository.js';
 import { PrismaProficiencyRepository } from './infra/repositories/prisma-proficiency-repository.js';
+import { PrismaQueryRepository } from './infra/repositories/prisma-query-repository.js';
 import { PrismaRecipeRepository } from './infra/repositories/prisma-recipe-repository.js';
 import { PrismaSessionRepository } from './infra/repositories/prisma-session-repository.js';
 import { PrismaStationRepository } from './infra/repositories/prisma-station-repository.js';
+import { CleanupService } from './services/cleanup/cleanup-service.js';
+import { DiscoveryService } from './services/discovery/discovery-service.js';
 import type { Logger } from './services/ports.js';
 import { ProficiencyService } from './services/proficiency/proficiency-service.js';
+import { NpcVariableProvider } from './services/queries/npc-variables.js';
+import { QueryService } from './services/queries/query-service.js';
+import { GameServiceRecipeCache } from './services/queries/recipe-list-cache.js';
 import { RecipeService } from './services/recipes/recipe-service.js';
 import type { Services } from './services/services.js';
+import { CraftAssessor } from './services/sessions/craft-assessor.js';
 import { COMPLETE_SESSION_PATH, SessionDriver } from './services/sessions/session-driver.js';
 import { SessionPlanner } from './services/sessions/session-planner.js';
 import type { ProficiencyAccess, StationAccess } from './services/sessions/session-ports.js';
@@ -45,6 +54,7 @@ export interface Runtime {
     faults: StubFaults;
     stubs: StubServices;
     recovery: SessionRecovery;
+    assessor: CraftAssessor;
   };
 }
 
@@ -89,6 +99,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     },
   });
   const gameServices = stubs.gameService;
+  const affix = config.affixService === 'stub' ? stubs.affix : null;
 
   const recipes = new RecipeService({
     repo: new PrismaRecipeRepository(prisma),
@@ -145,6 +156,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     inventory: stubs.inventory,
     currency: stubs.currency,
     contract: stubs.contract,
+    affix,
     proficiency: proficiencyAccess,
     stations: stationAccess,
     uow,
@@ -155,21 +167,51 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     settings: {
       stationExclusivity: config.stationExclusivity,
       collaborationBonusMultiplier: config.collaborationBonusMultiplier,
+      apprenticeBonusMultiplier: config.apprenticeBonusMultiplier,
       defaultQualityWeights: config.defaultQualityWeights,
     },
   });
+  const planner = new SessionPlanner({
+    recipes,
+    proficiency: proficiencyAccess,
+    stations: stationAccess,
+    item: stubs.item,
+    inventory: stubs.inventory,
+    currency: stubs.currency,
+    affix,
+    isKnown: (entityId, entityType, recipeId) => sessionRepo.isKnown(entityId, entityType, recipeId),
+    defaultQualityWeights: config.defaultQualityWeights,
+  });
+  /** "Can this entity craft this recipe now?", with the full breakdown (queries, discovery, NPC variables). */
+  const queryRepo = new PrismaQueryRepository(prisma);
+  const assessor = new CraftAssessor({
+    planner,
+    inventory: stubs.inventory,
+    item: stubs.item,
+    currency: stubs.currency,
+    levels: async (gameServiceId, entityId, entityType) =>
+      new Map((await proficiency.list(gameServiceId, { entityId, entityType })).map((p) => [p.domain, p.level])),
+    knownRecipeIds: (gameServiceId, entityId, entityType) => queryRepo.knownRecipeIds(gameServiceId, entityId, entityType),
+    activeStations: (gameServiceId) => queryRepo.activeStations(gameServiceId),
+  });
+  const queries = new QueryService({
+    recipes,
+    assessor,
+    item: stubs.item,
+    proficiency: proficiencyAccess,
+    stations: stationAccess,
+    defaultQualityWeights: config.defaultQualityWeights,
+  });
+  const npcVariables = new NpcVariableProvider({
+    assessor,
+    queries,
+    repo: queryRepo,
+    recipeLists: new GameServiceRecipeCache(queryRepo, { maxEntries: 64, maxAgeMs: 60_000 }),
+    defaultQualityWeights: config.defaultQualityWeights,
+  });
   sessions = new SessionService({
     repo: sessionRepo,
-    planner: new SessionPlanner({
-      recipes,
-      proficiency: proficiencyAccess,
-      stations: stationAccess,
-      item: stubs.item,
-      inventory: stubs.inventory,
-      currency: stubs.currency,
-      isKnown: (entityId, entityType, recipeId) => sessionRepo.isKnown(entityId, entityType, recipeId),
-      defaultQualityWeights: config.defaultQualityWeights,
-    }),
+    planner,
     driver,
     contract: stubs.contract,
     stations: stationAccess,
@@ -198,6 +240,37 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     log,
   );
 
+  const discovery = new DiscoveryService({
+    repo: new PrismaDiscoveryRepository(prisma),
+    item: stubs.item,
+    inventory: stubs.inventory,
+    gameServices,
+    findStation: stationAccess.find,
+    canCraftNow: async (who, list) => {
+      const ctx = assessor.context({ ...who, inventoryId: null });
+      return Promise.all(list.map(async (recipe) => (await assessor.assessIn(ctx, recipe)).canCraft));
+    },
+    uow,
+    outbox,
+    clock,
+    ids,
+    log,
+    settings: { consumptionRate: config.discoveryMaterialConsumptionRate, recoveryStaleMs: config.recoveryStaleSeconds * 1000 },
+  });
+  // Attempts whose material consumption was interrupted finish here (same plan, same keys).
+  const discoveryRecoveryJob = new BackgroundJob('discovery-recovery', config.recoveryIntervalMs, () => discovery.recoverPending(), log);
+  const cleanup = new CleanupService({
+    repo: new PrismaCleanupRepository(prisma),
+    terminateSession: (sessionId, reason) => sessionService.terminate(sessionId, reason),
+    finishDiscoveryAttempts: (scope) => discovery.finishPending(scope),
+    cache,
+    uow,
+    outbox,
+    clock,
+    ids,
+    log,
+  });
+
   const services: Services = {
     recipes,
     gameServiceAdmin: new GameServiceAdmin(gameServices),
@@ -210,7 +283,12 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       inventory: stubs.inventory,
       currency: stubs.currency,
       contract: stubs.contract,
+      affix,
     }),
+    queries,
+    npcVariables,
+    discovery,
+    cleanup,
   };
 
   return {
@@ -223,10 +301,11 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     start: () => {
       relay.start();
       recoveryJob.start();
+      discoveryRecoveryJob.start();
       consumer.start();
     },
     close: async () => {
-      await Promise.all([consumer.stop(), recoveryJob.stop()]);
+      await Promise.all([consumer.stop(), recoveryJob.stop(), discoveryRecoveryJob.stop()]);
       await stubs.contract.whenIdle();
       await relay.stop();
       cache.close();
@@ -234,6 +313,6 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       redis.disconnect();
       await prisma.$disconnect();
     },
-    internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery },
+    internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },
   };
 }

@@ -20,6 +20,8 @@ export interface Container {
 export interface InventoryClient {
   /** Null when unknown. */
   getContainer(containerId: string, includeContents: boolean): Promise<Container | null>;
+  /** An owner's containers of a type (e.g. the entity's `inventory`), oldest first, without contents. */
+  listContainers(query: { ownerId: string; ownerType: string; containerType?: string }): Promise<Container[]>;
   createContainer(
     input: { ownerId: string; ownerType: string; containerType: string; gameServiceId?: string | null },
     idempotencyKey: string,

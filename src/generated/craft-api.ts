@@ -1442,6 +1442,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dev/affix/definition/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an affix definition (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Creates a modifier definition in the stub affix service, so modification recipes have affixes to roll
+         *     (`apply_random`, `reroll_all`) or to apply by code (`apply_specific`, `guaranteedAffixCode`). Tier 1 is the
+         *     best tier; higher session quality makes better tiers more likely. The game service must exist (else 400
+         *     GAME_SERVICE_NOT_FOUND); `code` is unique within the game service (else 400 VALIDATION_FAILED); `valueMax`
+         *     must be at least `valueMin` (else 400 VALIDATION_FAILED). 503 AFFIX_SERVICE_UNAVAILABLE when the service runs
+         *     without an affix service (CRAFT_AFFIX_SERVICE=none).
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE, AFFIX_SERVICE_UNAVAILABLE
+         */
+        post: operations["createAffixDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/affix/item/set-state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set an item's affix state (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Sets state flags and affix slot limits of an item instance in the stub affix service (e.g. to try a recipe
+         *     that requires an unidentified or uncorrupted target). Fields left out keep their value; an item the affix
+         *     service has not seen starts identified, not corrupted, mirrored or fractured, with 3 prefix and 3 suffix
+         *     slots. Clearing `isFractured` also un-fractures its affixes. A slot limit below the affixes of that slot
+         *     type already on the item is 400 VALIDATION_FAILED. Returns the item's affix state after the change.
+         *     503 AFFIX_SERVICE_UNAVAILABLE when the service runs without an affix service.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE, AFFIX_SERVICE_UNAVAILABLE
+         */
+        post: operations["setAffixItemState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/affix/item/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an item's affix state (standalone mode)
+         * @description Only served when CRAFT_STANDALONE=true (otherwise 404 ROUTE_NOT_FOUND).
+         *     Returns an item instance's affix state in the stub affix service: its flags, slot limits and affixes in the
+         *     order they were applied (what a modification recipe changed). An item the affix service has not seen is
+         *     identified, not corrupted, mirrored or fractured, has 3 prefix and 3 suffix slots and no affixes.
+         *     503 AFFIX_SERVICE_UNAVAILABLE when the service runs without an affix service.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: ROUTE_NOT_FOUND
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE, AFFIX_SERVICE_UNAVAILABLE
+         */
+        post: operations["getAffixItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3388,6 +3501,162 @@ export interface components {
              */
             status: "Proposed" | "Active" | "Fulfilled" | "Terminated";
         };
+        /** @description A modifier definition of the stub affix service (standalone mode). */
+        AffixDefinitionInfo: {
+            /**
+             * Format: uuid
+             * @description Definition id.
+             */
+            definitionId: string;
+            /**
+             * Format: uuid
+             * @description Game service of the definition.
+             */
+            gameServiceId: string;
+            /** @description Definition code, unique within the game service (what `guaranteedAffixCode` names). */
+            code: string;
+            /** @description Tags a recipe's `weightModifiers` are keyed by (e.g. `fire`, `resistance`). */
+            tags: string[];
+            /** @description Affix slot type (e.g. `prefix`, `suffix`); only `prefix` and `suffix` are limited per item. */
+            slotType: string;
+            /** @description Tier; 1 is the best, higher numbers are weaker. */
+            tier: number;
+            /** @description Relative chance of rolling it at random; 0 = never at random (only by code). */
+            weight: number;
+            /** @description Lowest value of the affix. */
+            valueMin: number;
+            /** @description Highest value of the affix. */
+            valueMax: number;
+            /** @description Item classes it can roll on; null = every class. */
+            validItemClasses: string[] | null;
+            /** @description Lowest item level it can roll on. */
+            minItemLevel: number;
+            /**
+             * Format: date-time
+             * @description Creation time.
+             */
+            createdAt: string;
+        };
+        /** @description Creates a modifier definition in the stub affix service. */
+        CreateAffixDefinitionRequest: {
+            /**
+             * Format: uuid
+             * @description Game service of the definition; must exist.
+             */
+            gameServiceId: string;
+            /** @description Definition code, unique within the game service (letters, digits, `_`, `.`, `:`, `-`). */
+            code: string;
+            /** @description Tags a recipe's `weightModifiers` are keyed by (e.g. `fire`); absent = none. */
+            tags?: string[];
+            /** @description Affix slot type (e.g. `prefix`, `suffix`); only `prefix` and `suffix` are limited per item. */
+            slotType: string;
+            /** @description Tier; 1 is the best, higher numbers are weaker. */
+            tier: number;
+            /** @description Relative chance of rolling it at random; 0 = never at random (only by code). */
+            weight: number;
+            /** @description Lowest value of the affix. */
+            valueMin: number;
+            /** @description Highest value of the affix; at least `valueMin`. */
+            valueMax: number;
+            /** @description Item classes (a template's `itemClass`, else its category) it can roll on; absent or null = every class. */
+            validItemClasses?: string[] | null;
+            /**
+             * @description Lowest item level it can roll on.
+             * @default 0
+             */
+            minItemLevel: number;
+        };
+        /** @description Result of /dev/affix/definition/create. */
+        CreateAffixDefinitionResponse: {
+            /** @description The new definition. */
+            definition: components["schemas"]["AffixDefinitionInfo"];
+        };
+        /** @description An affix on an item instance. */
+        AffixInstanceInfo: {
+            /**
+             * Format: uuid
+             * @description Definition of the affix.
+             */
+            definitionId: string;
+            /** @description Code of the definition. */
+            code: string;
+            /** @description Tags of the definition. */
+            tags: string[];
+            /** @description Slot type the affix occupies. */
+            slotType: string;
+            /** @description Tier of the definition (1 = best). */
+            tier: number;
+            /** @description Rolled value, within the definition's range. */
+            value: number;
+            /** @description Where the value lies in the range (0 = valueMin, 1 = valueMax); higher session quality rolls higher. */
+            valuePercentile: number;
+            /** @description A fractured affix can be neither removed nor rerolled. */
+            isFractured: boolean;
+        };
+        /** @description The affix state of an item instance in the stub affix service (standalone mode). */
+        AffixItemInfo: {
+            /**
+             * Format: uuid
+             * @description Item instance.
+             */
+            itemInstanceId: string;
+            /** @description Whether the item is identified. */
+            isIdentified: boolean;
+            /** @description Whether the item is corrupted (its affixes can no longer change). */
+            isCorrupted: boolean;
+            /** @description Whether the item is mirrored (it can no longer change). */
+            isMirrored: boolean;
+            /** @description Whether the item has a fractured affix. */
+            isFractured: boolean;
+            /** @description Prefix slots of the item. */
+            maxPrefixes: number;
+            /** @description Suffix slots of the item. */
+            maxSuffixes: number;
+            /** @description Free slots per limited slot type (`prefix`, `suffix`); other slot types are unlimited. */
+            freeSlots: {
+                [key: string]: number;
+            };
+            /** @description The item's affixes, in the order they were applied. */
+            affixes: components["schemas"]["AffixInstanceInfo"][];
+        };
+        /** @description Sets state flags and slot limits of an item in the stub affix service; absent fields keep their value. */
+        SetAffixItemStateRequest: {
+            /**
+             * Format: uuid
+             * @description Item instance (e.g. from /dev/item/grant).
+             */
+            itemInstanceId: string;
+            /** @description Whether the item is identified. */
+            isIdentified?: boolean;
+            /** @description Whether the item is corrupted. */
+            isCorrupted?: boolean;
+            /** @description Whether the item is mirrored. */
+            isMirrored?: boolean;
+            /** @description Whether the item is fractured; false also un-fractures its affixes. */
+            isFractured?: boolean;
+            /** @description Prefix slots; not below the prefixes on the item. */
+            maxPrefixes?: number;
+            /** @description Suffix slots; not below the suffixes on the item. */
+            maxSuffixes?: number;
+        };
+        /** @description Result of /dev/affix/item/set-state. */
+        SetAffixItemStateResponse: {
+            /** @description The item's affix state after the change. */
+            item: components["schemas"]["AffixItemInfo"];
+        };
+        /** @description Request of /dev/affix/item/get. */
+        GetAffixItemRequest: {
+            /**
+             * Format: uuid
+             * @description Item instance to read.
+             */
+            itemInstanceId: string;
+        };
+        /** @description Result of /dev/affix/item/get. */
+        GetAffixItemResponse: {
+            /** @description The item's affix state. */
+            item: components["schemas"]["AffixItemInfo"];
+        };
     };
     responses: {
         /** @description The body exceeds the size limit (4 MiB). Nothing was changed. */
@@ -4985,6 +5254,115 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createAffixDefinition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAffixDefinitionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateAffixDefinitionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setAffixItemState: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAffixItemStateRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetAffixItemStateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAffixItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetAffixItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAffixItemResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,4 +1,8 @@
+import type { CleanupService } from './cleanup/cleanup-service.js';
+import type { DiscoveryService } from './discovery/discovery-service.js';
 import type { ProficiencyService } from './proficiency/proficiency-service.js';
+import type { NpcVariableProvider } from './queries/npc-variables.js';
+import type { QueryService } from './queries/query-service.js';
 import type { RecipeService } from './recipes/recipe-service.js';
 import type { GameServiceAdmin } from './standalone/game-service-admin.js';
 import type { SessionService } from './sessions/session-service.js';
@@ -13,4 +17,8 @@ export interface Services {
   stations: StationService;
   sessions: SessionService;
   standalone: StandaloneAdmin;
+  discovery: DiscoveryService;
+  cleanup: CleanupService;
+  queries: QueryService;
+  npcVariables: NpcVariableProvider;
 }

@@ -58,7 +58,7 @@ export async function forgeWorld(
     gameServiceId: gs,
     entityId: crafter.entityId,
     entityType: crafter.entityType,
-    domain: 'blacksmithing',
+    domain: (opts.recipe?.domain as string | undefined) ?? 'blacksmithing',
     targetValue: 10 * level * level,
   });
   const station = await ok(h, '/craft/station/register', {

@@ -1,18 +1,22 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { AffixStub } from './affix-stub.js';
 import { ContractStub, type ContractStubOptions } from './contract-stub.js';
 import { CurrencyStub } from './currency-stub.js';
 import { StubFaults } from './faults.js';
 import { GameServiceStub } from './game-service-stub.js';
 import { InventoryStub } from './inventory-stub.js';
 import { ItemStub } from './item-stub.js';
+import { SeedStub } from './seed-stub.js';
 import type { StubLogger } from './stub-calls.js';
 
+export { AffixStub, AFFIX_OPS } from './affix-stub.js';
 export { ContractStub, SYSTEM_PARTY, type ContractStubOptions, type ContractTerminatedEvent } from './contract-stub.js';
 export { CurrencyStub } from './currency-stub.js';
 export { StubFaults, type FaultOptions, type FaultPhase } from './faults.js';
 export { GameServiceStub } from './game-service-stub.js';
 export { InventoryStub } from './inventory-stub.js';
 export { ItemStub } from './item-stub.js';
+export { SeedStub, SEED_OPS } from './seed-stub.js';
 export type { StubDeps, StubLogger } from './stub-calls.js';
 
 /** Every stub service of a process, sharing one Prisma client and one fault injector. */
@@ -23,6 +27,8 @@ export interface StubServices {
   inventory: InventoryStub;
   currency: CurrencyStub;
   contract: ContractStub;
+  affix: AffixStub;
+  seed: SeedStub;
 }
 
 export function createStubServices(input: {
@@ -41,5 +47,7 @@ export function createStubServices(input: {
     inventory: new InventoryStub(deps),
     currency: new CurrencyStub(deps),
     contract: new ContractStub(deps, input.contract),
+    affix: new AffixStub(deps),
+    seed: new SeedStub(deps),
   };
 }

@@ -31,6 +31,16 @@ export class InventoryStub implements InventoryClient {
     this.calls = new StubCalls(SERVICE, deps);
   }
 
+  listContainers(query: { ownerId: string; ownerType: string; containerType?: string }): Promise<Container[]> {
+    return this.calls.call('listContainers', async () => {
+      const rows = await this.calls.prisma.stubContainer.findMany({
+        where: { ownerId: query.ownerId, ownerType: query.ownerType, ...(query.containerType && { containerType: query.containerType }) },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toContainer);
+    });
+  }
+
   getContainer(containerId: string, includeContents: boolean): Promise<Container | null> {
     return this.calls.call('getContainer', async () => {
       const prisma = this.calls.prisma;

@@ -1,4 +1,6 @@
+import { rollExtraction, type ExtractionOutputRule } from '../extraction/extraction.js';
 import { finalQuality, outputQuality } from '../quality/quality.js';
+import type { Rng } from '../rng.js';
 
 /** The parts of a finished session the outcome depends on (structural: no service types here). */
 export interface OutcomeInput {
@@ -6,8 +8,10 @@ export interface OutcomeInput {
   stepResults: readonly { qualityContribution: number }[];
   participants: readonly { role: string }[];
   recipe: {
+    recipeType: string;
     qualityWeights?: { materialQuality: number; proficiencyLevel: number; toolQuality: number } | null;
     outputs?: readonly { itemTemplateCode: string; quantity: number; qualityInfluence: number }[] | null;
+    extractionOutputs?: readonly ExtractionOutputRule[] | null;
   };
 }
 
@@ -18,7 +22,8 @@ export interface OutcomeSettings {
 
 export interface Outcome {
   finalQuality: number;
-  outputs: { itemTemplateCode: string; quantity: number; quality: number }[];
+  /** Items to create; `quality` null means none is written (extracted materials). */
+  outputs: { itemTemplateCode: string; quantity: number; quality: number | null }[];
 }
 
 /** Collaborators (every participant but apprentices) each add the multiplier, at most 0.1 in total. */
@@ -28,10 +33,13 @@ export function collaborationBonus(participants: readonly { role: string }[], mu
 }
 
 /**
- * The one function that maps a production session's final state to its outputs.
+ * The one function that maps a finished session's state to its outputs: production
+ * outputs carry the quality scaled by their influence; extraction outputs are rolled from
+ * the session's RNG (stream `extraction`) with quality multiplying quantities; a
+ * modification creates nothing (its effect is the affix operation on the target).
  * Deterministic: it reads only stored state, so a retried completion computes the same.
  */
-export function resolveProductionOutcome(input: OutcomeInput, settings: OutcomeSettings): Outcome {
+export function resolveOutcome(input: OutcomeInput, settings: OutcomeSettings, rngFor: (stream: string) => Rng): Outcome {
   const quality = finalQuality({
     material: input.state.materialQuality ?? 0.5,
     proficiency: input.state.proficiencyFactor ?? 0,
@@ -40,12 +48,22 @@ export function resolveProductionOutcome(input: OutcomeInput, settings: OutcomeS
     stepBonuses: input.stepResults.map((r) => r.qualityContribution),
     collaborationBonus: collaborationBonus(input.participants, settings.collaborationBonusMultiplier),
   });
-  return {
-    finalQuality: quality,
-    outputs: (input.recipe.outputs ?? []).map((o) => ({
-      itemTemplateCode: o.itemTemplateCode,
-      quantity: o.quantity,
-      quality: outputQuality(quality, o.qualityInfluence),
-    })),
-  };
+  switch (input.recipe.recipeType) {
+    case 'production':
+      return {
+        finalQuality: quality,
+        outputs: (input.recipe.outputs ?? []).map((o) => ({
+          itemTemplateCode: o.itemTemplateCode,
+          quantity: o.quantity,
+          quality: outputQuality(quality, o.qualityInfluence),
+        })),
+      };
+    case 'extraction':
+      return {
+        finalQuality: quality,
+        outputs: rollExtraction(input.recipe.extractionOutputs ?? [], quality, rngFor('extraction')).map((o) => ({ ...o, quality: null })),
+      };
+    default:
+      return { finalQuality: quality, outputs: [] };
+  }
 }

@@ -125,3 +125,28 @@ export type StubContract = Prisma.StubContractModel
  * the entity's live sessions, so concurrent starts serialise without gap locks.
  */
 export type CraftEntityGuard = Prisma.CraftEntityGuardModel
+/**
+ * Model StubAffixDefinition
+ * 
+ */
+export type StubAffixDefinition = Prisma.StubAffixDefinitionModel
+/**
+ * Model StubAffixItem
+ * Affix state of one item instance; created by the first mutating affix call on it.
+ */
+export type StubAffixItem = Prisma.StubAffixItemModel
+/**
+ * Model StubItemAffix
+ * 
+ */
+export type StubItemAffix = Prisma.StubItemAffixModel
+/**
+ * Model StubSeedType
+ * 
+ */
+export type StubSeedType = Prisma.StubSeedTypeModel
+/**
+ * Model StubSeed
+ * 
+ */
+export type StubSeed = Prisma.StubSeedModel

@@ -1,7 +1,19 @@
 import type { Services } from '../../services/services.js';
 import type { Handlers } from '../route-types.js';
-import { notImplemented } from './not-implemented.js';
+import { attemptDiscovery } from './discovery/attempt-discovery.js';
+import { listKnownRecipes } from './discovery/list-known-recipes.js';
+import { teachRecipe } from './discovery/teach-recipe.js';
+import { cleanupByEntity } from './cleanup/cleanup-by-entity.js';
+import { cleanupByGameService } from './cleanup/cleanup-by-game-service.js';
+import { cleanupByLocation } from './cleanup/cleanup-by-location.js';
+import { canCraft } from './query/can-craft.js';
+import { estimateQuality } from './query/estimate-quality.js';
+import { getNpcVariables } from './query/get-npc-variables.js';
+import { getOutputPreview } from './query/get-output-preview.js';
 import { terminateContract } from './standalone/terminate-contract.js';
+import { createAffixDefinition } from './standalone/create-affix-definition.js';
+import { setAffixItemState } from './standalone/set-affix-item-state.js';
+import { getAffixItem } from './standalone/get-affix-item.js';
 import { getWallet } from './standalone/get-wallet.js';
 import { creditWallet } from './standalone/credit-wallet.js';
 import { grantItem } from './standalone/grant-item.js';
@@ -62,18 +74,18 @@ export function buildHandlers(s: Services): Handlers {
     listStations: listStations(s),
     deregisterStation: deregisterStation(s),
 
-    attemptDiscovery: notImplemented('attemptDiscovery'),
-    listKnownRecipes: notImplemented('listKnownRecipes'),
-    teachRecipe: notImplemented('teachRecipe'),
+    attemptDiscovery: attemptDiscovery(s),
+    listKnownRecipes: listKnownRecipes(s),
+    teachRecipe: teachRecipe(s),
 
-    canCraft: notImplemented('canCraft'),
-    estimateQuality: notImplemented('estimateQuality'),
-    getOutputPreview: notImplemented('getOutputPreview'),
-    getNpcVariables: notImplemented('getNpcVariables'),
+    canCraft: canCraft(s),
+    estimateQuality: estimateQuality(s),
+    getOutputPreview: getOutputPreview(s),
+    getNpcVariables: getNpcVariables(s),
 
-    cleanupByGameService: notImplemented('cleanupByGameService'),
-    cleanupByEntity: notImplemented('cleanupByEntity'),
-    cleanupByLocation: notImplemented('cleanupByLocation'),
+    cleanupByGameService: cleanupByGameService(s),
+    cleanupByEntity: cleanupByEntity(s),
+    cleanupByLocation: cleanupByLocation(s),
 
     registerGameService: registerGameService(s),
     listGameServices: listGameServices(s),
@@ -85,5 +97,8 @@ export function buildHandlers(s: Services): Handlers {
     creditWallet: creditWallet(s),
     getWallet: getWallet(s),
     terminateContract: terminateContract(s),
+    createAffixDefinition: createAffixDefinition(s),
+    setAffixItemState: setAffixItemState(s),
+    getAffixItem: getAffixItem(s),
   };
 }

@@ -95,6 +95,7 @@ const envSchema = z.object({
     .default('CRAFT'),
   CRAFT_REDIS_KEY_PREFIX: z.string().max(100).default('craft:'),
   CRAFT_OUTBOX_POLL_INTERVAL_MS: int(10, 60000).default(250),
+  CRAFT_AFFIX_SERVICE: z.enum(['stub', 'none']).default('stub'),
   CRAFT_RECOVERY_INTERVAL_MS: int(50, 600000).default(2000),
   CRAFT_RECOVERY_STALE_SECONDS: int(1, 3600).default(30),
   CRAFT_CONTRACT_STREAM: z
@@ -169,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     natsStream: e.CRAFT_NATS_STREAM,
     redisKeyPrefix: e.CRAFT_REDIS_KEY_PREFIX,
     outboxPollIntervalMs: e.CRAFT_OUTBOX_POLL_INTERVAL_MS,
+    /** `none`: run without an affix service (modification recipes answer AFFIX_SERVICE_UNAVAILABLE). */
+    affixService: e.CRAFT_AFFIX_SERVICE,
     recoveryIntervalMs: e.CRAFT_RECOVERY_INTERVAL_MS,
     recoveryStaleSeconds: e.CRAFT_RECOVERY_STALE_SECONDS,
     contractStream: e.CRAFT_CONTRACT_STREAM,

@@ -4,7 +4,10 @@ import type { ContractClient } from '../../clients/contract-client.js';
 import type { CurrencyClient } from '../../clients/currency-client.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient } from '../../clients/item-client.js';
-import { resolveProductionOutcome } from '../../domain/session/outcome.js';
+import type { AffixClient } from '../../clients/affix-client.js';
+import { rngFor } from '../../domain/rng.js';
+import { resolveOutcome } from '../../domain/session/outcome.js';
+import { executeModification } from '../modification/modification-executor.js';
 import { q4 } from '../../domain/session/quantity.js';
 import type { Clock, IdGenerator, Logger, Outbox, OutboxEventInput, Tx, UnitOfWork } from '../ports.js';
 import type { SessionRecord } from './session-model.js';
@@ -20,6 +23,7 @@ export interface DriverDeps {
   inventory: InventoryClient;
   currency: CurrencyClient;
   contract: ContractClient;
+  affix: AffixClient | null;
   proficiency: ProficiencyAccess;
   stations: StationAccess;
   uow: UnitOfWork;
@@ -30,6 +34,7 @@ export interface DriverDeps {
   settings: {
     stationExclusivity: boolean;
     collaborationBonusMultiplier: number;
+    apprenticeBonusMultiplier: number;
     defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
   };
 }
@@ -73,6 +78,13 @@ export class SessionDriver {
         this.key(s, 'reserve', i),
       );
       reservedMaterials.push({ ...m, instanceId: moved.instanceId });
+    }
+    if (s.targetItemId) {
+      // The target is locked for the session by moving it into the escrow too.
+      await this.d.inventory.transfer(
+        { instanceId: s.targetItemId, sourceContainerId: s.inventoryId, targetContainerId: escrow },
+        this.key(s, 'reserve', 'target'),
+      );
     }
     return { ...s, escrowContainerId: escrow, contractId, currencyHolds, reservedMaterials };
   }
@@ -187,17 +199,30 @@ export class SessionDriver {
     }
   }
 
-  /** Consume the escrow, capture the holds, create the outputs, then commit `completed`. */
+  /**
+   * Modify the target (modification), consume the escrow, capture the holds, create the
+   * outputs, then commit `completed`. Every step is keyed, so a re-run repeats nothing.
+   */
   private async finishCompletion(s: SessionRecord): Promise<boolean> {
+    const outcome = resolveOutcome(
+      s,
+      { defaultWeights: this.d.settings.defaultQualityWeights, collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier },
+      (stream) => rngFor(s.rngSeed, stream),
+    );
+    if (s.recipe.recipeType === 'modification' && !(await this.modifyTarget(s, outcome.finalQuality))) return false;
     for (const m of s.reservedMaterials) if (m.instanceId) await this.destroy(s, m.instanceId);
     for (const h of s.currencyHolds) {
       if (h.holdId) await this.d.currency.captureHold({ holdId: h.holdId, captureAmount: h.amount }, this.key(s, 'capture', h.holdId));
     }
-    const outcome = resolveProductionOutcome(s, {
-      defaultWeights: this.d.settings.defaultQualityWeights,
-      collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier,
-    });
     const outputItemIds: string[] = [];
+    if (s.targetItemId && s.recipe.recipeType === 'extraction') await this.destroy(s, s.targetItemId);
+    if (s.targetItemId && s.recipe.recipeType === 'modification') {
+      await this.d.inventory.transfer(
+        { instanceId: s.targetItemId, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId },
+        this.key(s, 'return', s.targetItemId),
+      ).catch((err) => this.alreadyReturned(err));
+      outputItemIds.push(s.targetItemId);
+    }
     for (const [i, o] of outcome.outputs.entries()) {
       const template = await this.d.item.getTemplate({ code: o.itemTemplateCode, gameId: s.gameServiceId });
       if (!template) throw new Error(`output template ${o.itemTemplateCode} disappeared`);
@@ -207,7 +232,12 @@ export class SessionDriver {
           containerId: s.inventoryId,
           realmId: s.gameServiceId,
           quantity: q4(o.quantity),
-          instanceMetadata: { quality: o.quality, craftedBy: s.entityId, recipeCode: s.recipeCode, sessionId: s.id },
+          instanceMetadata: {
+            ...(o.quality !== null && { quality: o.quality }),
+            craftedBy: s.entityId,
+            recipeCode: s.recipeCode,
+            sessionId: s.id,
+          },
           originType: 'Craft',
           originId: s.id,
         },
@@ -233,21 +263,60 @@ export class SessionDriver {
     ]);
   }
 
+  /**
+   * Runs the recipe's affix operation on the escrowed target (RNG stream `modification`,
+   * keys `craft:<session>:affix:<n>`). When the item no longer qualifies, the session is
+   * failed instead and everything escrowed goes back.
+   */
+  private async modifyTarget(s: SessionRecord, quality: number): Promise<boolean> {
+    if (!this.d.affix) throw new CraftError('AFFIX_SERVICE_UNAVAILABLE', 'no affix service is configured');
+    const instance = await this.d.item.getInstance(s.targetItemId!);
+    const template = instance ? await this.d.item.getTemplate({ templateId: instance.templateId }) : null;
+    const meta = instance?.instanceMetadata ?? {};
+    try {
+      await executeModification(
+        { affix: this.d.affix },
+        {
+          gameServiceId: s.gameServiceId,
+          itemInstanceId: s.targetItemId!,
+          itemClass: template?.itemClass ?? template?.category ?? '',
+          itemLevel: typeof meta.itemLevel === 'number' ? meta.itemLevel : (template?.itemLevel ?? 0),
+          operation: s.recipe.affixOperation!,
+          config: s.recipe.affixOperationConfig ?? {},
+          quality,
+          rng: rngFor(s.rngSeed, 'modification'),
+          keyPrefix: this.key(s, 'affix'),
+        },
+      );
+      return true;
+    } catch (err) {
+      if (!(err instanceof CraftError)) throw err;
+      await this.transition(s, { status: 'cancelling', failureReason: `modification failed: ${err.message}`.slice(0, 500) }, []);
+      return false;
+    }
+  }
+
+  /** A transfer retried after it succeeded finds the item already moved: that is done, not an error. */
+  private alreadyReturned(err: unknown) {
+    if (err instanceof ClientError && err.kind === 'conflict') return;
+    throw err;
+  }
+
   private async grantExperience(tx: Tx, s: SessionRecord): Promise<OutboxEventInput[]> {
     const first = await this.d.repo.recordCompletion(tx, s);
     const events: OutboxEventInput[] = [];
+    const apprentices = s.participants.filter((p) => p.role === 'apprentice');
     for (const grant of s.recipe.experienceGrants ?? []) {
       // Unscaled: grantInTx applies CRAFT_EXPERIENCE_SCALING_FACTOR to crafting grants itself.
       const amount = grant.baseExperience + (first ? (grant.firstCraftBonus ?? 0) : 0);
       if (amount <= 0) continue;
-      const r = await this.d.proficiency.grantInTx(tx, {
-        gameServiceId: s.gameServiceId,
-        entityId: s.entityId,
-        entityType: s.entityType,
-        domain: grant.domain,
-        amount,
-      });
-      events.push(...r.events);
+      const base = { gameServiceId: s.gameServiceId, domain: grant.domain };
+      events.push(...(await this.d.proficiency.grantInTx(tx, { ...base, entityId: s.entityId, entityType: s.entityType, amount })).events);
+      // Apprentices learn by watching: a share of the base experience (no first-craft bonus).
+      const share = grant.baseExperience * this.d.settings.apprenticeBonusMultiplier;
+      for (const a of share > 0 ? apprentices : []) {
+        events.push(...(await this.d.proficiency.grantInTx(tx, { ...base, entityId: a.entityId, entityType: a.entityType, amount: share })).events);
+      }
     }
     return events;
   }

@@ -1,3 +1,4 @@
+import type { AffixClient } from '../../clients/affix-client.js';
 import type { CurrencyClient } from '../../clients/currency-client.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
@@ -8,6 +9,10 @@ import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
 import type { ChosenTool, HeldCurrency, Participant, ReservedMaterial } from './session-model.js';
 import type { ProficiencyAccess, StationAccess, StationView } from './session-ports.js';
+import { chooseTarget, type TargetItem } from './session-target.js';
+
+/** Recipe types with completion handling; any other opaque type is refused at start (seed quirk 1). */
+export const CRAFTABLE_TYPES = new Set(['production', 'modification', 'extraction']);
 
 export interface StartRequest {
   recipeId: string;
@@ -28,6 +33,7 @@ export interface StartPlan {
   holds: HeldCurrency[];
   tools: ChosenTool[];
   station: StationView | null;
+  target: TargetItem | null;
   participants: Participant[];
   /** Named numeric state the session starts with. */
   state: Record<string, number>;
@@ -40,6 +46,8 @@ export interface PlannerDeps {
   item: ItemClient;
   inventory: InventoryClient;
   currency: CurrencyClient;
+  /** Soft dependency: null when no affix service is configured (modification recipes then fail clearly). */
+  affix: AffixClient | null;
   /** Learned recipes (teaching, discovery, prerequisites); default-known ones need no entry. */
   isKnown(entityId: string, entityType: string, recipeId: string): Promise<boolean>;
   defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
@@ -63,8 +71,11 @@ export class SessionPlanner {
     if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId: req.recipeId });
     const recipe = found.recipe;
     if (recipe.isDeprecated) throw new CraftError('RECIPE_DEPRECATED', 'the recipe is deprecated; no new sessions can start');
-    if (recipe.recipeType !== 'production') {
-      throw new CraftError('VALIDATION_FAILED', `recipes of type "${recipe.recipeType}" cannot be crafted yet`, {
+    if (recipe.recipeType === 'modification' && !this.d.affix) {
+      throw new CraftError('AFFIX_SERVICE_UNAVAILABLE', 'modification crafting is unavailable: no affix service is configured');
+    }
+    if (!CRAFTABLE_TYPES.has(recipe.recipeType)) {
+      throw new CraftError('VALIDATION_FAILED', `recipes of type "${recipe.recipeType}" have no completion handling in this service`, {
         recipeType: recipe.recipeType,
       });
     }
@@ -79,7 +90,10 @@ export class SessionPlanner {
     if (!container || container.ownerId !== req.entityId || container.ownerType !== req.entityType) {
       throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory for this entity', { inventoryId: req.inventoryId });
     }
-    const contents = (container.contents ?? []) as ItemInstance[];
+    const all = (container.contents ?? []) as ItemInstance[];
+    const target = await chooseTarget(recipe, all, req.targetItemId ?? null, this.d);
+    // The target is worked on, never spent as a material or used as a tool.
+    const contents = target ? all.filter((i) => i.instanceId !== target.instanceId) : all;
     const materials = this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
     const station = await this.chooseStation(recipe, req.stationId ?? null);
     const usedAsMaterial = new Set(materials.map((m) => m.sourceInstanceId));
@@ -104,6 +118,7 @@ export class SessionPlanner {
       holds,
       tools,
       station,
+      target,
       participants,
       state: {
         quality: base,
@@ -117,7 +132,7 @@ export class SessionPlanner {
     };
   }
 
-  private checkParticipants(req: StartRequest): Participant[] {
+  checkParticipants(req: StartRequest): Participant[] {
     const participants = req.participants ?? [];
     const ids = new Set<string>();
     for (const p of participants) {
@@ -132,7 +147,7 @@ export class SessionPlanner {
     return participants;
   }
 
-  private async proficiencyLevels(recipe: RecipeInfo, req: StartRequest) {
+  async proficiencyLevels(recipe: RecipeInfo, req: StartRequest) {
     const domains = new Set([recipe.domain, ...(recipe.proficiencyRequirements ?? []).map((r) => r.domain)]);
     const levels = new Map<string, number>();
     for (const domain of domains) {
@@ -149,7 +164,7 @@ export class SessionPlanner {
     return levels;
   }
 
-  private chooseMaterials(recipe: RecipeInfo, contents: ItemInstance[], named: string[] | null): ReservedMaterial[] {
+  chooseMaterials(recipe: RecipeInfo, contents: ItemInstance[], named: string[] | null): ReservedMaterial[] {
     let candidates = contents;
     if (named) {
       const byId = new Map(contents.map((i) => [i.instanceId, i]));
@@ -192,7 +207,7 @@ export class SessionPlanner {
     }));
   }
 
-  private async chooseStation(recipe: RecipeInfo, stationId: string | null): Promise<StationView | null> {
+  async chooseStation(recipe: RecipeInfo, stationId: string | null): Promise<StationView | null> {
     const types = [...new Set(recipe.steps.map((s) => s.stationType).filter((t): t is string => !!t))];
     if (types.length > 1) {
       throw new CraftError('STATION_NOT_AVAILABLE', `the recipe needs stations of several types (${types.join(', ')}); one session uses one station`);
@@ -218,7 +233,7 @@ export class SessionPlanner {
   }
 
   /** One tool per required category: the named one when it fits, else the best one held. */
-  private async chooseTools(recipe: RecipeInfo, contents: ItemInstance[], toolItemId: string | null): Promise<ChosenTool[]> {
+  async chooseTools(recipe: RecipeInfo, contents: ItemInstance[], toolItemId: string | null): Promise<ChosenTool[]> {
     const categories = [...new Set(recipe.steps.map((s) => s.toolCategory).filter((c): c is string => !!c))];
     if (categories.length === 0) return [];
     const categoryOf = new Map<string, string>();
@@ -238,8 +253,9 @@ export class SessionPlanner {
     });
   }
 
-  private async checkOutputTemplates(recipe: RecipeInfo) {
-    for (const output of recipe.outputs ?? []) {
+  async checkOutputTemplates(recipe: RecipeInfo) {
+    const produced = recipe.recipeType === 'extraction' ? (recipe.extractionOutputs ?? []) : recipe.recipeType === 'production' ? (recipe.outputs ?? []) : [];
+    for (const output of produced) {
       const template = await this.d.item.getTemplate({ code: output.itemTemplateCode, gameId: recipe.gameServiceId });
       if (!template) {
         throw new CraftError('VALIDATION_FAILED', `output item template "${output.itemTemplateCode}" does not exist`, {
@@ -249,7 +265,7 @@ export class SessionPlanner {
     }
   }
 
-  private async planHolds(recipe: RecipeInfo, req: StartRequest): Promise<HeldCurrency[]> {
+  async planHolds(recipe: RecipeInfo, req: StartRequest): Promise<HeldCurrency[]> {
     const costs = recipe.currencyCosts ?? [];
     if (costs.length === 0) return [];
     const wallet = await this.d.currency.getOrCreateWallet({ ownerId: req.entityId, ownerType: req.entityType });

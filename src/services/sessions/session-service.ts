@@ -80,7 +80,7 @@ export class SessionService {
       currencyHolds: plan.holds,
       tools: plan.tools,
       stationId: plan.station?.stationId ?? null,
-      targetItemId: req.targetItemId ?? null,
+      targetItemId: plan.target?.instanceId ?? null,
       accumulatedQuality: plan.state.quality ?? 0,
       finalQuality: null,
       outputItemIds: null,
@@ -270,6 +270,24 @@ export class SessionService {
       status: done.status === 'cancelled' ? ('cancelled' as const) : ('cancelled' as const),
       materialsReturned: done.reservedMaterials.filter((m) => !m.consumed && m.instanceId).map(materialInfo),
     };
+  }
+
+  /**
+   * Ends a live session whatever step it is at (cleanup of a game service, entity or
+   * location): unconsumed materials go back, holds are released, the contract ends, the
+   * session ends `failed` with the reason. A session already completing is left to finish.
+   * Returns the session as it ends up (null when unknown).
+   */
+  async terminate(sessionId: string, reason: string) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const s = await this.d.repo.find(sessionId);
+      if (!s) return null;
+      if (s.status === 'active' || s.status === 'starting') {
+        if (!(await this.d.driver.transition(s, { status: 'cancelling', failureReason: reason.slice(0, 500) }, []))) continue;
+      }
+      return this.d.driver.drive(sessionId);
+    }
+    return this.d.repo.find(sessionId);
   }
 
   /** A terminated contract ends its session the way a timeout does (materials returned). */

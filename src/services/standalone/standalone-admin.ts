@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AffixClient, AffixDefinition, ItemAffixState } from '../../clients/affix-client.js';
 import { ClientError } from '../../clients/errors.js';
 import type { ContractClient } from '../../clients/contract-client.js';
 import type { CurrencyClient, Wallet } from '../../clients/currency-client.js';
@@ -16,6 +17,8 @@ export interface StandaloneDeps {
   inventory: InventoryClient;
   currency: CurrencyClient;
   contract: ContractClient;
+  /** The affix service (the stub in standalone mode); null / absent = none configured. */
+  affix?: AffixClient | null;
 }
 
 const templateInfo = (t: ItemTemplate): Schemas['ItemTemplateInfo'] => ({
@@ -56,6 +59,50 @@ const walletInfo = (w: Wallet): Schemas['WalletInfo'] => ({
   ownerType: w.ownerType,
   balances: w.balances.map((b) => ({ currencyCode: b.currencyCode, amount: b.amount, held: b.held, available: b.available })),
 });
+
+const affixDefinitionInfo = (d: AffixDefinition): Schemas['AffixDefinitionInfo'] => ({
+  definitionId: d.definitionId,
+  gameServiceId: d.gameServiceId,
+  code: d.code,
+  tags: d.tags,
+  slotType: d.slotType,
+  tier: d.tier,
+  weight: d.weight,
+  valueMin: d.valueMin,
+  valueMax: d.valueMax,
+  validItemClasses: d.validItemClasses,
+  minItemLevel: d.minItemLevel,
+  createdAt: d.createdAt,
+});
+
+const affixItemInfo = (i: ItemAffixState): Schemas['AffixItemInfo'] => ({
+  itemInstanceId: i.itemInstanceId,
+  isIdentified: i.isIdentified,
+  isCorrupted: i.isCorrupted,
+  isMirrored: i.isMirrored,
+  isFractured: i.isFractured,
+  maxPrefixes: i.maxPrefixes,
+  maxSuffixes: i.maxSuffixes,
+  freeSlots: i.freeSlots,
+  affixes: i.affixes.map((a) => ({
+    definitionId: a.definitionId,
+    code: a.code,
+    tags: a.tags,
+    slotType: a.slotType,
+    tier: a.tier,
+    value: a.value,
+    valuePercentile: a.valuePercentile,
+    isFractured: a.isFractured,
+  })),
+});
+
+/** The affix service's `invalid` and `conflict` answers are the developer's input problems here. */
+function affixInputError(err: unknown): never {
+  if (err instanceof ClientError && (err.kind === 'invalid' || err.kind === 'conflict')) {
+    throw new CraftError('VALIDATION_FAILED', err.message, { service: err.service });
+  }
+  throw err;
+}
 
 /**
  * Standalone mode: what a newcomer needs to craft with nothing else running (item
@@ -140,6 +187,45 @@ export class StandaloneAdmin {
     }
     const after = await this.d.contract.getInstance(contractId);
     return { contractId, status: after!.status };
+  }
+
+  async createAffixDefinition(input: {
+    gameServiceId: string;
+    code: string;
+    slotType: string;
+    tier: number;
+    weight: number;
+    valueMin: number;
+    valueMax: number;
+    tags?: string[];
+    validItemClasses?: string[] | null;
+    minItemLevel?: number;
+  }) {
+    const affix = this.affix();
+    await this.requireGameService(input.gameServiceId);
+    return affixDefinitionInfo(await affix.createDefinition(input).catch(affixInputError));
+  }
+
+  async setAffixItemState(input: {
+    itemInstanceId: string;
+    isIdentified?: boolean;
+    isCorrupted?: boolean;
+    isMirrored?: boolean;
+    isFractured?: boolean;
+    maxPrefixes?: number;
+    maxSuffixes?: number;
+  }) {
+    const affix = this.affix();
+    return affixItemInfo(await affix.setItemState(input, `dev:${randomUUID()}`).catch(affixInputError));
+  }
+
+  async getAffixItem(itemInstanceId: string) {
+    return affixItemInfo(await this.affix().getItem(itemInstanceId));
+  }
+
+  private affix(): AffixClient {
+    if (!this.d.affix) throw new CraftError('AFFIX_SERVICE_UNAVAILABLE', 'no affix service is configured (CRAFT_AFFIX_SERVICE=none)');
+    return this.d.affix;
   }
 
   private async requireGameService(gameServiceId: string) {

@@ -417,7 +417,12 @@ export const ModelName = {
   StubWalletBalance: 'StubWalletBalance',
   StubCurrencyHold: 'StubCurrencyHold',
   StubContract: 'StubContract',
-  CraftEntityGuard: 'CraftEntityGuard'
+  CraftEntityGuard: 'CraftEntityGuard',
+  StubAffixDefinition: 'StubAffixDefinition',
+  StubAffixItem: 'StubAffixItem',
+  StubItemAffix: 'StubItemAffix',
+  StubSeedType: 'StubSeedType',
+  StubSeed: 'StubSeed'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -433,7 +438,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "recipe" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard"
+    modelProps: "recipe" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1823,6 +1828,336 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    StubAffixDefinition: {
+      payload: Prisma.$StubAffixDefinitionPayload<ExtArgs>
+      fields: Prisma.StubAffixDefinitionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubAffixDefinitionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubAffixDefinitionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>
+        }
+        findFirst: {
+          args: Prisma.StubAffixDefinitionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubAffixDefinitionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>
+        }
+        findMany: {
+          args: Prisma.StubAffixDefinitionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>[]
+        }
+        create: {
+          args: Prisma.StubAffixDefinitionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>
+        }
+        createMany: {
+          args: Prisma.StubAffixDefinitionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubAffixDefinitionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>
+        }
+        update: {
+          args: Prisma.StubAffixDefinitionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubAffixDefinitionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubAffixDefinitionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubAffixDefinitionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixDefinitionPayload>
+        }
+        aggregate: {
+          args: Prisma.StubAffixDefinitionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubAffixDefinition>
+        }
+        groupBy: {
+          args: Prisma.StubAffixDefinitionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubAffixDefinitionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubAffixDefinitionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubAffixDefinitionCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubAffixItem: {
+      payload: Prisma.$StubAffixItemPayload<ExtArgs>
+      fields: Prisma.StubAffixItemFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubAffixItemFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubAffixItemFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>
+        }
+        findFirst: {
+          args: Prisma.StubAffixItemFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubAffixItemFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>
+        }
+        findMany: {
+          args: Prisma.StubAffixItemFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>[]
+        }
+        create: {
+          args: Prisma.StubAffixItemCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>
+        }
+        createMany: {
+          args: Prisma.StubAffixItemCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubAffixItemDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>
+        }
+        update: {
+          args: Prisma.StubAffixItemUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubAffixItemDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubAffixItemUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubAffixItemUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAffixItemPayload>
+        }
+        aggregate: {
+          args: Prisma.StubAffixItemAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubAffixItem>
+        }
+        groupBy: {
+          args: Prisma.StubAffixItemGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubAffixItemGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubAffixItemCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubAffixItemCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubItemAffix: {
+      payload: Prisma.$StubItemAffixPayload<ExtArgs>
+      fields: Prisma.StubItemAffixFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubItemAffixFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubItemAffixFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>
+        }
+        findFirst: {
+          args: Prisma.StubItemAffixFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubItemAffixFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>
+        }
+        findMany: {
+          args: Prisma.StubItemAffixFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>[]
+        }
+        create: {
+          args: Prisma.StubItemAffixCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>
+        }
+        createMany: {
+          args: Prisma.StubItemAffixCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubItemAffixDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>
+        }
+        update: {
+          args: Prisma.StubItemAffixUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubItemAffixDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubItemAffixUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubItemAffixUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubItemAffixPayload>
+        }
+        aggregate: {
+          args: Prisma.StubItemAffixAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubItemAffix>
+        }
+        groupBy: {
+          args: Prisma.StubItemAffixGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubItemAffixGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubItemAffixCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubItemAffixCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubSeedType: {
+      payload: Prisma.$StubSeedTypePayload<ExtArgs>
+      fields: Prisma.StubSeedTypeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubSeedTypeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubSeedTypeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>
+        }
+        findFirst: {
+          args: Prisma.StubSeedTypeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubSeedTypeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>
+        }
+        findMany: {
+          args: Prisma.StubSeedTypeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>[]
+        }
+        create: {
+          args: Prisma.StubSeedTypeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>
+        }
+        createMany: {
+          args: Prisma.StubSeedTypeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubSeedTypeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>
+        }
+        update: {
+          args: Prisma.StubSeedTypeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>
+        }
+        deleteMany: {
+          args: Prisma.StubSeedTypeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubSeedTypeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubSeedTypeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedTypePayload>
+        }
+        aggregate: {
+          args: Prisma.StubSeedTypeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubSeedType>
+        }
+        groupBy: {
+          args: Prisma.StubSeedTypeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubSeedTypeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubSeedTypeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubSeedTypeCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubSeed: {
+      payload: Prisma.$StubSeedPayload<ExtArgs>
+      fields: Prisma.StubSeedFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubSeedFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubSeedFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>
+        }
+        findFirst: {
+          args: Prisma.StubSeedFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubSeedFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>
+        }
+        findMany: {
+          args: Prisma.StubSeedFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>[]
+        }
+        create: {
+          args: Prisma.StubSeedCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>
+        }
+        createMany: {
+          args: Prisma.StubSeedCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubSeedDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>
+        }
+        update: {
+          args: Prisma.StubSeedUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubSeedDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubSeedUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubSeedUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubSeedPayload>
+        }
+        aggregate: {
+          args: Prisma.StubSeedAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubSeed>
+        }
+        groupBy: {
+          args: Prisma.StubSeedGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubSeedGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubSeedCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubSeedCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2169,6 +2504,80 @@ export const CraftEntityGuardScalarFieldEnum = {
 export type CraftEntityGuardScalarFieldEnum = (typeof CraftEntityGuardScalarFieldEnum)[keyof typeof CraftEntityGuardScalarFieldEnum]
 
 
+export const StubAffixDefinitionScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  tags: 'tags',
+  slotType: 'slotType',
+  tier: 'tier',
+  weight: 'weight',
+  valueMin: 'valueMin',
+  valueMax: 'valueMax',
+  validItemClasses: 'validItemClasses',
+  minItemLevel: 'minItemLevel',
+  createdAt: 'createdAt'
+} as const
+
+export type StubAffixDefinitionScalarFieldEnum = (typeof StubAffixDefinitionScalarFieldEnum)[keyof typeof StubAffixDefinitionScalarFieldEnum]
+
+
+export const StubAffixItemScalarFieldEnum = {
+  itemInstanceId: 'itemInstanceId',
+  isIdentified: 'isIdentified',
+  isCorrupted: 'isCorrupted',
+  isMirrored: 'isMirrored',
+  isFractured: 'isFractured',
+  maxPrefixes: 'maxPrefixes',
+  maxSuffixes: 'maxSuffixes',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubAffixItemScalarFieldEnum = (typeof StubAffixItemScalarFieldEnum)[keyof typeof StubAffixItemScalarFieldEnum]
+
+
+export const StubItemAffixScalarFieldEnum = {
+  itemInstanceId: 'itemInstanceId',
+  definitionId: 'definitionId',
+  slotType: 'slotType',
+  tier: 'tier',
+  value: 'value',
+  valuePercentile: 'valuePercentile',
+  isFractured: 'isFractured',
+  position: 'position',
+  createdAt: 'createdAt'
+} as const
+
+export type StubItemAffixScalarFieldEnum = (typeof StubItemAffixScalarFieldEnum)[keyof typeof StubItemAffixScalarFieldEnum]
+
+
+export const StubSeedTypeScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  phases: 'phases',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubSeedTypeScalarFieldEnum = (typeof StubSeedTypeScalarFieldEnum)[keyof typeof StubSeedTypeScalarFieldEnum]
+
+
+export const StubSeedScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  seedTypeCode: 'seedTypeCode',
+  gameServiceId: 'gameServiceId',
+  totalGrowth: 'totalGrowth',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubSeedScalarFieldEnum = (typeof StubSeedScalarFieldEnum)[keyof typeof StubSeedScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -2431,6 +2840,55 @@ export const CraftEntityGuardOrderByRelevanceFieldEnum = {
 export type CraftEntityGuardOrderByRelevanceFieldEnum = (typeof CraftEntityGuardOrderByRelevanceFieldEnum)[keyof typeof CraftEntityGuardOrderByRelevanceFieldEnum]
 
 
+export const StubAffixDefinitionOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  tags: 'tags',
+  slotType: 'slotType',
+  validItemClasses: 'validItemClasses'
+} as const
+
+export type StubAffixDefinitionOrderByRelevanceFieldEnum = (typeof StubAffixDefinitionOrderByRelevanceFieldEnum)[keyof typeof StubAffixDefinitionOrderByRelevanceFieldEnum]
+
+
+export const StubAffixItemOrderByRelevanceFieldEnum = {
+  itemInstanceId: 'itemInstanceId'
+} as const
+
+export type StubAffixItemOrderByRelevanceFieldEnum = (typeof StubAffixItemOrderByRelevanceFieldEnum)[keyof typeof StubAffixItemOrderByRelevanceFieldEnum]
+
+
+export const StubItemAffixOrderByRelevanceFieldEnum = {
+  itemInstanceId: 'itemInstanceId',
+  definitionId: 'definitionId',
+  slotType: 'slotType'
+} as const
+
+export type StubItemAffixOrderByRelevanceFieldEnum = (typeof StubItemAffixOrderByRelevanceFieldEnum)[keyof typeof StubItemAffixOrderByRelevanceFieldEnum]
+
+
+export const StubSeedTypeOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  phases: 'phases'
+} as const
+
+export type StubSeedTypeOrderByRelevanceFieldEnum = (typeof StubSeedTypeOrderByRelevanceFieldEnum)[keyof typeof StubSeedTypeOrderByRelevanceFieldEnum]
+
+
+export const StubSeedOrderByRelevanceFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  seedTypeCode: 'seedTypeCode',
+  gameServiceId: 'gameServiceId'
+} as const
+
+export type StubSeedOrderByRelevanceFieldEnum = (typeof StubSeedOrderByRelevanceFieldEnum)[keyof typeof StubSeedOrderByRelevanceFieldEnum]
+
+
 
 /**
  * Field references
@@ -2657,6 +3115,11 @@ export type GlobalOmitConfig = {
   stubCurrencyHold?: Prisma.StubCurrencyHoldOmit
   stubContract?: Prisma.StubContractOmit
   craftEntityGuard?: Prisma.CraftEntityGuardOmit
+  stubAffixDefinition?: Prisma.StubAffixDefinitionOmit
+  stubAffixItem?: Prisma.StubAffixItemOmit
+  stubItemAffix?: Prisma.StubItemAffixOmit
+  stubSeedType?: Prisma.StubSeedTypeOmit
+  stubSeed?: Prisma.StubSeedOmit
 }
 
 /* Types for Logging */

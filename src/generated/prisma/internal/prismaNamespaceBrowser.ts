@@ -71,7 +71,12 @@ export const ModelName = {
   StubWalletBalance: 'StubWalletBalance',
   StubCurrencyHold: 'StubCurrencyHold',
   StubContract: 'StubContract',
-  CraftEntityGuard: 'CraftEntityGuard'
+  CraftEntityGuard: 'CraftEntityGuard',
+  StubAffixDefinition: 'StubAffixDefinition',
+  StubAffixItem: 'StubAffixItem',
+  StubItemAffix: 'StubItemAffix',
+  StubSeedType: 'StubSeedType',
+  StubSeed: 'StubSeed'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -397,6 +402,80 @@ export const CraftEntityGuardScalarFieldEnum = {
 export type CraftEntityGuardScalarFieldEnum = (typeof CraftEntityGuardScalarFieldEnum)[keyof typeof CraftEntityGuardScalarFieldEnum]
 
 
+export const StubAffixDefinitionScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  tags: 'tags',
+  slotType: 'slotType',
+  tier: 'tier',
+  weight: 'weight',
+  valueMin: 'valueMin',
+  valueMax: 'valueMax',
+  validItemClasses: 'validItemClasses',
+  minItemLevel: 'minItemLevel',
+  createdAt: 'createdAt'
+} as const
+
+export type StubAffixDefinitionScalarFieldEnum = (typeof StubAffixDefinitionScalarFieldEnum)[keyof typeof StubAffixDefinitionScalarFieldEnum]
+
+
+export const StubAffixItemScalarFieldEnum = {
+  itemInstanceId: 'itemInstanceId',
+  isIdentified: 'isIdentified',
+  isCorrupted: 'isCorrupted',
+  isMirrored: 'isMirrored',
+  isFractured: 'isFractured',
+  maxPrefixes: 'maxPrefixes',
+  maxSuffixes: 'maxSuffixes',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubAffixItemScalarFieldEnum = (typeof StubAffixItemScalarFieldEnum)[keyof typeof StubAffixItemScalarFieldEnum]
+
+
+export const StubItemAffixScalarFieldEnum = {
+  itemInstanceId: 'itemInstanceId',
+  definitionId: 'definitionId',
+  slotType: 'slotType',
+  tier: 'tier',
+  value: 'value',
+  valuePercentile: 'valuePercentile',
+  isFractured: 'isFractured',
+  position: 'position',
+  createdAt: 'createdAt'
+} as const
+
+export type StubItemAffixScalarFieldEnum = (typeof StubItemAffixScalarFieldEnum)[keyof typeof StubItemAffixScalarFieldEnum]
+
+
+export const StubSeedTypeScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  phases: 'phases',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubSeedTypeScalarFieldEnum = (typeof StubSeedTypeScalarFieldEnum)[keyof typeof StubSeedTypeScalarFieldEnum]
+
+
+export const StubSeedScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  seedTypeCode: 'seedTypeCode',
+  gameServiceId: 'gameServiceId',
+  totalGrowth: 'totalGrowth',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type StubSeedScalarFieldEnum = (typeof StubSeedScalarFieldEnum)[keyof typeof StubSeedScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -657,4 +736,53 @@ export const CraftEntityGuardOrderByRelevanceFieldEnum = {
 } as const
 
 export type CraftEntityGuardOrderByRelevanceFieldEnum = (typeof CraftEntityGuardOrderByRelevanceFieldEnum)[keyof typeof CraftEntityGuardOrderByRelevanceFieldEnum]
+
+
+export const StubAffixDefinitionOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  tags: 'tags',
+  slotType: 'slotType',
+  validItemClasses: 'validItemClasses'
+} as const
+
+export type StubAffixDefinitionOrderByRelevanceFieldEnum = (typeof StubAffixDefinitionOrderByRelevanceFieldEnum)[keyof typeof StubAffixDefinitionOrderByRelevanceFieldEnum]
+
+
+export const StubAffixItemOrderByRelevanceFieldEnum = {
+  itemInstanceId: 'itemInstanceId'
+} as const
+
+export type StubAffixItemOrderByRelevanceFieldEnum = (typeof StubAffixItemOrderByRelevanceFieldEnum)[keyof typeof StubAffixItemOrderByRelevanceFieldEnum]
+
+
+export const StubItemAffixOrderByRelevanceFieldEnum = {
+  itemInstanceId: 'itemInstanceId',
+  definitionId: 'definitionId',
+  slotType: 'slotType'
+} as const
+
+export type StubItemAffixOrderByRelevanceFieldEnum = (typeof StubItemAffixOrderByRelevanceFieldEnum)[keyof typeof StubItemAffixOrderByRelevanceFieldEnum]
+
+
+export const StubSeedTypeOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  phases: 'phases'
+} as const
+
+export type StubSeedTypeOrderByRelevanceFieldEnum = (typeof StubSeedTypeOrderByRelevanceFieldEnum)[keyof typeof StubSeedTypeOrderByRelevanceFieldEnum]
+
+
+export const StubSeedOrderByRelevanceFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  ownerType: 'ownerType',
+  seedTypeCode: 'seedTypeCode',
+  gameServiceId: 'gameServiceId'
+} as const
+
+export type StubSeedOrderByRelevanceFieldEnum = (typeof StubSeedOrderByRelevanceFieldEnum)[keyof typeof StubSeedOrderByRelevanceFieldEnum]
 

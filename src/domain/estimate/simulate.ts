@@ -1,0 +1,152 @@
+import {
+  finalQuality,
+  MAX_STEP_BONUS_TOTAL,
+  NEUTRAL_QUALITY,
+  qualityBand,
+  skillScore,
+  stepBonus,
+  type QualityBand,
+  type QualityFactors,
+  type QualityWeights,
+} from '../quality/quality.js';
+import { rngFor } from '../rng.js';
+
+/**
+ * Quality estimates (query/estimate-quality): the deterministic breakdown of the quality
+ * formula and a seeded simulation of a session's skill checks. Pure: everything here uses
+ * the functions a real session uses (src/domain/quality/quality.ts), so an estimate and a
+ * session given the same factors agree.
+ */
+
+/** The seed used when a request gives none: fixed, so the same request gives the same answer. */
+export const DEFAULT_ESTIMATE_SEED = 0;
+
+export interface EstimateInput extends QualityFactors {
+  weights: QualityWeights;
+  /** Collaboration bonus the session would get (0 for a solo crafter). */
+  collaborationBonus?: number;
+}
+
+export interface QualityBreakdown {
+  materialContribution: number;
+  proficiencyContribution: number;
+  toolContribution: number;
+  /** clamp01(the three contributions + collaboration bonus): the quality with neutral skill checks. */
+  estimatedQuality: number;
+}
+
+/**
+ * The deterministic part of the formula: each factor times its weight, and their sum
+ * (plus the collaboration bonus) clamped to [0, 1], i.e. the final quality of a session
+ * whose every skill check scores exactly 0.5 (bonus 0). The skill checks' expected
+ * effect is in the simulated distribution's mean (see `expectedStepBonusTotal`).
+ */
+export function qualityBreakdown(input: EstimateInput): QualityBreakdown {
+  return {
+    materialContribution: input.material * input.weights.materialQuality,
+    proficiencyContribution: input.proficiency * input.weights.proficiencyLevel,
+    toolContribution: input.tool * input.weights.toolQuality,
+    estimatedQuality: finalQuality({ ...input, stepBonuses: [], collaborationBonus: input.collaborationBonus ?? 0 }),
+  };
+}
+
+/**
+ * Expected sum of the step bonuses of a session whose skill checks are all rolled (no
+ * performance reported): a roll r ~ U[0, 1) scores 0.5 r + 0.5 p, so each of the n checks
+ * adds (0.25 + 0.5 p - 0.5) x 0.2 / n on average, together 0.1 p - 0.05 (0 without checks).
+ */
+export function expectedStepBonusTotal(skillCheckCount: number, proficiencyFactor: number): number {
+  if (!(skillCheckCount > 0)) return 0;
+  return 2 * MAX_STEP_BONUS_TOTAL * (0.5 * proficiencyFactor - 0.25);
+}
+
+/**
+ * Expected final quality with rolled skill checks: clamp01(base + expected bonuses). Exact
+ * unless clamping to [0, 1] bites for some rolls; used to rank recipes (best_recipe).
+ */
+export function expectedQuality(input: EstimateInput, skillCheckCount: number): number {
+  return finalQuality({
+    ...input,
+    stepBonuses: [expectedStepBonusTotal(skillCheckCount, input.proficiency)],
+    collaborationBonus: input.collaborationBonus ?? 0,
+  });
+}
+
+export interface SimulationInput extends EstimateInput {
+  /** The recipe's steps in order; only `skillCheck` matters. */
+  steps: readonly { skillCheck?: boolean | null }[];
+  simulations: number;
+  seed: string;
+}
+
+export interface QualityDistribution {
+  mean: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  min: number;
+  max: number;
+  simulations: number;
+  bandChances: Record<QualityBand, number>;
+}
+
+/**
+ * Runs `simulations` sessions' skill checks without performance: simulation n rolls step i
+ * (a skill-check step's index among all steps, as a session numbers them) from
+ * `rngFor(seed, 'sim:<n>:<i>')`, scores it with `skillScore(undefined, roll, proficiency)`,
+ * turns it into `stepBonus(score, number of skill checks)` and computes the final quality
+ * with `finalQuality`, exactly as a session's advance and completion do. Deterministic in
+ * (input, seed).
+ */
+export function simulateQuality(input: SimulationInput): QualityDistribution {
+  const checks = input.steps.flatMap((s, i) => (s.skillCheck ? [i] : []));
+  const n = Math.max(1, Math.floor(input.simulations));
+  const results = new Array<number>(n);
+  const bonuses = new Array<number>(checks.length);
+  for (let sim = 0; sim < n; sim++) {
+    checks.forEach((stepIndex, k) => {
+      const roll = rngFor(input.seed, `sim:${sim}:${stepIndex}`)();
+      bonuses[k] = stepBonus(skillScore(undefined, roll, input.proficiency), checks.length);
+    });
+    results[sim] = finalQuality({ ...input, stepBonuses: bonuses, collaborationBonus: input.collaborationBonus ?? 0 });
+  }
+  return summarize(results);
+}
+
+/**
+ * Mean, nearest-rank percentiles (the p-th is the ceil(p x N)-th smallest value, so every
+ * reported value is one a simulated session reached), extremes and the share of each band.
+ */
+export function summarize(values: readonly number[]): QualityDistribution {
+  if (values.length === 0) {
+    return {
+      mean: NEUTRAL_QUALITY,
+      p10: NEUTRAL_QUALITY,
+      p50: NEUTRAL_QUALITY,
+      p90: NEUTRAL_QUALITY,
+      min: NEUTRAL_QUALITY,
+      max: NEUTRAL_QUALITY,
+      simulations: 0,
+      bandChances: { low: 0, medium: 0, high: 0 },
+    };
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const count = sorted.length;
+  const rank = (p: number) => sorted[Math.min(count - 1, Math.max(0, Math.ceil(p * count) - 1))]!;
+  const bands: Record<QualityBand, number> = { low: 0, medium: 0, high: 0 };
+  let sum = 0;
+  for (const v of sorted) {
+    sum += v;
+    bands[qualityBand(v)]++;
+  }
+  return {
+    mean: Math.min(1, Math.max(0, sum / count)),
+    p10: rank(0.1),
+    p50: rank(0.5),
+    p90: rank(0.9),
+    min: sorted[0]!,
+    max: sorted[count - 1]!,
+    simulations: count,
+    bandChances: { low: bands.low / count, medium: bands.medium / count, high: bands.high / count },
+  };
+}

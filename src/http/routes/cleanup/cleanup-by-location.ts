@@ -1,0 +1,3 @@
+import type { Route } from '../../route-types.js';
+
+export const cleanupByLocation: Route<'cleanupByLocation'> = ({ cleanup }) => (body) => cleanup.byLocation(body);

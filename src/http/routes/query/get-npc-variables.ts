@@ -1,0 +1,3 @@
+import type { Route } from '../../route-types.js';
+
+export const getNpcVariables: Route<'getNpcVariables'> = ({ npcVariables }) => (body) => npcVariables.evaluate(body);

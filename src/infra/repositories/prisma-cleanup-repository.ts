@@ -1,0 +1,87 @@
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import type {
+  CleanupRepository,
+  LiveSession,
+  SessionFilter,
+  StationFilter,
+} from '../../services/cleanup/cleanup-repository.js';
+import type { Tx } from '../../services/ports.js';
+import { txClient } from '../db/unit-of-work.js';
+import { rowToRecipe } from './prisma-recipe-repository.js';
+
+const LIVE = ['starting', 'active', 'completing', 'cancelling'];
+const TERMINAL = ['completed', 'cancelled', 'failed'];
+/** Discovery attempts still applying their consumption plan (see PrismaDiscoveryRepository). */
+const PENDING_ATTEMPT_PREFIX = '{"status":"pending"';
+
+type Scope = { gameServiceId?: string | null; entityId?: string; entityType?: string };
+
+function scoped(scope: Scope) {
+  return {
+    ...(scope.gameServiceId && { gameServiceId: scope.gameServiceId }),
+    ...(scope.entityId && { entityId: scope.entityId }),
+    ...(scope.entityType && { entityType: scope.entityType }),
+  };
+}
+
+export class PrismaCleanupRepository implements CleanupRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async liveSessions(f: SessionFilter): Promise<LiveSession[]> {
+    if (f.stationIds && f.stationIds.length === 0) return [];
+    const where: Prisma.CraftSessionWhereInput = {
+      status: { in: LIVE },
+      ...scoped({ gameServiceId: f.gameServiceId, entityId: f.entityId ?? undefined, entityType: f.entityType ?? undefined }),
+      ...(f.stationIds && { stationId: { in: f.stationIds } }),
+    };
+    return this.prisma.craftSession.findMany({ where, select: { id: true, status: true }, orderBy: { startedAt: 'asc' } });
+  }
+
+  async stationIds(f: StationFilter) {
+    if (!f.gameServiceId && !f.locationId && !f.ownerId) return [];
+    const rows = await this.prisma.station.findMany({
+      where: {
+        ...(f.gameServiceId && { gameServiceId: f.gameServiceId }),
+        ...(f.locationId && { locationId: f.locationId }),
+        ...(f.ownerId && { ownerId: f.ownerId }),
+        ...(f.ownerType && { ownerType: f.ownerType }),
+      },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async deleteKnownRecipes(tx: Tx, scope: Scope) {
+    const where = scoped(scope);
+    if (Object.keys(where).length === 0) return 0;
+    return (await txClient(tx).knownRecipe.deleteMany({ where })).count;
+  }
+
+  async deleteRecipeBatch(tx: Tx, gameServiceId: string, limit: number) {
+    const db = txClient(tx);
+    const rows = await db.recipe.findMany({ where: { gameServiceId }, orderBy: { id: 'asc' }, take: limit });
+    if (rows.length === 0) return [];
+    await db.recipe.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    return rows.map(rowToRecipe);
+  }
+
+  async deleteStations(tx: Tx, ids: string[]) {
+    if (ids.length === 0) return 0;
+    return (await txClient(tx).station.deleteMany({ where: { id: { in: ids } } })).count;
+  }
+
+  async deleteRecords(tx: Tx, scope: Scope) {
+    const db = txClient(tx);
+    const where = scoped(scope);
+    if (Object.keys(where).length === 0) return { proficiencies: 0 };
+    const proficiencies = (await db.proficiency.deleteMany({ where })).count;
+    await db.completedRecipe.deleteMany({ where });
+    await db.discoveryAttempt.deleteMany({ where: { ...where, NOT: { materialCodes: { startsWith: PENDING_ATTEMPT_PREFIX } } } });
+    await db.craftSession.deleteMany({ where: { ...where, status: { in: TERMINAL }, pendingEffects: false } });
+    return { proficiencies };
+  }
+
+  async deleteEntityGuard(tx: Tx, entityId: string, entityType: string) {
+    await txClient(tx).craftEntityGuard.deleteMany({ where: { entityId, entityType } });
+  }
+}

@@ -1,0 +1,224 @@
+import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
+import { CraftError } from '../../domain/errors.js';
+import { allocateAvailable } from '../../domain/estimate/materials.js';
+import { outputPreview } from '../../domain/estimate/preview.js';
+import {
+  DEFAULT_ESTIMATE_SEED,
+  qualityBreakdown,
+  simulateQuality,
+  type QualityBreakdown,
+  type QualityDistribution,
+} from '../../domain/estimate/simulate.js';
+import {
+  defaultMasteryLevel,
+  materialQuality,
+  NEUTRAL_QUALITY,
+  proficiencyFactor,
+  toolFactor,
+  type QualityFactors,
+  type QualityWeights,
+} from '../../domain/quality/quality.js';
+import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { RecipeService } from '../recipes/recipe-service.js';
+import {
+  chooseToolsIn,
+  stationTypesOf,
+  toolCategoriesOf,
+  type CraftAssessor,
+  type CraftContext,
+  type Missing,
+} from '../sessions/craft-assessor.js';
+import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports.js';
+
+export interface QueryServiceDeps {
+  recipes: Pick<RecipeService, 'find'>;
+  assessor: CraftAssessor;
+  item: ItemClient;
+  proficiency: Pick<ProficiencyAccess, 'levelOf'>;
+  stations: Pick<StationAccess, 'find'>;
+  defaultQualityWeights: QualityWeights;
+}
+
+export interface CanCraftRequest {
+  recipeId: string;
+  entityId: string;
+  entityType: string;
+  inventoryId?: string | null;
+  stationId?: string | null;
+}
+
+export interface EstimateRequest {
+  recipeId: string;
+  entityId: string;
+  entityType: string;
+  materialItemIds: string[];
+  toolItemId?: string | null;
+  stationId?: string | null;
+  simulations?: number | null;
+  seed?: number | null;
+}
+
+const DEFAULT_SIMULATIONS = 1000;
+
+const qualityOf = (i: ItemInstance): number | null => {
+  const q = i.instanceMetadata?.quality;
+  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
+};
+
+/**
+ * The crafting factors of an entity for a recipe, as a session start computes them
+ * (SessionPlanner.plan): material = quantity-weighted mean quality of the materials,
+ * proficiency = min(1, level / masteryLevel), tool = the tools' mean quality averaged with
+ * the station's. Shared by estimate-quality and the NPC variables' best_recipe.
+ */
+export function factorsFor(
+  recipe: RecipeInfo,
+  input: {
+    materials: readonly { quantity: number; quality: number | null }[];
+    level: number;
+    /** One per needed tool category: its quality, or null when unknown (counts 0.5). */
+    toolQualities: readonly (number | null)[];
+    stationQuality: number | null;
+  },
+): QualityFactors {
+  const mastery = recipe.masteryLevel ?? defaultMasteryLevel(recipe.proficiencyRequirements ?? []);
+  return {
+    material: materialQuality(input.materials),
+    proficiency: proficiencyFactor(input.level, mastery),
+    tool: toolFactor(
+      input.toolQualities.map((q) => q ?? NEUTRAL_QUALITY),
+      input.stationQuality,
+    ),
+  };
+}
+
+/**
+ * query/can-craft, query/estimate-quality and query/output-preview. Read-only: nothing is
+ * reserved, created or written (a wallet is read, never created).
+ */
+export class QueryService {
+  constructor(private readonly d: QueryServiceDeps) {}
+
+  async canCraft(req: CanCraftRequest) {
+    const recipe = await this.recipe(req.recipeId);
+    const ctx = this.d.assessor.context({
+      gameServiceId: recipe.gameServiceId,
+      entityId: req.entityId,
+      entityType: req.entityType,
+      inventoryId: req.inventoryId ?? null,
+    });
+    const checks: Promise<unknown>[] = [];
+    if (req.inventoryId) {
+      checks.push(
+        ctx.inventory().then((inv) => {
+          if (!inv.owned) throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory for this entity', { inventoryId: req.inventoryId });
+        }),
+      );
+    }
+    if (req.stationId) checks.push(this.station(req.stationId, recipe));
+    await Promise.all(checks);
+    const a = await this.d.assessor.assessIn(ctx, recipe, req.stationId ?? null);
+    return { canCraft: a.canCraft, breakdown: a.breakdown, missing: a.missing.map(missingInfo) };
+  }
+
+  /**
+   * The deterministic breakdown plus a seeded simulation of the skill checks (see
+   * src/domain/estimate/simulate.ts). Factors as at a session start:
+   * - material: the named instances (ITEM_NOT_FOUND when one does not exist), allocated to
+   *   the recipe's inputs like a start does (highest quality first, stacks split); an input
+   *   they do not fully cover takes what there is; none named = 0.5 (unknown);
+   * - proficiency: the entity's level in the recipe's domain over the mastery level;
+   * - tool: per tool category the steps need, the named tool when it is of that category,
+   *   else the best one held in the entity's inventory (not counting the materials), 0.5
+   *   when none is held; averaged with the station: the named one (STATION_NOT_FOUND
+   *   unless it is the game service's), else, when the steps need a station, the best
+   *   active one of that type in the game service (0.5 when there is none).
+   */
+  async estimateQuality(req: EstimateRequest): Promise<{ breakdown: QualityBreakdown; distribution: QualityDistribution }> {
+    const recipe = await this.recipe(req.recipeId);
+    const ctx = this.d.assessor.context({ gameServiceId: recipe.gameServiceId, entityId: req.entityId, entityType: req.entityType });
+    const [named, tool, station, level] = await Promise.all([
+      this.namedMaterials(req.materialItemIds),
+      req.toolItemId ? this.item(req.toolItemId) : Promise.resolve(null),
+      req.stationId ? this.station(req.stationId, recipe) : Promise.resolve(null),
+      this.d.proficiency.levelOf(recipe.gameServiceId, req.entityId, req.entityType, recipe.domain),
+    ]);
+    const picks =
+      named.length === 0
+        ? []
+        : allocateAvailable(
+            (recipe.inputs ?? []).map((i) => ({ itemTemplateCode: i.itemTemplateCode, quantity: i.quantity, qualityMinimum: i.qualityMinimum ?? null })),
+            named.map((i) => ({ instanceId: i.instanceId, itemTemplateCode: i.templateCode, quantity: i.quantity, quality: qualityOf(i) })),
+          );
+    const used = new Set(picks.map((p) => p.instanceId));
+    const toolQualities = await this.toolQualities(ctx, recipe, used, tool);
+    const stationQuality = station ? station.quality : await this.bestStationQuality(ctx, recipe);
+    const factors = factorsFor(recipe, { materials: picks, level, toolQualities, stationQuality });
+    const input = { ...factors, weights: recipe.qualityWeights ?? this.d.defaultQualityWeights, collaborationBonus: 0 };
+    return {
+      breakdown: qualityBreakdown(input),
+      distribution: simulateQuality({
+        ...input,
+        steps: recipe.steps,
+        simulations: req.simulations ?? DEFAULT_SIMULATIONS,
+        seed: String(req.seed ?? DEFAULT_ESTIMATE_SEED),
+      }),
+    };
+  }
+
+  /** What the recipe yields at each quality band (src/domain/estimate/preview.ts). */
+  async outputPreview(recipeId: string) {
+    const recipe = await this.recipe(recipeId);
+    return { bands: outputPreview(recipe) };
+  }
+
+  /**
+   * Tool qualities a start would use, one per needed category: the named tool when it is
+   * of the category, else the best held (materials excluded); null (unknown) when none.
+   */
+  async toolQualities(ctx: CraftContext, recipe: RecipeInfo, usedAsMaterial: ReadonlySet<string>, named: ItemInstance | null) {
+    const categories = toolCategoriesOf(recipe);
+    if (categories.length === 0) return [];
+    const held = (await ctx.inventory()).contents.filter((i) => !usedAsMaterial.has(i.instanceId));
+    const candidates = named && !held.some((i) => i.instanceId === named.instanceId) ? [...held, named] : held;
+    const categoryOf = await ctx.categories(candidates.map((i) => i.templateId));
+    return chooseToolsIn(categories, candidates, categoryOf, named?.instanceId ?? null).map((t) => (t.instance ? t.quality : null));
+  }
+
+  /** No station named: the best active one of the type the steps need (0.5 when none); null when none is needed. */
+  async bestStationQuality(ctx: CraftContext, recipe: RecipeInfo): Promise<number | null> {
+    const [type] = stationTypesOf(recipe);
+    if (!type) return null;
+    return (await ctx.stations()).get(type) ?? NEUTRAL_QUALITY;
+  }
+
+  private async recipe(recipeId: string): Promise<RecipeInfo> {
+    const found = await this.d.recipes.find({ recipeId });
+    if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId });
+    return found.recipe;
+  }
+
+  private async station(stationId: string, recipe: RecipeInfo) {
+    const station = await this.d.stations.find(stationId);
+    if (!station || station.gameServiceId !== recipe.gameServiceId) throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
+    return station;
+  }
+
+  private async item(instanceId: string) {
+    const found = await this.d.item.getInstance(instanceId);
+    if (!found) throw new CraftError('ITEM_NOT_FOUND', 'no such item', { itemIds: [instanceId] });
+    return found;
+  }
+
+  private async namedMaterials(ids: readonly string[]): Promise<ItemInstance[]> {
+    if (ids.length === 0) return [];
+    const { items, notFound } = await this.d.item.batchGetInstances([...ids]);
+    if (notFound.length > 0) throw new CraftError('ITEM_NOT_FOUND', 'some material items do not exist', { itemIds: notFound });
+    const byId = new Map(items.map((i) => [i.instanceId, i]));
+    return ids.map((id) => byId.get(id)).filter((i): i is ItemInstance => !!i);
+  }
+}
+
+export function missingInfo(m: Missing) {
+  return { kind: m.kind, code: m.code, required: m.required ?? null, available: m.available ?? null };
+}

@@ -1,0 +1,309 @@
+import type { CurrencyClient, Wallet } from '../../clients/currency-client.js';
+import type { InventoryClient } from '../../clients/inventory-client.js';
+import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
+import { CraftError } from '../../domain/errors.js';
+import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { ReservedMaterial } from './session-model.js';
+import type { SessionPlanner } from './session-planner.js';
+
+export interface Breakdown {
+  recipeKnown: boolean;
+  proficiencyMet: boolean;
+  materialsAvailable: boolean;
+  currencyAvailable: boolean;
+  stationAvailable: boolean;
+  toolAvailable: boolean;
+}
+
+export interface Missing {
+  kind: 'material' | 'currency' | 'proficiency' | 'station' | 'tool' | 'knowledge';
+  code: string;
+  required?: number | null;
+  available?: number | null;
+}
+
+export interface Assessment {
+  canCraft: boolean;
+  breakdown: Breakdown;
+  missing: Missing[];
+}
+
+export interface AssessDeps {
+  /** The start's own checks: material allocation and the named-station rules. */
+  planner: Pick<SessionPlanner, 'chooseMaterials' | 'chooseStation'>;
+  inventory: InventoryClient;
+  item: ItemClient;
+  currency: CurrencyClient;
+  /** The entity's level in every domain it has (one read; absent = level 0). */
+  levels(gameServiceId: string, entityId: string, entityType: string): Promise<Map<string, number>>;
+  /** Recipes the entity has learned in the game service (one read). */
+  knownRecipeIds(gameServiceId: string, entityId: string, entityType: string): Promise<Set<string>>;
+  /** Active station types of the game service, each with the best quality among its stations (one read). */
+  activeStations(gameServiceId: string): Promise<Map<string, number>>;
+}
+
+export interface EntityScope {
+  gameServiceId: string;
+  entityId: string;
+  entityType: string;
+  /** Container whose items count; absent = the entity's first (oldest) inventory. */
+  inventoryId?: string | null;
+}
+
+export interface InventoryView {
+  /** False when a named inventory does not exist or is not the entity's (contents are then empty). */
+  owned: boolean;
+  containerId: string | null;
+  contents: ItemInstance[];
+}
+
+/**
+ * What the assessor knows about one entity in one game service, each part loaded on first
+ * use and at most once: inventory contents, item template categories, proficiency levels,
+ * learned recipes, active stations, wallet. Assessing any number of recipes against one
+ * context costs the same handful of reads (NPC variables, best recipe, discovery).
+ */
+export class CraftContext {
+  private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly templateCategories = new Map<string, Promise<string | null>>();
+
+  constructor(
+    private readonly d: AssessDeps,
+    readonly scope: EntityScope,
+  ) {}
+
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  inventory(): Promise<InventoryView> {
+    return this.once('inventory', async () => {
+      const { entityId, entityType } = this.scope;
+      let id = this.scope.inventoryId ?? null;
+      if (!id) {
+        const [first] = await this.d.inventory.listContainers({ ownerId: entityId, ownerType: entityType, containerType: 'inventory' });
+        id = first?.containerId ?? null;
+        if (!id) return { owned: true, containerId: null, contents: [] };
+      }
+      const container = await this.d.inventory.getContainer(id, true);
+      if (!container || container.ownerId !== entityId || container.ownerType !== entityType) {
+        return { owned: false, containerId: id, contents: [] };
+      }
+      return { owned: true, containerId: id, contents: container.contents ?? [] };
+    });
+  }
+
+  levels(): Promise<Map<string, number>> {
+    return this.once('levels', () => this.d.levels(this.scope.gameServiceId, this.scope.entityId, this.scope.entityType));
+  }
+
+  known(): Promise<Set<string>> {
+    return this.once('known', () => this.d.knownRecipeIds(this.scope.gameServiceId, this.scope.entityId, this.scope.entityType));
+  }
+
+  /** Active station type -> best quality, in the context's game service. */
+  stations(): Promise<Map<string, number>> {
+    return this.once('stations', () => this.d.activeStations(this.scope.gameServiceId));
+  }
+
+  wallet(): Promise<Wallet | null> {
+    return this.once('wallet', () => this.d.currency.getWallet({ ownerId: this.scope.entityId, ownerType: this.scope.entityType }));
+  }
+
+  /** Template id -> category: the game service's templates in one read, any other template on its own. */
+  async categories(templateIds: readonly string[]): Promise<Map<string, string>> {
+    const all = await this.once('templates', async () => {
+      const templates = await this.d.item.listTemplates(this.scope.gameServiceId);
+      return new Map(templates.map((t) => [t.templateId, t.category]));
+    });
+    const result = new Map<string, string>();
+    for (const id of new Set(templateIds)) {
+      const known = all.get(id);
+      if (known !== undefined) {
+        result.set(id, known);
+        continue;
+      }
+      let p = this.templateCategories.get(id);
+      if (!p) {
+        p = this.d.item.getTemplate({ templateId: id }).then((t) => t?.category ?? null);
+        this.templateCategories.set(id, p);
+      }
+      const category = await p;
+      if (category !== null) result.set(id, category);
+    }
+    return result;
+  }
+}
+
+const qualityOf = (i: ItemInstance): number | null => {
+  const q = i.instanceMetadata?.quality;
+  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
+};
+
+/** Station types a recipe's steps need. */
+export function stationTypesOf(recipe: RecipeInfo): string[] {
+  return [...new Set(recipe.steps.map((s) => s.stationType).filter((t): t is string => !!t))];
+}
+
+/** Tool categories a recipe's steps need. */
+export function toolCategoriesOf(recipe: RecipeInfo): string[] {
+  return [...new Set(recipe.steps.map((s) => s.toolCategory).filter((c): c is string => !!c))];
+}
+
+/**
+ * The tool a start would take for each category (the named one when it fits, else the best
+ * held: highest quality, unknown = 0.5, first held on ties), or null when none is held.
+ */
+export function chooseToolsIn(
+  categories: readonly string[],
+  candidates: readonly ItemInstance[],
+  categoryOf: ReadonlyMap<string, string>,
+  toolItemId: string | null,
+): { category: string; instance: ItemInstance | null; quality: number | null }[] {
+  return categories.map((category) => {
+    const fits = candidates.filter((i) => categoryOf.get(i.templateId) === category);
+    const named = fits.find((i) => i.instanceId === toolItemId);
+    const best = named ?? [...fits].sort((a, b) => (qualityOf(b) ?? 0.5) - (qualityOf(a) ?? 0.5))[0] ?? null;
+    return { category, instance: best, quality: best ? qualityOf(best) : null };
+  });
+}
+
+/**
+ * "Could this entity start this recipe now?" with every reason at once: the checks of a
+ * session start (SessionPlanner), each run on its own, read-only. `context` loads an
+ * entity's state once; `assessIn` then evaluates any number of recipes in memory.
+ */
+export class CraftAssessor {
+  constructor(private readonly d: AssessDeps) {}
+
+  context(scope: EntityScope): CraftContext {
+    return new CraftContext(this.d, scope);
+  }
+
+  async assess(input: {
+    recipe: RecipeInfo;
+    entityId: string;
+    entityType: string;
+    inventoryId?: string | null;
+    stationId?: string | null;
+  }): Promise<Assessment> {
+    const ctx = this.context({
+      gameServiceId: input.recipe.gameServiceId,
+      entityId: input.entityId,
+      entityType: input.entityType,
+      inventoryId: input.inventoryId ?? null,
+    });
+    return this.assessIn(ctx, input.recipe, input.stationId ?? null);
+  }
+
+  /** Assesses one recipe against a loaded context; only the named station is read here. */
+  async assessIn(ctx: CraftContext, recipe: RecipeInfo, stationId: string | null = null): Promise<Assessment> {
+    return (await this.evaluate(ctx, recipe, stationId)).assessment;
+  }
+
+  /** assessIn plus the materials a start would take now (empty when they are not all there). */
+  async evaluate(
+    ctx: CraftContext,
+    recipe: RecipeInfo,
+    stationId: string | null = null,
+  ): Promise<{ assessment: Assessment; materials: ReservedMaterial[] }> {
+    const missing: Missing[] = [];
+
+    const recipeKnown = !!recipe.isDefaultKnown || (await ctx.known()).has(recipe.recipeId);
+    if (!recipeKnown) missing.push({ kind: 'knowledge', code: recipe.code });
+
+    const levels = await ctx.levels();
+    const unmet = (recipe.proficiencyRequirements ?? []).filter((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel);
+    for (const r of unmet) missing.push({ kind: 'proficiency', code: r.domain, required: r.minimumLevel, available: levels.get(r.domain) ?? 0 });
+
+    const { contents } = await ctx.inventory();
+    let materials: ReservedMaterial[] = [];
+    const materialsAvailable = this.check(
+      () => {
+        materials = this.d.planner.chooseMaterials(recipe, contents, null);
+      },
+      (e) => {
+        for (const s of (e.details?.shortfalls ?? []) as { itemTemplateCode: string; required: number; available: number }[]) {
+          missing.push({ kind: 'material', code: s.itemTemplateCode, required: s.required, available: s.available });
+        }
+      },
+    );
+
+    // As at start: instances taken as materials are not candidates for tools.
+    const used = new Set(materials.map((m) => m.sourceInstanceId));
+    const categories = toolCategoriesOf(recipe);
+    let toolAvailable = true;
+    if (categories.length > 0) {
+      const candidates = contents.filter((i) => !used.has(i.instanceId));
+      const categoryOf = await ctx.categories(candidates.map((i) => i.templateId));
+      for (const t of chooseToolsIn(categories, candidates, categoryOf, null)) {
+        if (t.instance) continue;
+        toolAvailable = false;
+        missing.push({ kind: 'tool', code: t.category });
+      }
+    }
+
+    const stationAvailable = await this.stationAvailable(ctx, recipe, stationId, missing);
+
+    let currencyAvailable = true;
+    const costs = recipe.currencyCosts ?? [];
+    if (costs.length > 0) {
+      const wallet = await ctx.wallet();
+      for (const c of costs) {
+        const available = wallet?.balances.find((b) => b.currencyCode === c.currencyCode)?.available ?? 0;
+        if (available >= c.amount) continue;
+        currencyAvailable = false;
+        missing.push({ kind: 'currency', code: c.currencyCode, required: c.amount, available });
+      }
+    }
+
+    const breakdown = { recipeKnown, proficiencyMet: unmet.length === 0, materialsAvailable, currencyAvailable, stationAvailable, toolAvailable };
+    const canCraft = !recipe.isDeprecated && Object.values(breakdown).every(Boolean);
+    return { assessment: { canCraft, breakdown, missing }, materials: materialsAvailable ? materials : [] };
+  }
+
+  /**
+   * A named station must pass the start's checks (exists in the game service, active, of the
+   * needed type); otherwise every needed type must have an active station in the game
+   * service (no location service yet, so "nearby" is not checked).
+   */
+  private async stationAvailable(ctx: CraftContext, recipe: RecipeInfo, stationId: string | null, missing: Missing[]) {
+    const types = stationTypesOf(recipe);
+    if (stationId) {
+      try {
+        await this.d.planner.chooseStation(recipe, stationId);
+        return true;
+      } catch (err) {
+        if (!(err instanceof CraftError)) throw err;
+        missing.push({ kind: 'station', code: types[0] ?? stationId });
+        return false;
+      }
+    }
+    if (types.length === 0) return true;
+    const active = await ctx.stations();
+    let ok = true;
+    for (const type of types) {
+      if (active.has(type)) continue;
+      missing.push({ kind: 'station', code: type });
+      ok = false;
+    }
+    return ok;
+  }
+
+  /** Runs one start check: true when it passes, false (after `onFail`) on its CraftError. */
+  private check(run: () => void, onFail: (e: CraftError) => void): boolean {
+    try {
+      run();
+      return true;
+    } catch (err) {
+      if (!(err instanceof CraftError)) throw err;
+      onFail(err);
+      return false;
+    }
+  }
+}
