@@ -1644,7 +1644,7 @@ export interface components {
         AffixOperation: "apply_random" | "remove_random" | "reroll_all" | "reroll_values" | "corrupt" | "fracture" | "apply_specific";
         /** @description Parameters of the affix operation of a modification recipe. */
         AffixOperationConfig: {
-            /** @description Multipliers applied to affix generation weights, keyed by affix tag (e.g. `{"fire": 5.0, "cold": 0}`); the affix client translates tags to definition ids. */
+            /** @description Multipliers applied to affix generation weights, keyed by affix tag (e.g. `{"fire": 5.0, "cold": 0}`); lib-craft translates tags to definition ids for the affix service. */
             weightModifiers?: {
                 [key: string]: number;
             } | null;
@@ -1766,7 +1766,7 @@ export interface components {
             isDiscoverable: boolean;
             /** @description Every entity knows this recipe without learning it. */
             isDefaultKnown: boolean;
-            /** @description Discovery hints. The default matcher treats each hint as an item template code that an attempt must combine: an attempt matches when the set of attempted material template codes equals the set of hints. */
+            /** @description Discovery hints. The default matcher: an attempt matches a hint when the sorted distinct template codes of the offered materials equal the hint's sorted codes. */
             discoveryHints?: string[] | null;
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[] | null;
@@ -1849,7 +1849,7 @@ export interface components {
              * @default false
              */
             isDefaultKnown: boolean;
-            /** @description Discovery hints. The default matcher treats each hint as an item template code that an attempt must combine: an attempt matches when the set of attempted material template codes equals the set of hints. */
+            /** @description Discovery hints. The default matcher: an attempt matches a hint when the sorted distinct template codes of the offered materials equal the hint's sorted codes. */
             discoveryHints?: string[];
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[];
@@ -1970,7 +1970,7 @@ export interface components {
             isDiscoverable?: boolean;
             /** @description Every entity knows this recipe without learning it. */
             isDefaultKnown?: boolean;
-            /** @description Discovery hints. The default matcher treats each hint as an item template code that an attempt must combine: an attempt matches when the set of attempted material template codes equals the set of hints. */
+            /** @description Discovery hints. The default matcher: an attempt matches a hint when the sorted distinct template codes of the offered materials equal the hint's sorted codes. */
             discoveryHints?: string[];
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[];
@@ -2049,7 +2049,7 @@ export interface components {
              * @default false
              */
             isDefaultKnown: boolean;
-            /** @description Discovery hints. The default matcher treats each hint as an item template code that an attempt must combine: an attempt matches when the set of attempted material template codes equals the set of hints. */
+            /** @description Discovery hints. The default matcher: an attempt matches a hint when the sorted distinct template codes of the offered materials equal the hint's sorted codes. */
             discoveryHints?: string[];
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[];
@@ -2809,7 +2809,7 @@ export interface components {
             recipeId?: string | null;
             /** @description Code of the discovered recipe; null if none. */
             recipeCode?: string | null;
-            /** @description Fraction of the closest discoverable recipe's hint materials present; null when nothing is close or a recipe was discovered. */
+            /** @description How close a failed attempt came: the best, over the eligible recipes' hints, of |offered codes ∩ hint codes| / |offered codes ∪ hint codes|, rounded to 2 decimals; null when nothing overlaps or a recipe was discovered. */
             hintProgression?: number | null;
             /** @description Materials consumed by the attempt. */
             consumedMaterials: components["schemas"]["ConsumedMaterial"][];
@@ -2834,7 +2834,7 @@ export interface components {
             recipeType: string;
             /** @description How it became known. */
             source: components["schemas"]["KnownRecipeSource"];
-            /** @description Whether the entity meets the proficiency requirements (materials, currency, station and tool are not checked; use query/can-craft). */
+            /** @description Whether the entity could start the recipe now, with the same checks as query/can-craft (its first inventory, any active station of the needed type). */
             canCraftNow: boolean;
         };
         /** @description Request of discovery/list-known. */

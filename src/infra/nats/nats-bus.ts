@@ -54,10 +54,11 @@ export class NatsBus {
     if (!this.jsm) throw new Error('NATS is not connected');
     try {
       const info = await this.jsm.streams.info(name);
-      const missing = subjects.filter((s) => !info.config.subjects?.includes(s));
-      if (missing.length > 0) {
-        await this.jsm.streams.update(name, { subjects: [...(info.config.subjects ?? []), ...missing] });
-      }
+      const existing = info.config.subjects ?? [];
+      if (subjects.every((wanted) => existing.some((e) => covers(e, wanted)))) return;
+      // JetStream refuses overlapping subjects: a wildcard we add replaces the ones it covers.
+      const kept = existing.filter((e) => !subjects.some((wanted) => covers(wanted, e)));
+      await this.jsm.streams.update(name, { subjects: [...kept, ...subjects] });
     } catch (err) {
       if (!String((err as Error).message).includes('not found')) throw err;
       await this.jsm.streams.add({ name, subjects });
@@ -136,4 +137,17 @@ export class NatsBus {
     await this.ensureStream(this.opts.stream, [`${this.opts.subjectPrefix}.>`]);
     this.streamReady = true;
   }
+}
+
+/** Whether subject pattern `a` matches every subject `b` matches (`>` and `*` wildcards). */
+export function covers(a: string, b: string): boolean {
+  const at = a.split('.');
+  const bt = b.split('.');
+  for (let i = 0; i < at.length; i++) {
+    if (at[i] === '>') return bt.length > i;
+    if (i >= bt.length) return false;
+    if (at[i] !== '*' && at[i] !== bt[i]) return false;
+    if (at[i] === '*' && bt[i] === '>') return false;
+  }
+  return at.length === bt.length;
 }

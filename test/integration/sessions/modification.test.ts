@@ -120,8 +120,8 @@ describe('modification recipes', () => {
     const { w, sword } = await enchantingWorld(chaosReforge);
     await w.grant('chaos_reagent', 1);
     // The sword starts with two modifiers, put there through the affix service itself.
-    await h.runtime.internals.stubs.affix.apply({ itemInstanceId: sword, definitionId: (await h.runtime.internals.stubs.affix.getDefinition({ gameServiceId: w.gs, code: 'of_frost' }))!.definitionId }, 'test:a1');
-    await h.runtime.internals.stubs.affix.apply({ itemInstanceId: sword, definitionId: (await h.runtime.internals.stubs.affix.getDefinition({ gameServiceId: w.gs, code: 'sharp' }))!.definitionId }, 'test:a2');
+    await h.runtime.internals.stubs.affix.apply({ itemInstanceId: sword, definitionId: (await h.runtime.internals.stubs.affix.getDefinition({ gameServiceId: w.gs, code: 'of_frost' }))!.definitionId }, `test:${sword}:a1`);
+    await h.runtime.internals.stubs.affix.apply({ itemInstanceId: sword, definitionId: (await h.runtime.internals.stubs.affix.getDefinition({ gameServiceId: w.gs, code: 'sharp' }))!.definitionId }, `test:${sword}:a2`);
     const before = await affixesOf(sword);
     expect(before.affixes).toHaveLength(2);
 
