@@ -311,11 +311,20 @@ export class SessionDriver {
       const amount = grant.baseExperience + (first ? (grant.firstCraftBonus ?? 0) : 0);
       if (amount <= 0) continue;
       const base = { gameServiceId: s.gameServiceId, domain: grant.domain };
-      events.push(...(await this.d.proficiency.grantInTx(tx, { ...base, entityId: s.entityId, entityType: s.entityType, amount })).events);
+      events.push(
+        ...(await this.d.proficiency.grantInTx(tx, {
+          ...base,
+          entityId: s.entityId,
+          entityType: s.entityType,
+          amount,
+          idempotencyKey: this.key(s, 'xp', grant.domain, s.entityId),
+        })).events,
+      );
       // Apprentices learn by watching: a share of the base experience (no first-craft bonus).
       const share = grant.baseExperience * this.d.settings.apprenticeBonusMultiplier;
       for (const a of share > 0 ? apprentices : []) {
-        events.push(...(await this.d.proficiency.grantInTx(tx, { ...base, entityId: a.entityId, entityType: a.entityType, amount: share })).events);
+        const idempotencyKey = this.key(s, 'xp', grant.domain, a.entityId);
+        events.push(...(await this.d.proficiency.grantInTx(tx, { ...base, entityId: a.entityId, entityType: a.entityType, amount: share, idempotencyKey })).events);
       }
     }
     return events;

@@ -6,7 +6,15 @@ export interface ProficiencyAccess {
   /** Adds experience inside the caller's transaction; returns the events to publish with it. */
   grantInTx(
     tx: Tx,
-    input: { gameServiceId: string; entityId: string; entityType: string; domain: string; amount: number },
+    input: {
+      gameServiceId: string;
+      entityId: string;
+      entityType: string;
+      domain: string;
+      amount: number;
+      /** Derived from the session: an external proficiency store (seed) applies it once. */
+      idempotencyKey: string;
+    },
   ): Promise<{ events: OutboxEventInput[] }>;
 }
 
