@@ -29,7 +29,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['fastify*', '@fastify/*', '@prisma/*', '*/generated/prisma/*', 'ioredis', '@nats-io/*', '*/infra/*', '*/http/*'] },
+        { patterns: ['fastify*', '@fastify/*', '@prisma/*', '*/generated/prisma/*', 'ioredis', '@nats-io/*', 'prom-client', '*/infra/*', '*/http/*'] },
       ],
     },
   },

@@ -4,9 +4,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ReadinessCheck } from './compose.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { idempotencyPlugin } from './http/idempotency/idempotency-plugin.js';
+import { registerLogContext } from './http/log-context.js';
+import { registerMetrics } from './http/metrics.js';
+import { registerRateLimit, type RateLimitSettings } from './http/rate-limit.js';
+import type { PrometheusMetrics } from './infra/metrics/prometheus-metrics.js';
 import type { LoadedSpec } from './http/openapi/load-spec.js';
 import { registerSpecRoutes } from './http/openapi/register-routes.js';
 import { buildHandlers } from './http/routes/index.js';
+import type { IdempotencyService } from './services/idempotency/idempotency-service.js';
 import type { Services } from './services/services.js';
 
 export interface AppDeps {
@@ -15,6 +21,14 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   standalone: boolean;
   logger: FastifyServerOptions['loggerInstance'] | false;
+  /** Served on GET /metrics with per-route latency; no /metrics without it. */
+  metrics?: PrometheusMetrics;
+  /** Per-caller request limit (429 RATE_LIMITED); none without it. */
+  rateLimit?: RateLimitSettings;
+  /** Informational details in the /readyz body (e.g. outbox lag); never a reason for 503. */
+  readinessInfo?: Record<string, ReadinessCheck>;
+  /** Idempotency-Key handling for the operations that declare the header; ignored without it. */
+  idempotency?: IdempotencyService;
   /** Extra plugins registered before the routes (tests add response validation). */
   beforeRoutes?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -53,6 +67,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // Before every route: the latency histogram and the limit hook attach to routes as they are added.
+  if (deps.metrics) await registerMetrics(app, deps.metrics);
+  if (deps.rateLimit) await registerRateLimit(app, deps.rateLimit);
+  registerLogContext(app);
+  // After the log context (a replay's log line carries the ids), before the routes.
+  if (deps.idempotency) await app.register(idempotencyPlugin, { service: deps.idempotency });
 
   await app.register(swagger, { mode: 'static', specification: { document: deps.spec.document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -60,19 +80,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const entries = await Promise.all(
-      Object.entries(deps.readiness).map(async ([name, check]) => {
-        try {
-          await withTimeout(check(), READINESS_TIMEOUT_MS);
-          return [name, { status: 'up' }] as const;
-        } catch (err) {
-          return [name, { status: 'down', error: (err as Error).message }] as const;
-        }
-      }),
-    );
+    // Every probe is bounded: a hung dependency answers `down`, never a hung /readyz.
+    const [entries, info] = await Promise.all([
+      Promise.all(
+        Object.entries(deps.readiness).map(async ([name, check]) => {
+          try {
+            await withTimeout(check(), READINESS_TIMEOUT_MS);
+            return [name, { status: 'up' }] as const;
+          } catch (err) {
+            return [name, { status: 'down', error: (err as Error).message }] as const;
+          }
+        }),
+      ),
+      Promise.all(
+        Object.entries(deps.readinessInfo ?? {}).map(async ([name, read]) => {
+          try {
+            return [name, await withTimeout(read(), READINESS_TIMEOUT_MS)] as const;
+          } catch (err) {
+            return [name, { error: (err as Error).message }] as const;
+          }
+        }),
+      ),
+    ]);
     const checks = Object.fromEntries(entries);
     const ready = entries.every(([, c]) => c.status === 'up');
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'degraded', checks });
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ ...Object.fromEntries(info), status: ready ? 'ready' : 'degraded', checks });
   });
 
   await deps.beforeRoutes?.(app);

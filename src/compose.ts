@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createStubServices, type StubFaults, type StubServices } from './clients/stubs/index.js';
 import type { Config } from './infra/config/config.js';
 import { BackgroundJob } from './infra/background-job.js';
+import { PrometheusMetrics } from './infra/metrics/prometheus-metrics.js';
 import { createPrisma } from './infra/db/prisma.js';
 import { PrismaUnitOfWork } from './infra/db/unit-of-work.js';
 import { ContractTerminatedConsumer } from './infra/nats/contract-terminated-consumer.js';
@@ -10,18 +11,25 @@ import { OutboxRelay } from './infra/outbox/outbox-relay.js';
 import { PrismaOutbox } from './infra/outbox/prisma-outbox.js';
 import { createRedis, pingRedis } from './infra/redis/redis.js';
 import { RedisLockProvider } from './infra/redis/lock-provider.js';
+import { RedisRateLimitCounter } from './infra/redis/rate-limit-counter.js';
 import { RedisRecipeCache } from './infra/redis/recipe-cache.js';
 import { PrismaCleanupRepository } from './infra/repositories/prisma-cleanup-repository.js';
 import { PrismaDiscoveryRepository } from './infra/repositories/prisma-discovery-repository.js';
+import { PrismaIdempotencyRepository } from './infra/repositories/prisma-idempotency-repository.js';
 import { PrismaProficiencyRepository } from './infra/repositories/prisma-proficiency-repository.js';
 import { PrismaQueryRepository } from './infra/repositories/prisma-query-repository.js';
 import { PrismaRecipeRepository } from './infra/repositories/prisma-recipe-repository.js';
 import { PrismaSessionRepository } from './infra/repositories/prisma-session-repository.js';
 import { PrismaStationRepository } from './infra/repositories/prisma-station-repository.js';
+import type { RateLimitSettings } from './http/rate-limit.js';
 import { CleanupService } from './services/cleanup/cleanup-service.js';
 import { DiscoveryService } from './services/discovery/discovery-service.js';
+import { DEFAULT_IDEMPOTENCY_SETTINGS, IdempotencyService } from './services/idempotency/idempotency-service.js';
 import type { Logger } from './services/ports.js';
+import { LocalProficiencyStore } from './services/proficiency/local-proficiency-store.js';
 import { ProficiencyService } from './services/proficiency/proficiency-service.js';
+import type { ProficiencyStore } from './services/proficiency/proficiency-store.js';
+import { SeedProficiencyStore } from './services/proficiency/seed-proficiency-store.js';
 import { NpcVariableProvider } from './services/queries/npc-variables.js';
 import { QueryService } from './services/queries/query-service.js';
 import { GameServiceRecipeCache } from './services/queries/recipe-list-cache.js';
@@ -43,6 +51,14 @@ export interface Runtime {
   services: Services;
   /** Dependency name -> check that throws when the dependency is unusable. */
   readiness: Record<string, ReadinessCheck>;
+  /** Idempotency-Key records for the HTTP layer (buildApp's `idempotency`). */
+  idempotency: IdempotencyService;
+  /** Operational metrics of this runtime, in its own registry (served on GET /metrics). */
+  metrics: PrometheusMetrics;
+  /** Per-caller request limit for the HTTP layer (perMinute 0 = off). */
+  rateLimit: RateLimitSettings;
+  /** Informational readiness details: reported by /readyz, never a reason for 503. */
+  readinessInfo: Record<string, ReadinessCheck>;
   /** Starts background work: outbox relay, session recovery, event consumers. */
   start(): void;
   close(): Promise<void>;
@@ -65,6 +81,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
   const bus = new NatsBus({ url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.eventSubjectPrefix }, log);
   const relay = new OutboxRelay(prisma, bus, { pollIntervalMs: config.outboxPollIntervalMs }, log);
   const outbox = new PrismaOutbox(config.eventSubjectPrefix, () => relay.kick());
+  const metrics = new PrometheusMetrics({ outboxLag: () => relay.lag(), processMetrics: true, log });
   const uow = new PrismaUnitOfWork(prisma);
   const locks = new RedisLockProvider(
     redis,
@@ -72,6 +89,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       keyPrefix: config.redisKeyPrefix,
       lockTimeoutMs: config.lockTimeoutSeconds * 1000,
       acquireTimeoutMs: Math.min(config.lockTimeoutSeconds * 1000, 5000),
+      onBusy: (name) => metrics.lockFailure(name, 'held'),
+      onUnavailable: (_err, name) => metrics.lockFailure(name, 'unavailable'),
     },
     log,
   );
@@ -83,8 +102,15 @@ export function createRuntime(config: Config, log: Logger): Runtime {
 
   // The contract stub calls back into the session service once that exists (below).
   let sessions: SessionService | null = null;
+  // Session completion grants experience inside its transaction; with the seed source the
+  // seed stub then gets its own pool, as a remote seed service would not share ours.
+  const seedPrisma =
+    config.proficiencySource === 'seed'
+      ? createPrisma(config.databaseUrl, { connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)) })
+      : null;
   const stubs = createStubServices({
     prisma,
+    ...(seedPrisma && { seedPrisma }),
     log,
     contract: {
       invokePrebound: async (path, body) => {
@@ -101,8 +127,32 @@ export function createRuntime(config: Config, log: Logger): Runtime {
   const gameServices = stubs.gameService;
   const affix = config.affixService === 'stub' ? stubs.affix : null;
 
+  // CRAFT_PROFICIENCY_SOURCE: the seed service (the stub in standalone mode) or the local table.
+  const proficiencyRepo = new PrismaProficiencyRepository(prisma);
+  const proficiencySettings = {
+    maxProficiencyLevel: config.maxProficiencyLevel,
+    levelExperienceBase: config.levelExperienceBase,
+    phaseThresholds: config.phaseThresholds,
+    experienceScalingFactor: config.experienceScalingFactor,
+  };
+  const proficiencyStore: ProficiencyStore =
+    config.proficiencySource === 'seed'
+      ? new SeedProficiencyStore({ seed: stubs.seed, clock, settings: proficiencySettings })
+      : new LocalProficiencyStore({ repo: proficiencyRepo, clock, ids, settings: proficiencySettings });
+  const proficiency = new ProficiencyService({
+    store: proficiencyStore,
+    domains: proficiencyRepo,
+    uow,
+    outbox,
+    gameServices,
+    clock,
+    ids,
+    log,
+    settings: proficiencySettings,
+  });
   const recipes = new RecipeService({
     repo: new PrismaRecipeRepository(prisma),
+    metrics,
     cache,
     uow,
     outbox,
@@ -112,22 +162,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     ids,
     log,
     settings: { maxRecipesPerGameService: config.maxRecipesPerGameService, maxProficiencyLevel: config.maxProficiencyLevel },
-  });
-  // CRAFT_PROFICIENCY_SOURCE: the local store serves both `local` and `seed` until the seed client exists.
-  const proficiency = new ProficiencyService({
-    repo: new PrismaProficiencyRepository(prisma),
-    uow,
-    outbox,
-    gameServices,
-    clock,
-    ids,
-    log,
-    settings: {
-      maxProficiencyLevel: config.maxProficiencyLevel,
-      levelExperienceBase: config.levelExperienceBase,
-      phaseThresholds: config.phaseThresholds,
-      experienceScalingFactor: config.experienceScalingFactor,
-    },
+    // Seed source: the `proficiency:<domain>` seed types of every domain a recipe names.
+    registerDomains: (gameServiceId, domains) => proficiency.registerDomains(gameServiceId, domains),
   });
   const stations = new StationService({
     repo: new PrismaStationRepository(prisma),
@@ -152,6 +188,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
   const sessionRepo = new PrismaSessionRepository(prisma);
   const driver = new SessionDriver({
     repo: sessionRepo,
+    metrics,
     item: stubs.item,
     inventory: stubs.inventory,
     currency: stubs.currency,
@@ -189,8 +226,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     inventory: stubs.inventory,
     item: stubs.item,
     currency: stubs.currency,
-    levels: async (gameServiceId, entityId, entityType) =>
-      new Map((await proficiency.list(gameServiceId, { entityId, entityType })).map((p) => [p.domain, p.level])),
+    levels: (gameServiceId, entityId, entityType) => proficiency.levels(gameServiceId, { entityId, entityType }),
     knownRecipeIds: (gameServiceId, entityId, entityType) => queryRepo.knownRecipeIds(gameServiceId, entityId, entityType),
     activeStations: (gameServiceId) => queryRepo.activeStations(gameServiceId),
   });
@@ -211,6 +247,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
   });
   sessions = new SessionService({
     repo: sessionRepo,
+    metrics,
     planner,
     driver,
     contract: stubs.contract,
@@ -271,6 +308,13 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     log,
   });
 
+  // Idempotency-Key records; every instance purges the expired ones hourly (deletes are idempotent).
+  const idempotency = new IdempotencyService(
+    { repo: new PrismaIdempotencyRepository(prisma), clock, log, replays: metrics.idempotentReplays },
+    { ...DEFAULT_IDEMPOTENCY_SETTINGS, retentionMs: config.idempotencyRetentionHours * 3_600_000 },
+  );
+  const idempotencyPurgeJob = new BackgroundJob('idempotency-purge', 3_600_000, () => idempotency.purgeExpired(), log);
+
   const services: Services = {
     recipes,
     gameServiceAdmin: new GameServiceAdmin(gameServices),
@@ -293,25 +337,31 @@ export function createRuntime(config: Config, log: Logger): Runtime {
 
   return {
     services,
+    idempotency,
     readiness: {
       mysql: () => prisma.$queryRaw`SELECT 1`,
       redis: () => pingRedis(redis),
       nats: () => bus.check(),
     },
+    metrics,
+    rateLimit: { perMinute: config.rateLimitPerMinute, counter: new RedisRateLimitCounter(redis, config.redisKeyPrefix) },
+    readinessInfo: { outbox: () => relay.lag() },
     start: () => {
       relay.start();
       recoveryJob.start();
+      idempotencyPurgeJob.start();
       discoveryRecoveryJob.start();
       consumer.start();
     },
     close: async () => {
-      await Promise.all([consumer.stop(), recoveryJob.stop(), discoveryRecoveryJob.stop()]);
+      await Promise.all([consumer.stop(), recoveryJob.stop(), discoveryRecoveryJob.stop(), idempotencyPurgeJob.stop()]);
       await stubs.contract.whenIdle();
       await relay.stop();
       cache.close();
       await bus.close();
       redis.disconnect();
       await prisma.$disconnect();
+      await seedPrisma?.$disconnect();
     },
     internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },
   };

@@ -25,6 +25,10 @@ async function main() {
     spec: loadSpec(SPEC_PATH),
     services: runtime.services,
     readiness: runtime.readiness,
+    idempotency: runtime.idempotency,
+    readinessInfo: runtime.readinessInfo,
+    metrics: runtime.metrics,
+    rateLimit: runtime.rateLimit,
     standalone: config.standalone,
     logger,
   });

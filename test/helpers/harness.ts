@@ -63,6 +63,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     CRAFT_CONTRACT_STREAM: names.contractStream,
     CRAFT_OUTBOX_POLL_INTERVAL_MS: '50',
     DATABASE_CONNECTION_LIMIT: '20',
+    // Off by default: concurrency tests fire far more than a caller's minute; rate-limit tests turn it on.
+    CRAFT_RATE_LIMIT_PER_MINUTE: '0',
+    // The suites were written against the local store (set may lower experience, faults
+    // armed on every stub leave proficiency alone); seed-source.test.ts runs with `seed`.
+    // TEST_PROFICIENCY_SOURCE=seed runs every suite against the seed stub instead.
+    CRAFT_PROFICIENCY_SOURCE: process.env.TEST_PROFICIENCY_SOURCE ?? 'local',
     ...env,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -71,6 +77,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     spec,
     services: runtime.services,
     readiness: runtime.readiness,
+    idempotency: runtime.idempotency,
+    readinessInfo: runtime.readinessInfo,
+    metrics: runtime.metrics,
+    rateLimit: runtime.rateLimit,
     standalone: true,
     logger: log,
     // A handler returning the wrong shape fails the test instead of being coerced.

@@ -33,6 +33,12 @@ export interface StubServices {
 
 export function createStubServices(input: {
   prisma: PrismaClient;
+  /**
+   * The seed stub's own client (pool), when the service calls it inside its transactions
+   * (proficiency grants at session completion): like a remote service, it then never waits
+   * for a connection the caller's transactions hold. Defaults to `prisma`.
+   */
+  seedPrisma?: PrismaClient;
   log?: StubLogger;
   /** Defaults to a new one. */
   faults?: StubFaults;
@@ -48,6 +54,6 @@ export function createStubServices(input: {
     currency: new CurrencyStub(deps),
     contract: new ContractStub(deps, input.contract),
     affix: new AffixStub(deps),
-    seed: new SeedStub(deps),
+    seed: new SeedStub(input.seedPrisma ? { ...deps, prisma: input.seedPrisma } : deps),
   };
 }

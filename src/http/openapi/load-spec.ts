@@ -11,6 +11,8 @@ export interface SpecOperation {
   requestSchema: string | null;
   /** Status -> component name of the JSON response body. */
   responseSchemas: Record<string, string>;
+  /** Declares the `Idempotency-Key` header (`#/components/parameters/IdempotencyKey`): the operation honours it. */
+  idempotent: boolean;
 }
 
 export interface LoadedSpec {
@@ -21,11 +23,13 @@ export interface LoadedSpec {
 
 const REF_PREFIX = '#/components/schemas/';
 const RESPONSE_REF_PREFIX = '#/components/responses/';
+export const IDEMPOTENCY_KEY_PARAMETER = '#/components/parameters/IdempotencyKey';
 
 interface RawOperation {
   operationId?: string;
   tags?: string[];
   'x-permissions'?: string[];
+  parameters?: { $ref?: string }[];
   requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
   responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
@@ -68,6 +72,7 @@ export function loadSpec(file: string): LoadedSpec {
         permissions: op['x-permissions'] ?? [],
         requestSchema: refName(op.requestBody?.content?.['application/json']?.schema?.$ref),
         responseSchemas,
+        idempotent: (op.parameters ?? []).some((p) => p.$ref === IDEMPOTENCY_KEY_PARAMETER),
       });
     }
   }

@@ -44,7 +44,7 @@ export function registerSpecRoutes(
         ...(op.requestSchema && { body: { $ref: `${op.requestSchema}#` } }),
         response,
       },
-      config: { operationId: op.operationId, permissions: op.permissions },
+      config: { operationId: op.operationId, permissions: op.permissions, idempotent: op.idempotent },
       handler: async (request) => handler(request.body ?? {}, { requestId: request.id, log: request.log }),
     });
   }

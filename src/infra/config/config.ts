@@ -98,6 +98,8 @@ const envSchema = z.object({
   CRAFT_AFFIX_SERVICE: z.enum(['stub', 'none']).default('stub'),
   CRAFT_RECOVERY_INTERVAL_MS: int(50, 600000).default(2000),
   CRAFT_RECOVERY_STALE_SECONDS: int(1, 3600).default(30),
+  CRAFT_IDEMPOTENCY_RETENTION_HOURS: int(1, 720).default(24),
+  CRAFT_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6000),
   CRAFT_CONTRACT_STREAM: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a valid JetStream stream name')
@@ -174,7 +176,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     affixService: e.CRAFT_AFFIX_SERVICE,
     recoveryIntervalMs: e.CRAFT_RECOVERY_INTERVAL_MS,
     recoveryStaleSeconds: e.CRAFT_RECOVERY_STALE_SECONDS,
+    /** How long a response stored under an Idempotency-Key is replayed; expired records are purged hourly. */
+    idempotencyRetentionHours: e.CRAFT_IDEMPOTENCY_RETENTION_HOURS,
     contractStream: e.CRAFT_CONTRACT_STREAM,
+    /** Requests per caller per minute, shared by all instances through Redis; 0 = off. */
+    rateLimitPerMinute: e.CRAFT_RATE_LIMIT_PER_MINUTE,
     contractSubjectPrefix: e.CRAFT_CONTRACT_SUBJECT_PREFIX,
   };
 }

@@ -9,7 +9,9 @@ export interface LockOptions {
   /** How long to wait for a lock held by someone else before answering 409. */
   acquireTimeoutMs: number;
   /** Called when Redis cannot be reached and the caller proceeds without a lock. */
-  onUnavailable?: (err: unknown) => void;
+  onUnavailable?: (err: unknown, name: string) => void;
+  /** Called when another holder kept the lock past the wait (the caller answers 409). */
+  onBusy?: (name: string) => void;
 }
 
 const noopLock: Lock = { release: async () => undefined };
@@ -40,10 +42,13 @@ export class RedisLockProvider implements LockProvider {
       }
     } catch (err) {
       this.log.warn({ err, lock: name }, 'lock store unavailable; continuing on version checks');
-      this.opts.onUnavailable?.(err);
+      this.opts.onUnavailable?.(err, name);
       return noopLock;
     }
-    if (!acquired) return null;
+    if (!acquired) {
+      this.opts.onBusy?.(name);
+      return null;
+    }
     return {
       release: async () => {
         try {

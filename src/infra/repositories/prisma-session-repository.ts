@@ -26,7 +26,7 @@ function toRecord(row: CraftSession): SessionRecord {
     participants: JSON.parse(row.participants),
     reservedMaterials: JSON.parse(row.reservedMaterials),
     currencyHolds: JSON.parse(row.currencyHolds),
-    tools: JSON.parse(row.tools),
+    tools: row.tools ? JSON.parse(row.tools) : [],
     stationId: row.stationId,
     targetItemId: row.targetItemId,
     accumulatedQuality: row.accumulatedQuality,

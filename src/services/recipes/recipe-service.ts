@@ -2,6 +2,7 @@ import { CraftError } from '../../domain/errors.js';
 import { validateRecipe, type RecipeProblem } from '../../domain/recipe/validate-recipe.js';
 import type { GameServiceClient } from '../../clients/game-service-client.js';
 import type { Clock, IdGenerator, LockProvider, Logger, Outbox, UnitOfWork } from '../ports.js';
+import type { ConflictMetrics } from '../metrics.js';
 import type { CachedRecipe, RecipeCache } from './recipe-cache.js';
 import { recipeEvent } from './recipe-events.js';
 import {
@@ -26,7 +27,15 @@ export interface RecipeServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** Lost version races; no-op when not given. */
+  metrics?: ConflictMetrics;
   settings: { maxRecipesPerGameService: number; maxProficiencyLevel: number };
+  /**
+   * Called after a create / seed / update commits with the proficiency domains the recipes
+   * name (domain, requirements, grants): the seed proficiency store registers their
+   * `proficiency:<domain>` seed types. Best effort: a failure is logged, the request succeeds.
+   */
+  registerDomains?: (gameServiceId: string, domains: string[]) => Promise<void>;
 }
 
 const VERSION_RETRIES = 3;
@@ -46,6 +55,7 @@ export class RecipeService {
     });
     this.d.outbox.kick();
     await this.d.cache.changed(record);
+    await this.registerDomains(input.gameServiceId, [record.recipe]);
     return { recipeId: record.recipe.recipeId, recipe: record.recipe };
   }
 
@@ -200,6 +210,7 @@ export class RecipeService {
     });
     if (created.length > 0) this.d.outbox.kick();
     for (const c of created) await this.d.cache.changed(c);
+    await this.registerDomains(gameServiceId, created.map((c) => c.recipe));
     return {
       createdCount: created.length,
       skippedCount: skipped.length,
@@ -253,14 +264,26 @@ export class RecipeService {
         if (written) {
           this.d.outbox.kick();
           await this.d.cache.changed(updated, current.recipe.domain);
+          if (next.event === 'updated') await this.registerDomains(updated.recipe.gameServiceId, [updated.recipe]);
           return updated.recipe;
         }
+        this.d.metrics?.versionConflict('recipe');
         if (attempt >= VERSION_RETRIES) {
           throw new CraftError('RECIPE_VERSION_CONFLICT', 'the recipe changed concurrently; retry');
         }
       }
     } finally {
       await lock.release();
+    }
+  }
+
+  private async registerDomains(gameServiceId: string, recipes: RecipeInfo[]) {
+    if (!this.d.registerDomains || recipes.length === 0) return;
+    const domains = [...new Set(recipes.flatMap(domainsOf))];
+    try {
+      await this.d.registerDomains(gameServiceId, domains);
+    } catch (err) {
+      this.d.log.warn({ err, gameServiceId, domains }, 'registering proficiency domains failed; they are registered on first use');
     }
   }
 
@@ -302,6 +325,15 @@ export class RecipeService {
       throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
     }
   }
+}
+
+/** Every proficiency domain a recipe names: its own, its requirements', its experience grants'. */
+function domainsOf(recipe: RecipeInfo): string[] {
+  return [
+    recipe.domain,
+    ...(recipe.proficiencyRequirements ?? []).map((r) => r.domain),
+    ...(recipe.experienceGrants ?? []).map((g) => g.domain),
+  ];
 }
 
 function definitionOf(recipe: RecipeInfo): RecipeDefinition {

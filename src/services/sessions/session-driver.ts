@@ -10,6 +10,7 @@ import { resolveOutcome } from '../../domain/session/outcome.js';
 import { executeModification } from '../modification/modification-executor.js';
 import { q4 } from '../../domain/session/quantity.js';
 import type { Clock, IdGenerator, Logger, Outbox, OutboxEventInput, Tx, UnitOfWork } from '../ports.js';
+import { noopSessionMetrics, type ConflictMetrics, type SessionMetrics } from '../metrics.js';
 import type { SessionRecord } from './session-model.js';
 import { sessionEvents } from './session-events.js';
 import type { SessionRepository } from './session-repository.js';
@@ -31,6 +32,8 @@ export interface DriverDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** Lifecycle counts and lost version races; no-ops when not given. */
+  metrics?: SessionMetrics & ConflictMetrics;
   settings: {
     stationExclusivity: boolean;
     collaborationBonusMultiplier: number;
@@ -156,8 +159,24 @@ export class SessionDriver {
       await this.d.outbox.add(tx, [...events, ...more]);
       return true;
     });
-    if (ok) this.d.outbox.kick();
+    if (ok) {
+      this.d.outbox.kick();
+      this.countTransition(s, next);
+    } else {
+      this.d.metrics?.versionConflict('session');
+    }
     return ok;
+  }
+
+  /** Every status change commits here exactly once (version check), so each session counts once. */
+  private countTransition(before: SessionRecord, after: SessionRecord) {
+    if (before.status === after.status) return;
+    const metrics = this.d.metrics ?? noopSessionMetrics;
+    const type = after.recipe.recipeType;
+    if (after.status === 'active') metrics.started(type);
+    else if (after.status === 'completed') metrics.completed(type);
+    else if (after.status === 'failed') metrics.failed(type);
+    else if (after.status === 'cancelled') metrics.cancelled(type);
   }
 
   private async ensureEscrow(s: SessionRecord): Promise<string> {

@@ -25,7 +25,12 @@ export class SessionRecovery {
     const now = this.d.clock.now();
     let timedOut = 0;
     for (const id of await this.d.repo.findExpired(now, this.opts.batchSize)) {
-      if (await this.timeOut(id)) timedOut++;
+      try {
+        if (await this.timeOut(id)) timedOut++;
+      } catch (err) {
+        // One unreadable or unreachable session must not stop the pass for the others.
+        this.d.log.warn({ err, sessionId: id }, 'session timeout will be retried');
+      }
     }
     const staleBefore = new Date(now.getTime() - this.opts.staleAfterMs);
     const stale = new Set([

@@ -5,6 +5,7 @@ import { skillScore, stepBonus } from '../../domain/quality/quality.js';
 import { newSeed, rngFor } from '../../domain/rng.js';
 import { checkAdvance, readyAt, skillCheckCount } from '../../domain/session/steps.js';
 import type { Clock, IdGenerator, LockProvider, Logger, UnitOfWork, Outbox } from '../ports.js';
+import type { ConflictMetrics } from '../metrics.js';
 import type { SessionDriver } from './session-driver.js';
 import { sessionEvents } from './session-events.js';
 import type { SessionRecord, StepResult } from './session-model.js';
@@ -25,6 +26,8 @@ export interface SessionServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** Lost version races outside the driver; no-op when not given. */
+  metrics?: ConflictMetrics;
   settings: { maxActiveSessionsPerEntity: number; sessionTimeoutSeconds: number; stationExclusivity: boolean };
 }
 
@@ -297,7 +300,10 @@ export class SessionService {
       if (!(await this.d.repo.markInbox(tx, messageId, 'contract.terminated'))) return false;
       if (!s || s.status !== 'active') return true;
       const next = { ...s, status: 'cancelling' as const, failureReason: `contract terminated${reason ? `: ${reason}` : ''}`.slice(0, 500), version: s.version + 1, updatedAt: this.d.clock.now() };
-      if (!(await this.d.repo.update(tx, next))) throw new CraftError('SESSION_VERSION_CONFLICT', 'session changed; redeliver');
+      if (!(await this.d.repo.update(tx, next))) {
+        this.d.metrics?.versionConflict('session');
+        throw new CraftError('SESSION_VERSION_CONFLICT', 'session changed; redeliver');
+      }
       return true;
     });
     if (recorded && s) await this.d.driver.drive(s.id);

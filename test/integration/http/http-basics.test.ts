@@ -93,6 +93,8 @@ describe('HTTP surface', () => {
     expect(ready.json()).toEqual({
       status: 'ready',
       checks: { mysql: { status: 'up' }, redis: { status: 'up' }, nats: { status: 'up' } },
+      // Informational: never a reason for 503.
+      outbox: { pending: expect.any(Number), oldestMs: expect.toSatisfy((v: unknown) => v === null || typeof v === 'number') },
     });
   });
 

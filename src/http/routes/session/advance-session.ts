@@ -1,3 +1,7 @@
 import type { Route } from '../../route-types.js';
 
-export const advanceSession: Route<'advanceSession'> = ({ sessions }) => (body) => sessions.advance(body);
+export const advanceSession: Route<'advanceSession'> = ({ sessions }) => async (body, ctx) => {
+  const advanced = await sessions.advance(body);
+  ctx.log.info({ stepCode: advanced.stepCode, status: advanced.status }, 'session step completed');
+  return advanced;
+};
