@@ -591,10 +591,10 @@ export interface components {
             /** @description Code of that recipe. */
             recipeCode: string;
             /**
-             * @description How it was learned.
+             * @description How it was learned (`prerequisite` means unlocked because all its prerequisites became known).
              * @enum {string}
              */
-            source: "discovered" | "taught";
+            source: "discovered" | "taught" | "prerequisite";
         };
         /** @description A contract instance was terminated (timeout, breach, party action). Produced by the contract service; lib-craft fails the session backed by that contract and returns its materials. Unknown extra fields are tolerated. */
         ContractTerminatedEvent: {
