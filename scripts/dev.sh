@@ -55,6 +55,12 @@ export PORT=${PORT:-3000}
 export HOST=${HOST:-0.0.0.0}
 export LOG_LEVEL=${LOG_LEVEL:-info}
 export CRAFT_STANDALONE=${CRAFT_STANDALONE:-true}
+# Authentication is on by default: without a secret, JWKS URL or CRAFT_AUTH_DISABLED, use the
+# development secret (the same as docker compose). Development only; never deploy it.
+if [ -z "${CRAFT_AUTH_JWT_SECRET:-}" ] && [ -z "${CRAFT_AUTH_JWKS_URL:-}" ] && [ "${CRAFT_AUTH_DISABLED:-false}" != "true" ]; then
+  export CRAFT_AUTH_JWT_SECRET=dev-secret-change-me
+  say "CRAFT_AUTH_JWT_SECRET unset: using the development secret 'dev-secret-change-me' (mint a token: npm run --silent dev:token)"
+fi
 
 say "checking MariaDB, Redis and NATS"
 bash scripts/ensure-services.sh "${ENSURE_ARGS[@]}"

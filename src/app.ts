@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ReadinessCheck } from './compose.js';
+import { registerAuth, type AuthSettings, type OwnerLookup } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { idempotencyPlugin } from './http/idempotency/idempotency-plugin.js';
 import { registerLogContext } from './http/log-context.js';
@@ -21,6 +22,10 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   standalone: boolean;
   logger: FastifyServerOptions['loggerInstance'] | false;
+  /** Bearer-token authentication for every spec route; `{ disabled: true }` turns it off (logged). */
+  auth: AuthSettings;
+  /** Resolves the game service of a recipe/session/station id, so scoped callers never touch another's. */
+  owners?: OwnerLookup;
   /** Served on GET /metrics with per-route latency; no /metrics without it. */
   metrics?: PrometheusMetrics;
   /** Per-caller request limit (429 RATE_LIMITED); none without it. */
@@ -67,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // Before the rate limit: its route-level hook keys on the caller this sets.
+  registerAuth(app, deps.auth, deps.owners);
   // Before every route: the latency histogram and the limit hook attach to routes as they are added.
   if (deps.metrics) await registerMetrics(app, deps.metrics);
   if (deps.rateLimit) await registerRateLimit(app, deps.rateLimit);

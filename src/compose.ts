@@ -25,6 +25,7 @@ import type { RateLimitSettings } from './http/rate-limit.js';
 import { CleanupService } from './services/cleanup/cleanup-service.js';
 import { DiscoveryService } from './services/discovery/discovery-service.js';
 import { DEFAULT_IDEMPOTENCY_SETTINGS, IdempotencyService } from './services/idempotency/idempotency-service.js';
+import type { OwnerLookup } from './http/auth.js';
 import type { Logger } from './services/ports.js';
 import { LocalProficiencyStore } from './services/proficiency/local-proficiency-store.js';
 import { ProficiencyService } from './services/proficiency/proficiency-service.js';
@@ -62,6 +63,8 @@ export interface Runtime {
   /** Starts background work: outbox relay, session recovery, event consumers. */
   start(): void;
   close(): Promise<void>;
+  /** The game service owning a recipe, session or station (authorisation scoping). */
+  owners: OwnerLookup;
   /** Exposed for tests and operations tooling. */
   internals: {
     relay: OutboxRelay;
@@ -362,6 +365,12 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       redis.disconnect();
       await prisma.$disconnect();
       await seedPrisma?.$disconnect();
+    },
+    owners: {
+      recipe: async (id) => (await prisma.recipe.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
+      session: async (id) =>
+        (await prisma.craftSession.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
+      station: async (id) => (await prisma.station.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
     },
     internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },
   };

@@ -30,6 +30,8 @@ async function main() {
     metrics: runtime.metrics,
     rateLimit: runtime.rateLimit,
     standalone: config.standalone,
+    auth: config.auth,
+    owners: runtime.owners,
     logger,
   });
   app.addHook('onClose', async () => runtime.close());

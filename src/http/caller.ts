@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** The one identity every caller shares while there is no authentication. */
+/** The identity every caller shares while authentication is disabled (CRAFT_AUTH_DISABLED). */
 export const ANONYMOUS_CALLER = 'anonymous';
 
 /** Adds `request.callerId` (null = not authenticated); safe to call more than once. */
@@ -21,9 +21,9 @@ export function registerCallerIdentity(app: FastifyInstance) {
 
 /**
  * The identity that owns per-caller state such as idempotency keys: two callers never
- * share a key space. Today every caller is `anonymous`; authentication changes that by
- * setting `request.callerId`, and this is the one place to adjust if the key should
- * be built differently (e.g. issuer + subject).
+ * share a key space. Authentication (src/http/auth.ts) sets `request.callerId` to the
+ * token's `sub`; with auth disabled every caller is `anonymous`. This is the one place to
+ * adjust if the key should be built differently (e.g. issuer + subject).
  */
 export function callerKeyOf(request: FastifyRequest): string {
   return request.callerId ?? ANONYMOUS_CALLER;

@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/infra/config/config.js';
 import { migrate } from '../../src/infra/db/migrate.js';
 import { loadSpec, sharedSchemas } from '../../src/http/openapi/load-spec.js';
+import { mintToken, TEST_JWT_SECRET } from './tokens.js';
 
 export const SPEC_PATH = fileURLToPath(new URL('../../schemas/craft-api.yaml', import.meta.url));
 const spec = loadSpec(SPEC_PATH);
@@ -40,7 +41,13 @@ export interface Harness {
   app: FastifyInstance;
   runtime: Runtime;
   config: Config;
+  /**
+   * Posts with an all-powerful token (admin, every game service) unless `headers` carries its own
+   * `authorization`; an empty `authorization: ''` sends none.
+   */
   post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Record<string, unknown> }>;
+  /** The all-powerful `authorization` header value `post` sends by default. */
+  authorization: string;
   /** Registers a fresh game service (tests isolate themselves with fresh ids). */
   gameService(): Promise<string>;
   close(): Promise<void>;
@@ -69,6 +76,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     // armed on every stub leave proficiency alone); seed-source.test.ts runs with `seed`.
     // TEST_PROFICIENCY_SOURCE=seed runs every suite against the seed stub instead.
     CRAFT_PROFICIENCY_SOURCE: process.env.TEST_PROFICIENCY_SOURCE ?? 'local',
+    CRAFT_AUTH_JWT_SECRET: TEST_JWT_SECRET,
     ...env,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -83,6 +91,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     rateLimit: runtime.rateLimit,
     standalone: true,
     logger: log,
+    auth: config.auth,
+    owners: runtime.owners,
     // A handler returning the wrong shape fails the test instead of being coerced.
     beforeRoutes: async (a) => {
       const ajv = new Ajv({ strict: false, allErrors: true, removeAdditional: false, coerceTypes: false });
@@ -95,11 +105,17 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   // A test that points NATS at a dead address wants the service up without it.
   if (!env.NATS_URL) await runtime.internals.bus.whenReady();
 
+  const defaultAuthorization = `Bearer ${await mintToken()}`;
   const post: Harness['post'] = async (path, body, headers = {}) => {
+    const sent: Record<string, string> = { 'content-type': 'application/json', authorization: defaultAuthorization };
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.toLowerCase() === 'authorization') delete sent.authorization;
+      if (value !== '') sent[name.toLowerCase() === 'authorization' ? 'authorization' : name] = value;
+    }
     const res = await app.inject({
       method: 'POST',
       url: path,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: sent,
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
@@ -110,6 +126,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     runtime,
     config,
     post,
+    authorization: defaultAuthorization,
     gameService: async () => {
       const res = await post('/dev/game-service/register', {
         stubName: `gs-${randomUUID().slice(0, 18)}`,

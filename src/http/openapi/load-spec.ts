@@ -13,6 +13,8 @@ export interface SpecOperation {
   responseSchemas: Record<string, string>;
   /** Declares the `Idempotency-Key` header (`#/components/parameters/IdempotencyKey`): the operation honours it. */
   idempotent: boolean;
+  /** The first 404 code of `x-error-codes` (what a resource of another game service answers), if any. */
+  notFoundCode: string | null;
 }
 
 export interface LoadedSpec {
@@ -29,6 +31,7 @@ interface RawOperation {
   operationId?: string;
   tags?: string[];
   'x-permissions'?: string[];
+  'x-error-codes'?: Record<string, string[]>;
   parameters?: { $ref?: string }[];
   requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
   responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
@@ -73,6 +76,7 @@ export function loadSpec(file: string): LoadedSpec {
         requestSchema: refName(op.requestBody?.content?.['application/json']?.schema?.$ref),
         responseSchemas,
         idempotent: (op.parameters ?? []).some((p) => p.$ref === IDEMPOTENCY_KEY_PARAMETER),
+        notFoundCode: op['x-error-codes']?.['404']?.[0] ?? null,
       });
     }
   }

@@ -44,7 +44,12 @@ export function registerSpecRoutes(
         ...(op.requestSchema && { body: { $ref: `${op.requestSchema}#` } }),
         response,
       },
-      config: { operationId: op.operationId, permissions: op.permissions, idempotent: op.idempotent },
+      config: {
+        operationId: op.operationId,
+        permissions: op.permissions,
+        idempotent: op.idempotent,
+        notFoundCode: op.notFoundCode,
+      },
       handler: async (request) => handler(request.body ?? {}, { requestId: request.id, log: request.log }),
     });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuthSettings } from '../../http/auth.js';
 
 /**
  * Every setting of the service, parsed once at boot and injected. Nothing reads
@@ -104,6 +105,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a valid JetStream stream name')
     .default('CONTRACT'),
+  CRAFT_AUTH_DISABLED: bool.default(false),
+  CRAFT_AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CRAFT_AUTH_JWKS_URL: url(['https:', 'http:']).optional(),
+  CRAFT_AUTH_ISSUER: z.string().optional(),
+  CRAFT_AUTH_AUDIENCE: z.string().optional(),
   CRAFT_CONTRACT_SUBJECT_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a single NATS subject token (letters, digits, _ or -)')
@@ -140,7 +146,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `CRAFT_DEFAULT_QUALITY_MATERIAL_WEIGHT + CRAFT_DEFAULT_QUALITY_PROFICIENCY_WEIGHT + CRAFT_DEFAULT_QUALITY_TOOL_WEIGHT: must sum to 1.0 (got ${weightSum})`,
     ]);
   }
+  if (!e.CRAFT_AUTH_DISABLED && !e.CRAFT_AUTH_JWT_SECRET && !e.CRAFT_AUTH_JWKS_URL) {
+    throw new ConfigError([
+      'CRAFT_AUTH_JWT_SECRET or CRAFT_AUTH_JWKS_URL: authentication is on by default and needs one of them (CRAFT_AUTH_DISABLED=true turns it off, for development only)',
+    ]);
+  }
+  const auth: AuthSettings = e.CRAFT_AUTH_DISABLED
+    ? { disabled: true }
+    : {
+        disabled: false,
+        ...(e.CRAFT_AUTH_JWT_SECRET && { jwtSecret: e.CRAFT_AUTH_JWT_SECRET }),
+        ...(e.CRAFT_AUTH_JWKS_URL && { jwksUrl: e.CRAFT_AUTH_JWKS_URL }),
+        ...(e.CRAFT_AUTH_ISSUER && { issuer: e.CRAFT_AUTH_ISSUER }),
+        ...(e.CRAFT_AUTH_AUDIENCE && { audience: e.CRAFT_AUTH_AUDIENCE }),
+      };
   return {
+    /** Bearer-token authentication; a secret (HS256) wins over a JWKS URL when both are set. */
+    auth,
     databaseUrl: e.DATABASE_URL,
     databaseConnectionLimit: e.DATABASE_CONNECTION_LIMIT,
     redisUrl: e.REDIS_URL,

@@ -46,7 +46,7 @@ describe('HTTP surface', () => {
   });
 
   it('emptyBody_returns400', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/craft/recipe/get', headers: { 'content-type': 'application/json' } });
+    const res = await h.app.inject({ method: 'POST', url: '/craft/recipe/get', headers: { 'content-type': 'application/json', authorization: h.authorization } });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('VALIDATION_FAILED');
   });
@@ -55,7 +55,7 @@ describe('HTTP surface', () => {
     const res = await h.app.inject({
       method: 'POST',
       url: '/craft/recipe/get',
-      headers: { 'content-type': 'text/plain' },
+      headers: { 'content-type': 'text/plain', authorization: h.authorization },
       payload: 'hello',
     });
     expect(res.statusCode).toBe(415);

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storedIdentity } from '../../../src/infra/repositories/prisma-idempotency-repository.js';
 import { forgeIronSword } from '../../helpers/fixtures.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { TEST_CALLER } from '../../helpers/tokens.js';
 import { forgeWorld, startBody, swordMaterials, type World } from '../../helpers/world.js';
 
 let h: Harness;
@@ -29,7 +30,7 @@ async function send(path: string, body: unknown, key?: string): Promise<RawAnswe
   const res = await h.app.inject({
     method: 'POST',
     url: path,
-    headers: { 'content-type': 'application/json', ...(key !== undefined && { 'idempotency-key': key }) },
+    headers: { 'content-type': 'application/json', authorization: h.authorization, ...(key !== undefined && { 'idempotency-key': key }) },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return {
@@ -44,7 +45,7 @@ async function send(path: string, body: unknown, key?: string): Promise<RawAnswe
 const recipeCount = (gameServiceId: string) => h.runtime.internals.prisma.recipe.count({ where: { gameServiceId } });
 const sessionCount = (w: World) => h.runtime.internals.prisma.craftSession.count({ where: { entityId: w.entityId } });
 const recordOf = (key: string) =>
-  h.runtime.internals.prisma.idempotencyRecord.findUnique({ where: { callerKey_idemKey: storedIdentity('anonymous', key) } });
+  h.runtime.internals.prisma.idempotencyRecord.findUnique({ where: { callerKey_idemKey: storedIdentity(TEST_CALLER, key) } });
 
 function expectReplayOf(replay: RawAnswer, first: RawAnswer) {
   expect(first.replayed).toBeUndefined();
@@ -203,7 +204,7 @@ describe('Idempotency-Key: retention', () => {
     expect((await recordOf(key))?.status).toBe('completed');
 
     await h.runtime.internals.prisma.idempotencyRecord.update({
-      where: { callerKey_idemKey: storedIdentity('anonymous', key) },
+      where: { callerKey_idemKey: storedIdentity(TEST_CALLER, key) },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     expect(await h.runtime.idempotency.purgeExpired()).toBeGreaterThanOrEqual(1);
@@ -221,7 +222,7 @@ describe('Idempotency-Key: retention', () => {
     const key = randomUUID();
     expect((await send('/craft/recipe/create', forgeIronSword(gs), key)).status).toBe(200);
     await h.runtime.internals.prisma.idempotencyRecord.update({
-      where: { callerKey_idemKey: storedIdentity('anonymous', key) },
+      where: { callerKey_idemKey: storedIdentity(TEST_CALLER, key) },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     // Past its retention the key is free, even for another request.

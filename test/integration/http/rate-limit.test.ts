@@ -7,6 +7,7 @@ import { registerErrorHandling } from '../../../src/http/error-handler.js';
 import { registerRateLimit } from '../../../src/http/rate-limit.js';
 import type { RateLimitCounter } from '../../../src/infra/redis/rate-limit-counter.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { mintToken } from '../../helpers/tokens.js';
 
 /** A caller address nobody else uses, so a window left from an earlier run never counts. */
 const freshIp = () => `10.${[0, 1, 2].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
@@ -21,12 +22,13 @@ async function waitFor(check: () => Promise<unknown>, timeoutMs = 10_000) {
   }
 }
 
-function getRecipe(h: Harness, remoteAddress: string) {
+/** One caller per address: the limit keys on the token subject. */
+async function getRecipe(h: Harness, remoteAddress: string) {
   return h.app.inject({
     method: 'POST',
     url: '/craft/recipe/get',
     remoteAddress,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintToken({ sub: `caller-${remoteAddress}` })}` },
     payload: JSON.stringify({ recipeId: randomUUID() }),
   });
 }

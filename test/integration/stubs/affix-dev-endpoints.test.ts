@@ -26,6 +26,7 @@ async function appWith(standalone: StandaloneAdmin) {
     readiness: {},
     standalone: true,
     logger: false,
+    auth: { disabled: true },
     beforeRoutes: async (a) => {
       const ajv = new Ajv({ strict: false, allErrors: true, removeAdditional: false, coerceTypes: false });
       (formatsPlugin as unknown as { default: (a: Ajv) => void }).default(ajv);

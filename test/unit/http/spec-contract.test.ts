@@ -48,4 +48,37 @@ describe('spec and code agree', () => {
       }
     }
   });
+
+  it('everyRequestString_hasMaxLength_andEveryArray_hasMaxItems', () => {
+    // Request bodies only (what a stranger can send). A string is bounded by maxLength,
+    // an enum/const, or the uuid format (36 characters).
+    const unbounded: string[] = [];
+    const seen = new Set<string>();
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const s = node as Record<string, unknown>;
+      if (typeof s.$ref === 'string') {
+        const name = s.$ref.replace('#/components/schemas/', '');
+        if (!seen.has(name)) {
+          seen.add(name);
+          walk(spec.schemas[name], name);
+        }
+        return;
+      }
+      const types = Array.isArray(s.type) ? s.type : [s.type];
+      if (types.includes('string') && s.maxLength === undefined && !s.enum && s.const === undefined && s.format !== 'uuid') {
+        unbounded.push(`${where}: string without maxLength`);
+      }
+      if (types.includes('array') && s.maxItems === undefined) unbounded.push(`${where}: array without maxItems`);
+      if (types.includes('object') && s.additionalProperties !== false && s.maxProperties === undefined) {
+        unbounded.push(`${where}: open object without maxProperties`);
+      }
+      for (const [k, v] of Object.entries(s)) if (k !== 'enum' && k !== 'const' && k !== 'default') walk(v, `${where}/${k}`);
+    };
+    const requestSchemas = spec.operations.map((o) => o.requestSchema).filter((n): n is string => n !== null);
+    expect(requestSchemas.length).toBe(spec.operations.length);
+    for (const name of requestSchemas) walk({ $ref: `#/components/schemas/${name}` }, name);
+    expect(unbounded).toEqual([]);
+  });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/infra/config/config.js';
 
+/** Authentication is on by default: every config needs a secret (or CRAFT_AUTH_DISABLED). */
+const AUTH = { CRAFT_AUTH_JWT_SECRET: 'unit-test-secret-0123456789' };
+
 function problems(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig({ ...AUTH, ...env });
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -13,7 +16,7 @@ function problems(env: Record<string, string>): string[] {
 
 describe('loadConfig', () => {
   it('loadConfig_emptyEnvironment_usesTheDocumentedDefaults', () => {
-    const c = loadConfig({});
+    const c = loadConfig({ ...AUTH });
     expect(c.recipeCacheTtlSeconds).toBe(3600);
     expect(c.maxActiveSessionsPerEntity).toBe(1);
     expect(c.sessionTimeoutSeconds).toBe(3600);
@@ -40,6 +43,7 @@ describe('loadConfig', () => {
 
   it('loadConfig_weightsSummingToOneWithFloatNoise_accepted', () => {
     const c = loadConfig({
+      ...AUTH,
       CRAFT_DEFAULT_QUALITY_MATERIAL_WEIGHT: '0.1',
       CRAFT_DEFAULT_QUALITY_PROFICIENCY_WEIGHT: '0.7',
       CRAFT_DEFAULT_QUALITY_TOOL_WEIGHT: '0.2',
@@ -81,6 +85,6 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig_emptyStringValue_treatedAsUnset', () => {
-    expect(loadConfig({ CRAFT_LOCK_TIMEOUT_SECONDS: '' }).lockTimeoutSeconds).toBe(30);
+    expect(loadConfig({ ...AUTH, CRAFT_LOCK_TIMEOUT_SECONDS: '' }).lockTimeoutSeconds).toBe(30);
   });
 });
