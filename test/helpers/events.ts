@@ -18,7 +18,7 @@ export async function streamEvents(
   subject: string,
   filter: (p: Record<string, any>) => boolean = () => true,
 ): Promise<StreamEvent[]> {
-  await runtime.internals.relay.drain();
+  await runtime.internals.relay.flush();
   const nc = runtime.internals.bus.connection!;
   const stream = (await (await jetstreamManager(nc)).streams.find(subject)) as string;
   const consumer = await jetstream(nc).consumers.get(stream, {

@@ -64,6 +64,21 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * Publishes everything committed so far: waits for a run already in flight (its claimed
+   * rows are skipped by a concurrent claim until it commits), then drains.
+   */
+  async flush(): Promise<number> {
+    let total = 0;
+    // A kick during our drain chains another run: wait for runs until none is in flight.
+    for (let i = 0; i < 20; i++) {
+      await this.running;
+      total += await this.drain();
+      if (!this.running) break;
+    }
+    return total;
+  }
+
   /** Publishes until the outbox is empty or NATS fails; returns how many were published. */
   async drain(): Promise<number> {
     let total = 0;

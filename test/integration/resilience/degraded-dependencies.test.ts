@@ -59,7 +59,7 @@ describe('NATS unavailable', () => {
     // Two instances come up with NATS reachable and race to relay the same rows.
     const [a, b] = await Promise.all([startHarness(), startHarness()]);
     try {
-      await Promise.all([a.runtime.internals.relay.drain(), b.runtime.internals.relay.drain()]);
+      await Promise.all([a.runtime.internals.relay.flush(), b.runtime.internals.relay.flush()]);
       const left = await a.runtime.internals.prisma.outboxEvent.count({ where: { publishedAt: null, payload: { contains: gs } } });
       expect(left).toBe(0);
       const events = await streamEvents(a.runtime, `${a.config.eventSubjectPrefix}.recipe.created`, (p) => p.gameServiceId === gs);
