@@ -207,7 +207,7 @@ export class SessionService {
       accumulatedQuality: after.accumulatedQuality,
       nextStepCode: after.status === 'active' ? (nextStep?.code ?? null) : null,
       nextStep: after.status === 'active' ? nextStep : null,
-      status: after.status === 'starting' || after.status === 'cancelling' ? 'active' : after.status,
+      status: after.status,
       finalQuality: after.finalQuality,
       outputItemIds: after.outputItemIds,
     };
@@ -270,7 +270,8 @@ export class SessionService {
     })) ?? (await this.load(sessionId));
     return {
       sessionId,
-      status: done.status === 'cancelled' ? ('cancelled' as const) : ('cancelled' as const),
+      // `cancelling` when the refund could not finish now: recovery completes it.
+      status: done.status,
       materialsReturned: done.reservedMaterials.filter((m) => !m.consumed && m.instanceId).map(materialInfo),
     };
   }
