@@ -127,6 +127,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       terminatedSubject: contractTerminatedSubject,
     },
   });
+  for (const rule of config.stubFaults) stubs.faults.arm(rule.op, { every: rule.every, phase: rule.phase });
+  if (config.stubFaults.length > 0) log.warn({ stubFaults: config.stubFaults }, 'CRAFT_STUB_FAULTS: the stub services fail on purpose');
   const gameServices = stubs.gameService;
   const affix = config.affixService === 'stub' ? stubs.affix : null;
 

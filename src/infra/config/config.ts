@@ -57,6 +57,25 @@ const url = (protocols: string[]) =>
   }, `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`);
 
 /** Environment variable name -> schema with its default. */
+/**
+ * `op:every[:phase]` rules, comma-separated: `inventory.transfer:7,item.createInstance:5:after`
+ * makes every 7th transfer fail before it happens and every 5th creation fail after it committed.
+ */
+const stubFaults = z
+  .string()
+  .transform((text, ctx) => {
+    const rules: { op: string; every: number; phase: 'before' | 'after' }[] = [];
+    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([a-z]+\.[A-Za-z]+):(\d+)(?::(before|after))?$/.exec(part);
+      if (!m || Number(m[2]) < 1) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not <service>.<method>:<every>[:before|after]` });
+        return z.NEVER;
+      }
+      rules.push({ op: m[1]!, every: Number(m[2]), phase: (m[3] ?? 'before') as 'before' | 'after' });
+    }
+    return rules;
+  });
+
 const envSchema = z.object({
   DATABASE_URL: url(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/craft'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -114,6 +133,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a single NATS subject token (letters, digits, _ or -)')
     .default('contract'),
+  CRAFT_STUB_FAULTS: stubFaults.default([]),
 });
 
 const WEIGHT_SUM_TOLERANCE = 1e-6;
@@ -204,6 +224,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Requests per caller per minute, shared by all instances through Redis; 0 = off. */
     rateLimitPerMinute: e.CRAFT_RATE_LIMIT_PER_MINUTE,
     contractSubjectPrefix: e.CRAFT_CONTRACT_SUBJECT_PREFIX,
+    /** Standalone only: failures the stub services inject, to rehearse a flaky economy. */
+    stubFaults: e.CRAFT_STUB_FAULTS,
   };
 }
 

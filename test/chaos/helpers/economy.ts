@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Fleet } from './fleet.js';
+
+/** What the chaos clients craft with: the seed's sword, a modification, an extraction, a discovery. */
+export const SWORD_COST = 5;
+
+const RECIPES = [
+  {
+    code: 'forge_iron_sword',
+    recipeType: 'production',
+    domain: 'blacksmithing',
+    isDefaultKnown: true,
+    inputs: [
+      { itemTemplateCode: 'iron_ingot', quantity: 3 },
+      { itemTemplateCode: 'leather_strip', quantity: 1 },
+    ],
+    currencyCosts: [{ currencyCode: 'gold', amount: SWORD_COST }],
+    steps: [
+      { code: 'heat_metal', name: 'Heat', stationType: 'forge', skillCheck: true },
+      { code: 'hammer_blade', name: 'Hammer', stationType: 'forge', toolCategory: 'hammer', skillCheck: true },
+      { code: 'quench', name: 'Quench', stationType: 'forge' },
+      { code: 'attach_grip', name: 'Grip', toolCategory: 'hammer' },
+    ],
+    outputs: [{ itemTemplateCode: 'iron_sword', quantity: 1, qualityInfluence: 1.0 }],
+    proficiencyRequirements: [{ domain: 'blacksmithing', minimumLevel: 1 }],
+    experienceGrants: [{ domain: 'blacksmithing', baseExperience: 10, firstCraftBonus: 5 }],
+  },
+  {
+    code: 'inscribe_flames',
+    recipeType: 'modification',
+    domain: 'enchanting',
+    isDefaultKnown: true,
+    inputs: [{ itemTemplateCode: 'fire_reagent', quantity: 1 }],
+    outputs: [],
+    targetRequirements: { requiredItemStates: [{ field: 'IsCorrupted', expected: false }], requiredAffixSlotType: 'suffix' },
+    affixOperation: 'apply_random',
+    affixOperationConfig: { slotType: 'suffix' },
+    steps: [{ code: 'inscribe', name: 'Inscribe', skillCheck: true }],
+  },
+  {
+    code: 'salvage_weapon',
+    recipeType: 'extraction',
+    domain: 'blacksmithing',
+    isDefaultKnown: true,
+    inputs: [],
+    outputs: [],
+    targetRequirements: { validItemClasses: ['one_hand_sword'] },
+    steps: [{ code: 'disassemble', name: 'Disassemble', stationType: 'forge', toolCategory: 'hammer', skillCheck: true }],
+    extractionOutputs: [
+      { itemTemplateCode: 'iron_ingot', baseQuantity: 1, quantityVariance: 1, probability: 1.0 },
+      { itemTemplateCode: 'leather_strip', baseQuantity: 0, quantityVariance: 1, probability: 0.5 },
+    ],
+  },
+  {
+    code: 'forge_dagger',
+    recipeType: 'production',
+    domain: 'blacksmithing',
+    isDefaultKnown: false,
+    isDiscoverable: true,
+    discoveryHints: ['iron_ingot+leather_strip'],
+    inputs: [{ itemTemplateCode: 'iron_ingot', quantity: 1 }],
+    steps: [{ code: 'work', name: 'Work' }],
+    outputs: [{ itemTemplateCode: 'iron_sword', quantity: 1, qualityInfluence: 0.5 }],
+  },
+];
+
+const TEMPLATES = [
+  ['iron_ingot', 'metal'],
+  ['leather_strip', 'leather'],
+  ['iron_sword', 'one_hand_sword'],
+  ['hammer', 'hammer'],
+  ['fire_reagent', 'reagent'],
+] as const;
+
+/** What one crafter is given at the start. */
+export const KIT = { iron_ingot: 36, leather_strip: 12, hammer: 1, iron_sword: 4, fire_reagent: 4 } as const;
+export const GOLD = 60;
+
+export interface Crafter {
+  entityId: string;
+  entityType: 'character';
+  inventoryId: string;
+}
+
+export interface Economy {
+  gs: string;
+  stationId: string;
+  recipeIds: Record<string, string>;
+  crafters: Crafter[];
+  /** Quantity granted per template through the dev API (the test's own ledger). */
+  granted: Record<string, number>;
+  /** Gold credited per entity. */
+  credited: Record<string, number>;
+}
+
+/** A game service with the recipes above and `crafters` crafters, each with KIT and GOLD. */
+export async function buildEconomy(fleet: Fleet, crafters: number): Promise<Economy> {
+  const reg = await fleet.ok('/dev/game-service/register', { stubName: `chaos-${randomUUID().slice(0, 12)}`, displayName: 'Chaos game' });
+  const gs = reg.gameService.serviceId as string;
+  for (const [code, category] of TEMPLATES) await fleet.ok('/dev/item/template/create', { gameServiceId: gs, code, category });
+  for (const code of ['of_flames', 'of_frost', 'of_storms']) {
+    await fleet.ok('/dev/affix/definition/create', { gameServiceId: gs, code, slotType: 'suffix', tags: ['fire'], tier: 1, weight: 100, valueMin: 1, valueMax: 50, minItemLevel: 0 });
+  }
+  const seeded = await fleet.ok('/craft/recipe/seed', { gameServiceId: gs, recipes: RECIPES });
+  const recipeIds = Object.fromEntries((seeded.created as { code: string; recipeId: string }[]).map((c) => [c.code, c.recipeId]));
+  const station = await fleet.ok('/craft/station/register', { gameServiceId: gs, stationType: 'forge', quality: 0.8 });
+  const economy: Economy = { gs, stationId: station.stationId, recipeIds, crafters: [], granted: {}, credited: {} };
+  await Promise.all(
+    Array.from({ length: crafters }, async () => {
+      const entityId = randomUUID();
+      const inv = await fleet.ok('/dev/inventory/create', { ownerId: entityId, ownerType: 'character', gameServiceId: gs });
+      const crafter: Crafter = { entityId, entityType: 'character', inventoryId: inv.container.containerId };
+      for (const domain of ['blacksmithing', 'enchanting']) {
+        await fleet.ok('/craft/proficiency/set', { gameServiceId: gs, entityId, entityType: 'character', domain, targetValue: 10 * 5 * 5 });
+      }
+      for (const [code, quantity] of Object.entries(KIT)) {
+        // Swords come one per instance (targets of modification and salvage).
+        const stacks = code === 'iron_sword' ? quantity : 1;
+        for (let i = 0; i < stacks; i++) {
+          await fleet.ok('/dev/item/grant', { containerId: crafter.inventoryId, gameServiceId: gs, itemTemplateCode: code, quantity: quantity / stacks, quality: 0.7 });
+        }
+        economy.granted[code] = (economy.granted[code] ?? 0) + quantity;
+      }
+      await fleet.ok('/dev/currency/credit', { ownerId: entityId, ownerType: 'character', currencyCode: 'gold', amount: GOLD });
+      economy.credited[entityId] = GOLD;
+      economy.crafters.push(crafter);
+    }),
+  );
+  return economy;
+}

@@ -1,0 +1,206 @@
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createPool, type Pool } from 'mariadb';
+import { SWORD_COST, type Economy } from './economy.js';
+import type { Fleet } from './fleet.js';
+import { until } from './infra.js';
+
+/** The stream of lib-craft's own events (CRAFT_NATS_STREAM's default). */
+const EVENT_STREAM = 'CRAFT';
+const r4 = (n: unknown) => Math.round(Number(n ?? 0) * 10_000) / 10_000;
+
+/** Read-only access to what the service and its stubs stored, for the audits. */
+export class Ledger {
+  readonly db: Pool;
+  constructor(databaseUrl: string, private readonly natsUrl: string) {
+    const url = new URL(databaseUrl);
+    this.db = createPool({ host: url.hostname, port: Number(url.port), user: url.username || 'root', database: url.pathname.slice(1), connectionLimit: 2, bigIntAsNumber: true });
+  }
+
+  async sessions(gs: string) {
+    return this.db.query<
+      { id: string; status: string; recipeCode: string; entityId: string; escrowContainerId: string | null; outputItemIds: string | null; pendingEffects: number; targetItemId: string | null }[]
+    >('SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId FROM CraftSession WHERE gameServiceId = ?', [gs]);
+  }
+
+  async statusCounts(gs: string): Promise<Record<string, number>> {
+    const rows = await this.db.query<{ status: string; n: number }[]>('SELECT status, COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? GROUP BY status', [gs]);
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async unpublished(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM OutboxEvent WHERE publishedAt IS NULL');
+    return Number(row!.n);
+  }
+
+  /**
+   * Brings every session to rest: clients may have left sessions active (an instance died
+   * under them, a dependency was down), so those are cancelled through the API; then the
+   * recovery passes finish whatever is mid-transition and the outbox drains.
+   */
+  async settle(fleet: Fleet, gs: string, timeoutMs = 90_000) {
+    await until(
+      'every session to come to rest and every event to be relayed',
+      async () => {
+        const rows = await this.sessions(gs);
+        for (const s of rows.filter((r) => r.status === 'active')) await fleet.post('/craft/session/cancel', { sessionId: s.id });
+        const moving = rows.some((r) => !['completed', 'cancelled', 'failed'].includes(r.status) || r.pendingEffects);
+        return !moving && (await this.unpublished()) === 0;
+      },
+      timeoutMs,
+      500,
+    );
+  }
+
+  /** Per template: live (in any container), consumed, crafted; summed over instances. */
+  async items(gs: string) {
+    const rows = await this.db.query<{ code: string; live: number; consumed: number; crafted: number }[]>(
+      `SELECT t.code AS code,
+        SUM(CASE WHEN i.destroyedAt IS NULL THEN i.quantity ELSE 0 END) AS live,
+        SUM(CASE WHEN i.destroyReason = 'Consumed' THEN i.quantity ELSE 0 END) AS consumed,
+        SUM(CASE WHEN i.originType = 'Craft' THEN i.quantity ELSE 0 END) AS crafted
+      FROM stub_item_instance i JOIN stub_item_template t ON t.id = i.templateId
+      WHERE t.gameServiceId = ? GROUP BY t.code`,
+      [gs],
+    );
+    return Object.fromEntries(rows.map((r) => [r.code, { live: r4(r.live), consumed: r4(r.consumed), crafted: r4(r.crafted) }]));
+  }
+
+  /**
+   * Every invariant of the economy after the dust settles; returns a list of violations
+   * (empty when all hold), so a failure shows every broken law at once.
+   */
+  async audit(eco: Economy): Promise<string[]> {
+    const problems: string[] = [];
+    const items = await this.items(eco.gs);
+    // 1. Conservation per template: granted + crafted = live + consumed.
+    for (const code of new Set([...Object.keys(items), ...Object.keys(eco.granted)])) {
+      const a = items[code] ?? { live: 0, consumed: 0, crafted: 0 };
+      const expected = r4((eco.granted[code] ?? 0) + a.crafted);
+      if (r4(a.live + a.consumed) !== expected) problems.push(`${code}: live ${a.live} + consumed ${a.consumed} != granted ${eco.granted[code] ?? 0} + crafted ${a.crafted}`);
+    }
+    const sessions = await this.sessions(eco.gs);
+    // A crafted stack split by a later transfer keeps its origin: count quantities, not rows.
+    const crafted = await this.db.query<{ originId: string; id: string; quantity: number }[]>(
+      `SELECT i.originId, i.id, i.quantity FROM stub_item_instance i WHERE i.gameServiceId = ? AND i.originType = 'Craft'`,
+      [eco.gs],
+    );
+    const craftedBy = new Map<string, { ids: Set<string>; quantity: number }>();
+    for (const c of crafted) {
+      const entry = craftedBy.get(c.originId) ?? { ids: new Set<string>(), quantity: 0 };
+      entry.ids.add(c.id);
+      entry.quantity = r4(entry.quantity + Number(c.quantity));
+      craftedBy.set(c.originId, entry);
+    }
+    const escrow = await this.db.query<{ containerId: string; code: string; live: number; consumed: number }[]>(
+      `SELECT i.containerId, t.code,
+        SUM(CASE WHEN i.destroyedAt IS NULL THEN i.quantity ELSE 0 END) AS live,
+        SUM(CASE WHEN i.destroyReason = 'Consumed' THEN i.quantity ELSE 0 END) AS consumed
+      FROM stub_item_instance i JOIN stub_item_template t ON t.id = i.templateId
+      JOIN stub_container c ON c.id = i.containerId AND c.ownerType = 'craft-session'
+      WHERE i.gameServiceId = ? GROUP BY i.containerId, t.code`,
+      [eco.gs],
+    );
+    const inEscrow = new Map<string, Record<string, { live: number; consumed: number }>>();
+    for (const e of escrow) inEscrow.set(e.containerId, { ...inEscrow.get(e.containerId), [e.code]: { live: r4(e.live), consumed: r4(e.consumed) } });
+    const consumes: Record<string, Record<string, number>> = {
+      forge_iron_sword: { iron_ingot: 3, leather_strip: 1 },
+      forge_dagger: { iron_ingot: 1 },
+      inscribe_flames: { fire_reagent: 1 },
+      salvage_weapon: { iron_sword: 1 },
+    };
+    const swordsPerEntity: Record<string, number> = {};
+    for (const s of sessions) {
+      // 2. Every session at rest.
+      if (!['completed', 'cancelled', 'failed'].includes(s.status) || s.pendingEffects) problems.push(`session ${s.id} is ${s.status} (pending effects: ${s.pendingEffects})`);
+      const box = (s.escrowContainerId && inEscrow.get(s.escrowContainerId)) || {};
+      // 3. Nothing left behind in any escrow.
+      for (const [code, q] of Object.entries(box)) if (q.live > 0) problems.push(`session ${s.id} (${s.status}) still holds ${q.live} ${code} in escrow`);
+      const made = craftedBy.get(s.id) ?? { ids: new Set<string>(), quantity: 0 };
+      if (s.status === 'completed') {
+        // 4. Outputs exactly once, inputs consumed exactly once.
+        const outputs = (JSON.parse(s.outputItemIds ?? '[]') as string[]).filter((id) => id !== s.targetItemId);
+        if (outputs.some((id) => !made.ids.has(id))) problems.push(`session ${s.id} reports outputs it did not craft`);
+        if (made.ids.size < outputs.length) problems.push(`session ${s.id} crafted ${made.ids.size} items, reports ${outputs.length}`);
+        const expected = { forge_iron_sword: 1, forge_dagger: 1, inscribe_flames: 0 }[s.recipeCode];
+        if (expected !== undefined && made.quantity !== expected) problems.push(`session ${s.id} (${s.recipeCode}) made ${made.quantity} outputs`);
+        for (const [code, q] of Object.entries(consumes[s.recipeCode] ?? {})) {
+          if ((box[code]?.consumed ?? 0) !== q) problems.push(`session ${s.id} consumed ${box[code]?.consumed ?? 0} ${code}, recipe says ${q}`);
+        }
+        if (s.recipeCode === 'forge_iron_sword') swordsPerEntity[s.entityId] = (swordsPerEntity[s.entityId] ?? 0) + 1;
+      } else {
+        if (made.ids.size > 0) problems.push(`session ${s.id} is ${s.status} but crafted ${made.ids.size} items`);
+        for (const [code, q] of Object.entries(box)) if (q.consumed > 0) problems.push(`session ${s.id} is ${s.status} but consumed ${q.consumed} ${code}`);
+      }
+    }
+    // 5. Currency per wallet: credited - captured = balance, captured = cost x swords made, no hold left.
+    const wallets = await this.db.query<{ ownerId: string; balance: number; captured: number; held: number }[]>(
+      `SELECT w.ownerId, b.amount AS balance,
+        (SELECT COALESCE(SUM(h.capturedAmount), 0) FROM stub_currency_hold h WHERE h.walletId = w.id AND h.status = 'Captured') AS captured,
+        (SELECT COUNT(*) FROM stub_currency_hold h WHERE h.walletId = w.id AND h.status = 'Held') AS held
+      FROM stub_wallet w JOIN stub_wallet_balance b ON b.walletId = w.id AND b.currencyCode = 'gold'`,
+    );
+    const byOwner = new Map(wallets.map((w) => [w.ownerId, w]));
+    for (const [entityId, credited] of Object.entries(eco.credited)) {
+      const w = byOwner.get(entityId);
+      const swords = swordsPerEntity[entityId] ?? 0;
+      if (!w) problems.push(`wallet of ${entityId} is missing`);
+      else {
+        if (r4(w.balance) !== r4(credited - SWORD_COST * swords)) problems.push(`wallet of ${entityId}: balance ${r4(w.balance)}, expected ${credited} - ${SWORD_COST} x ${swords}`);
+        if (r4(w.captured) !== r4(SWORD_COST * swords)) problems.push(`wallet of ${entityId}: captured ${r4(w.captured)} for ${swords} swords`);
+        if (Number(w.held) !== 0) problems.push(`wallet of ${entityId} has ${w.held} holds still held`);
+      }
+    }
+    problems.push(...(await this.auditEvents(eco.gs, sessions)));
+    return problems;
+  }
+
+  /** 6. Every outbox row reached NATS once, and each session's lifecycle events are there once. */
+  async auditEvents(gs: string, sessions: { id: string; status: string }[]): Promise<string[]> {
+    const problems: string[] = [];
+    const outbox = await this.db.query<{ eventId: string; subject: string }[]>('SELECT eventId, subject FROM OutboxEvent');
+    const seen = new Map<string, number>();
+    const perSession = new Map<string, Record<string, number>>();
+    const nc = await connect({ servers: this.natsUrl });
+    try {
+      await jetstreamManager(nc);
+      {
+        const consumer = await jetstream(nc).consumers.get(EVENT_STREAM, { deliver_policy: DeliverPolicy.All });
+        let pending = (await consumer.info(false)).num_pending;
+        while (pending > 0) {
+          const batch = await consumer.fetch({ max_messages: Math.min(pending, 1000), expires: 3000 });
+          for await (const m of batch) {
+            pending = m.info.pending;
+            const p = m.json<Record<string, any>>();
+            if (typeof p.eventId === 'string') seen.set(p.eventId, (seen.get(p.eventId) ?? 0) + 1);
+            if (p.gameServiceId === gs && typeof p.sessionId === 'string') {
+              const kind = m.subject.split('.').slice(-1)[0]!;
+              const counts = perSession.get(p.sessionId) ?? {};
+              counts[kind] = (counts[kind] ?? 0) + 1;
+              perSession.set(p.sessionId, counts);
+            }
+            if (pending === 0) break;
+          }
+        }
+      }
+    } finally {
+      await nc.close();
+    }
+    const missing = outbox.filter((o) => !seen.has(o.eventId));
+    if (missing.length > 0) problems.push(`${missing.length} of ${outbox.length} outbox events never reached NATS (first: ${missing[0]!.subject})`);
+    const twice = [...seen.entries()].filter(([, n]) => n > 1);
+    if (twice.length > 0) problems.push(`${twice.length} events reached NATS more than once`);
+    for (const s of sessions) {
+      const counts = perSession.get(s.id) ?? {};
+      const end = s.status; // completed | cancelled | failed
+      if ((counts[end] ?? 0) !== 1) problems.push(`session ${s.id} (${end}) has ${counts[end] ?? 0} "${end}" events`);
+      if ((counts.started ?? 0) > 1) problems.push(`session ${s.id} has ${counts.started} "started" events`);
+      if (end === 'completed' && counts.started !== 1) problems.push(`completed session ${s.id} has ${counts.started ?? 0} "started" events`);
+    }
+    return problems;
+  }
+
+  async close() {
+    await this.db.end();
+  }
+}

@@ -1,0 +1,112 @@
+import type { Crafter, Economy } from './economy.js';
+import type { Fleet, Reply } from './fleet.js';
+
+/** A small seeded PRNG (mulberry32): a failing mix can be replayed with its seed. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface LoadReport {
+  requests: number;
+  /** Answers per HTTP status (0 = the connection failed: a killed instance). */
+  statuses: Record<number, number>;
+  /** 5xx answers other than 503 DEPENDENCY_UNAVAILABLE (the honest "a dependency is down"), at most 20. */
+  unexpected: Reply[];
+  sessionsStarted: number;
+}
+
+const SWORD_STEPS = ['heat_metal', 'hammer_blade', 'quench', 'attach_grip'];
+
+/**
+ * Concurrent clients crafting on a shared economy: every client picks any crafter, so
+ * several clients compete for the same inventory, wallet and sessions. Mix per turn:
+ * forge a sword (sometimes cancelling midway), modify or salvage a sword, attempt a
+ * discovery, or cancel somebody else's session.
+ */
+export async function runMix(
+  fleet: Fleet,
+  eco: Economy,
+  opts: { clients: number; turns: number; seed: number; between?: () => Promise<void> },
+): Promise<LoadReport> {
+  const report: LoadReport = { requests: 0, statuses: {}, unexpected: [], sessionsStarted: 0 };
+  const live: string[] = [];
+  const call = async (path: string, body: unknown) => {
+    const res = await fleet.post(path, body);
+    report.requests++;
+    report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;
+    const honest = res.status === 503 && res.body?.code === 'DEPENDENCY_UNAVAILABLE';
+    if (res.status >= 500 && !honest && report.unexpected.length < 20) report.unexpected.push({ status: res.status, body: { path, ...res.body } });
+    return res;
+  };
+  const start = async (c: Crafter, recipe: string, extra: Record<string, unknown> = {}) => {
+    const res = await call('/craft/session/start', { recipeId: eco.recipeIds[recipe], entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId, ...extra });
+    if (res.status !== 200) return null;
+    report.sessionsStarted++;
+    live.push(res.body.sessionId);
+    return res.body.sessionId as string;
+  };
+  const advance = async (sessionId: string, stepCode: string, rnd: () => number) => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const res = await call('/craft/session/advance', { sessionId, stepCode, performance: Math.round(rnd() * 100) / 100 });
+      if (res.body?.code !== 'SESSION_LOCKED') return res.status === 200;
+    }
+    return false;
+  };
+  const itemsOf = async (c: Crafter, code: string): Promise<string[]> => {
+    const res = await call('/dev/inventory/get', { containerId: c.inventoryId });
+    if (res.status !== 200) return [];
+    return (res.body.items as { instanceId: string; itemTemplateCode: string }[]).filter((i) => i.itemTemplateCode === code).map((i) => i.instanceId);
+  };
+
+  const forge = async (c: Crafter, rnd: () => number) => {
+    const id = await start(c, 'forge_iron_sword', { stationId: eco.stationId });
+    if (!id) return;
+    const stopAt = rnd() < 0.15 ? Math.floor(rnd() * SWORD_STEPS.length) : SWORD_STEPS.length;
+    for (const step of SWORD_STEPS.slice(0, stopAt)) if (!(await advance(id, step, rnd))) break;
+    if (stopAt < SWORD_STEPS.length) await call('/craft/session/cancel', { sessionId: id });
+  };
+  const reworkSword = async (c: Crafter, rnd: () => number, modify: boolean) => {
+    const swords = await itemsOf(c, 'iron_sword');
+    const target = swords[Math.floor(rnd() * swords.length)];
+    if (!target) return;
+    const id = await start(c, modify ? 'inscribe_flames' : 'salvage_weapon', { targetItemId: target, ...(!modify && { stationId: eco.stationId }) });
+    if (id) await advance(id, modify ? 'inscribe' : 'disassemble', rnd);
+  };
+  const discover = async (c: Crafter) => {
+    const [ingot] = await itemsOf(c, 'iron_ingot');
+    const [strip] = await itemsOf(c, 'leather_strip');
+    if (!ingot || !strip) return;
+    await call('/craft/discovery/attempt', { entityId: c.entityId, entityType: c.entityType, gameServiceId: eco.gs, inventoryId: c.inventoryId, materialItemIds: [ingot, strip] });
+  };
+
+  const turn = async (rnd: () => number) => {
+    const c = eco.crafters[Math.floor(rnd() * eco.crafters.length)]!;
+    const roll = rnd();
+    if (roll < 0.5) await forge(c, rnd);
+    else if (roll < 0.62) await reworkSword(c, rnd, true);
+    else if (roll < 0.74) await reworkSword(c, rnd, false);
+    else if (roll < 0.86) await discover(c);
+    else {
+      const victim = live[Math.floor(rnd() * live.length)];
+      if (victim) await call('/craft/session/cancel', { sessionId: victim });
+    }
+  };
+
+  await Promise.all(
+    Array.from({ length: opts.clients }, async (_, i) => {
+      const rnd = prng(opts.seed * 1000 + i);
+      for (let t = 0; t < opts.turns; t++) {
+        await turn(rnd);
+        if (opts.between) await opts.between();
+      }
+    }),
+  );
+  return report;
+}

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEconomy, type Economy } from './helpers/economy.js';
+import { startCluster, type Cluster } from './helpers/cluster.js';
+import { runMix } from './helpers/load.js';
+
+let c: Cluster;
+let eco: Economy;
+beforeAll(async () => {
+  c = await startCluster(3);
+});
+afterAll(() => c?.close());
+
+describe('three instances, one economy', () => {
+  it('concurrentMix_threeInstancesSharedMaterials_everyItemCoinAndEventAccountedFor', async () => {
+    eco = await buildEconomy(c.fleet, 10);
+    // 24 clients over 10 crafters: starts race for the same ingots, advances and cancels
+    // for the same sessions, spread round-robin over the three processes.
+    const report = await runMix(c.fleet, eco, { clients: 24, turns: 12, seed: 1 });
+    await c.ledger.settle(c.fleet, eco.gs);
+
+    expect(report.unexpected).toEqual([]);
+    expect(report.statuses[0] ?? 0).toBe(0);
+    const counts = await c.ledger.statusCounts(eco.gs);
+    // The mix really ran: crafts finished, some were cancelled, some failed.
+    expect(counts.completed ?? 0).toBeGreaterThan(30);
+    expect(counts.cancelled ?? 0).toBeGreaterThan(0);
+    expect(await c.ledger.audit(eco)).toEqual([]);
+  });
+
+  it('audit_aDuplicatedSwordAndAnUnpaidCraft_areBothReported', async () => {
+    // The auditor itself must see a broken economy: copy a sword, refund one craft's gold.
+    await c.ledger.db.query(
+      `INSERT INTO stub_item_instance (id, templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, originType, originId, createdAt, updatedAt)
+       SELECT UUID(), templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, 'Grant', NULL, NOW(3), NOW(3)
+       FROM stub_item_instance WHERE gameServiceId = ? AND destroyedAt IS NULL AND quantity = 1 LIMIT 1`,
+      [eco.gs],
+    );
+    await c.ledger.db.query(
+      `UPDATE stub_wallet_balance b JOIN stub_wallet w ON w.id = b.walletId SET b.amount = b.amount + 5 WHERE w.ownerId = ?`,
+      [eco.crafters[0]!.entityId],
+    );
+    const problems = await c.ledger.audit(eco);
+    expect(problems.some((p) => /live .* != granted/.test(p))).toBe(true);
+    expect(problems.some((p) => p.startsWith(`wallet of ${eco.crafters[0]!.entityId}: balance`))).toBe(true);
+  });
+});
