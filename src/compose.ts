@@ -79,7 +79,7 @@ export interface Runtime {
 
 /** Wires the real adapters; the one place that knows every concrete class. */
 export function createRuntime(config: Config, log: Logger): Runtime {
-  const prisma = createPrisma(config.databaseUrl, { connectionLimit: config.databaseConnectionLimit });
+  const prisma = createPrisma(config.databaseUrl, { connectionLimit: config.databaseConnectionLimit, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
   const redis = createRedis(config.redisUrl);
   const bus = new NatsBus({ url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.eventSubjectPrefix }, log);
   const relay = new OutboxRelay(prisma, bus, { pollIntervalMs: config.outboxPollIntervalMs }, log);
@@ -109,7 +109,10 @@ export function createRuntime(config: Config, log: Logger): Runtime {
   // seed stub then gets its own pool, as a remote seed service would not share ours.
   const seedPrisma =
     config.proficiencySource === 'seed'
-      ? createPrisma(config.databaseUrl, { connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)) })
+      ? createPrisma(config.databaseUrl, {
+          connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)),
+          acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+        })
       : null;
   const stubs = createStubServices({
     prisma,

@@ -33,6 +33,20 @@ interface Rule {
 export class StubFaults {
   private readonly rules = new Map<string, Rule>();
   private readonly injected: { op: string; phase: FaultPhase }[] = [];
+  private readonly delays = new Map<string, { ms: number; left: number }>();
+
+  /** Makes the next `times` calls of `op` (default: all) wait `ms` before they run: a slow service. */
+  slow(op: string, ms: number, times = Number.POSITIVE_INFINITY): void {
+    this.delays.set(op, { ms, left: times });
+  }
+
+  /** Waits as a `slow` rule for `op` says (no rule: returns at once). */
+  async delay(op: string): Promise<void> {
+    const rule = this.delays.get(op);
+    if (!rule) return;
+    if (--rule.left <= 0) this.delays.delete(op);
+    await new Promise((resolve) => setTimeout(resolve, rule.ms));
+  }
 
   /** Arms (or re-arms, replacing the previous rule for the same op and phase) a failure. */
   arm(op: string, opts: FaultOptions = {}): void {
@@ -48,11 +62,13 @@ export class StubFaults {
   disarm(op?: string): void {
     if (op === undefined) {
       this.rules.clear();
+      this.delays.clear();
       this.injected.length = 0;
       return;
     }
     this.rules.delete(ruleKey(op, 'before'));
     this.rules.delete(ruleKey(op, 'after'));
+    this.delays.delete(op);
   }
 
   /** Throws the injected failure when a rule for (op, phase) says this call fails. */

@@ -54,6 +54,7 @@ export class StubCalls {
   /** A read or an unkeyed admin call, with faults around it. */
   async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
     const op = `${this.service}.${method}`;
+    await this.deps.faults.delay(op);
     this.deps.faults.check(op, 'before');
     const value = await fn();
     this.deps.faults.check(op, 'after');
@@ -83,6 +84,7 @@ export class StubCalls {
     if (typeof idempotencyKey !== 'string' || idempotencyKey === '' || idempotencyKey.length > MAX_KEY_LENGTH) {
       throw new ClientError(this.service, 'invalid', `${op}: an idempotency key of 1-${MAX_KEY_LENGTH} characters is required`);
     }
+    await this.deps.faults.delay(op);
     this.deps.faults.check(op, 'before');
     const value = await this.runOnce(op, idempotencyKey, fn);
     this.deps.faults.check(op, 'after');

@@ -84,6 +84,7 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_CONNECTION_LIMIT: int(1, 200).default(10),
+  DATABASE_ACQUIRE_TIMEOUT_MS: int(100, 120_000).default(10_000),
 
   CRAFT_STANDALONE: bool.default(true),
   CRAFT_RECIPE_CACHE_TTL_SECONDS: int(60, 86400).default(3600),
@@ -185,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth,
     databaseUrl: e.DATABASE_URL,
     databaseConnectionLimit: e.DATABASE_CONNECTION_LIMIT,
+    /** How long a request waits for a pool connection before it answers 503 (MySQL down or pool exhausted). */
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     natsUrl: e.NATS_URL,
     host: e.HOST,

@@ -357,17 +357,7 @@ export class SessionDriver {
   /** Give back every unconsumed escrowed item, release holds, end the contract, then commit. */
   private async finishCancellation(s: SessionRecord): Promise<boolean> {
     const escrow = await this.ensureEscrow(s);
-    const container = await this.d.inventory.getContainer(escrow, true);
-    const consumed = new Set(s.reservedMaterials.filter((m) => m.consumed && m.instanceId).map((m) => m.instanceId));
-    for (const item of container?.contents ?? []) {
-      if (consumed.has(item.instanceId)) await this.destroy(s, item.instanceId);
-      else {
-        await this.d.inventory.transfer(
-          { instanceId: item.instanceId, sourceContainerId: escrow, targetContainerId: s.inventoryId },
-          this.key(s, 'return', item.instanceId),
-        );
-      }
-    }
+    await this.emptyEscrow(s, escrow);
     for (const h of s.currencyHolds) {
       const holdId = h.holdId ?? (await this.holdCreatedByStart(s, h));
       if (holdId) await this.d.currency.releaseHold({ holdId }, this.key(s, 'release', holdId));
@@ -389,6 +379,37 @@ export class SessionDriver {
         ...(await this.releaseStation(tx, next)),
       ],
     );
+  }
+
+  /** Unconsumed items in the escrow go back to the inventory, consumed ones are destroyed (keyed per instance). */
+  private async emptyEscrow(s: SessionRecord, escrow: string): Promise<number> {
+    const container = await this.d.inventory.getContainer(escrow, true);
+    const consumed = new Set(s.reservedMaterials.filter((m) => m.consumed && m.instanceId).map((m) => m.instanceId));
+    const contents = container?.contents ?? [];
+    for (const item of contents) {
+      if (consumed.has(item.instanceId)) await this.destroy(s, item.instanceId);
+      else {
+        await this.d.inventory.transfer(
+          { instanceId: item.instanceId, sourceContainerId: escrow, targetContainerId: s.inventoryId },
+          this.key(s, 'return', item.instanceId),
+        );
+      }
+    }
+    return contents.length;
+  }
+
+  /**
+   * A start slower than CRAFT_RECOVERY_STALE_SECONDS can lose its session to recovery, which
+   * refunds what the escrow held then; the start may move more items in afterwards. When the
+   * start sees it lost, it calls this once its own moves are done: the refund is finished and
+   * any item that arrived late goes back too. Returns how many stragglers were returned.
+   */
+  async returnStragglers(sessionId: string): Promise<number> {
+    const s = await this.drive(sessionId);
+    if (!s || (s.status !== 'failed' && s.status !== 'cancelled') || !s.escrowContainerId) return 0;
+    const returned = await this.emptyEscrow(s, s.escrowContainerId);
+    if (returned > 0) this.d.log.warn({ sessionId, returned }, 'returned items a slow start moved after its session was rolled back');
+    return returned;
   }
 
   /**

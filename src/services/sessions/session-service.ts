@@ -118,7 +118,11 @@ export class SessionService {
     }
     const activated = { ...session, status: 'active' as const, pendingEffects: false };
     const ok = await this.d.driver.transition(session, activated, [sessionEvents.started(activated, this.d.ids.uuid(), now)]);
-    if (!ok) throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed while it started');
+    if (!ok) {
+      // Only recovery touches a starting session: it judged this start abandoned and rolled it back.
+      await this.d.driver.returnStragglers(id).catch((err) => this.d.log.warn({ err, sessionId: id }, 'straggler return deferred'));
+      throw new CraftError('SESSION_VERSION_CONFLICT', 'the start took too long and was rolled back; everything reserved was returned');
+    }
     const view = stepInfos({ ...activated, version: activated.version + 1 });
     return {
       sessionId: id,
@@ -139,6 +143,8 @@ export class SessionService {
     const merged = { ...stored, ...s, version: stored.version, status: 'starting' as const };
     if (await this.d.driver.transition(merged, { status: 'cancelling', failureReason: reason }, [])) {
       await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'refund deferred to recovery'));
+    } else {
+      await this.d.driver.returnStragglers(s.id).catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'straggler return deferred'));
     }
   }
 

@@ -19,6 +19,7 @@ const CHAOS_ENV = {
   CRAFT_RECOVERY_STALE_SECONDS: '3',
   CRAFT_LOCK_TIMEOUT_SECONDS: '5',
   DATABASE_CONNECTION_LIMIT: '10',
+  DATABASE_ACQUIRE_TIMEOUT_MS: '3000',
   LOG_LEVEL: 'warn',
   HOST: '127.0.0.1',
 };
@@ -96,7 +97,11 @@ export class Instance {
 /** Several service processes on one set of private services. */
 export class Fleet {
   static authorization = '';
-  private constructor(readonly instances: Instance[]) {}
+  private constructor(
+    readonly instances: Instance[],
+    private readonly base: Record<string, string>,
+    private readonly dir: string,
+  ) {}
 
   static async start(services: PrivateServices, count: number, env: Record<string, string> = {}): Promise<Fleet> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first (npm run test:chaos does)`);
@@ -109,7 +114,16 @@ export class Fleet {
     }
     // One at a time: the first one creates the JetStream streams the others find.
     for (const instance of instances) await instance.start();
-    return new Fleet(instances);
+    return new Fleet(instances, base, services.dir);
+  }
+
+  /** Starts one more instance, with settings of its own on top of the fleet's. */
+  async add(env: Record<string, string> = {}): Promise<Instance> {
+    const name = `instance-${this.instances.length + 1}`;
+    const instance = new Instance(name, await freePort(), { ...this.base, ...env }, join(this.dir, `${name}.log`));
+    await instance.start();
+    this.instances.push(instance);
+    return instance;
   }
 
   /** Round-robin over the running instances. */
@@ -133,5 +147,15 @@ export class Fleet {
 
   async close(): Promise<void> {
     await Promise.all(this.instances.map((i) => i.kill('SIGTERM')));
+  }
+}
+
+/** Waits until every running instance's /readyz reports `dependency` as `status`. */
+export async function readinessSettles(fleet: Fleet, dependency: 'mysql' | 'redis' | 'nats', status: 'up' | 'down') {
+  for (const instance of fleet.instances.filter((i) => i.running)) {
+    await until(`${instance.name} to report ${dependency} ${status}`, async () => {
+      const ready = await instance.get('/readyz').catch(() => null);
+      return ready?.body?.checks?.[dependency]?.status === status;
+    });
   }
 }

@@ -39,6 +39,26 @@ describe('failures and recovery', () => {
     expectConserved(audit, GRANTED);
   });
 
+  it('start_slowerThanTheStaleThreshold_recoveryRollsItBackAndLateMovesAreReturned', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    // Both material moves take 1.5 s: recovery (stale after 1 s) rolls the start back while
+    // the escrow is still empty, then the moves land in the escrow of a failed session.
+    h.runtime.internals.faults.slow('inventory.transfer', 1500, 2);
+    const pending = h.post('/craft/session/start', noStation(w));
+    await pause(1200);
+    await h.runtime.internals.recovery.runOnce();
+    const res = await pending;
+    h.runtime.internals.faults.disarm();
+
+    expectError(res, 409, 'SESSION_VERSION_CONFLICT');
+    const [row] = await h.runtime.internals.prisma.craftSession.findMany({ where: { gameServiceId: w.gs } });
+    expect(row!.status).toBe('failed');
+    // The start returned what it moved after losing: nothing is stranded in the escrow.
+    expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    expectConserved(await auditItems(h, w.gs), GRANTED);
+  });
+
   it('start_transferFailsMidway_everythingReservedIsReturnedAnd503', async () => {
     const w = await forgeWorld(h, ONE_STEP);
     await swordMaterials(w);
