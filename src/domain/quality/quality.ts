@@ -46,7 +46,7 @@ export function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
-function clamp(x: number, min: number, max: number): number {
+export function clamp(x: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, x));
 }
 

@@ -43,22 +43,15 @@ function toRecord(row: CraftSession): SessionRecord {
   };
 }
 
-function toRow(s: SessionRecord) {
+/** The columns a transition may change (everything a session is started with stays as written). */
+function mutableColumns(s: SessionRecord) {
   return {
-    id: s.id,
     contractId: s.contractId,
-    gameServiceId: s.gameServiceId,
-    recipeId: s.recipeId,
-    recipeCode: s.recipeCode,
-    entityId: s.entityId,
-    entityType: s.entityType,
-    inventoryId: s.inventoryId,
     escrowContainerId: s.escrowContainerId,
     status: s.status,
     currentStepIndex: s.currentStepIndex,
     version: s.version,
     attempt: s.attempt,
-    rngSeed: s.rngSeed,
     state: JSON.stringify(s.state),
     stepResults: JSON.stringify(s.stepResults),
     participants: JSON.stringify(s.participants),
@@ -74,10 +67,24 @@ function toRow(s: SessionRecord) {
     pendingEffects: s.pendingEffects,
     stepReadyAt: s.stepReadyAt,
     expiresAt: s.expiresAt,
-    startedAt: s.startedAt,
     completedAt: s.completedAt,
     updatedAt: s.updatedAt,
+  };
+}
+
+function toRow(s: SessionRecord) {
+  return {
+    id: s.id,
+    gameServiceId: s.gameServiceId,
+    recipeId: s.recipeId,
+    recipeCode: s.recipeCode,
+    entityId: s.entityId,
+    entityType: s.entityType,
+    inventoryId: s.inventoryId,
+    rngSeed: s.rngSeed,
+    startedAt: s.startedAt,
     recipeSnapshot: JSON.stringify(s.recipe),
+    ...mutableColumns(s),
   };
 }
 
@@ -134,8 +141,8 @@ export class PrismaSessionRepository implements SessionRepository {
   }
 
   async update(tx: Tx, next: SessionRecord) {
-    const { id, ...data } = toRow(next);
-    const result = await txClient(tx).craftSession.updateMany({ where: { id, version: next.version - 1 }, data });
+    // What a session is started with (its recipe snapshot above all) is never written again.
+    const result = await txClient(tx).craftSession.updateMany({ where: { id: next.id, version: next.version - 1 }, data: mutableColumns(next) });
     return result.count === 1;
   }
 

@@ -30,7 +30,7 @@ export interface Assessment {
 
 export interface AssessDeps {
   /** The start's own checks: material allocation and the named-station rules. */
-  planner: Pick<SessionPlanner, 'chooseMaterials' | 'chooseStation'>;
+  planner: Pick<SessionPlanner, 'allocate' | 'chooseStation'>;
   inventory: InventoryClient;
   item: ItemClient;
   currency: CurrencyClient;
@@ -70,6 +70,7 @@ export class CraftContext {
   constructor(
     private readonly d: AssessDeps,
     readonly scope: EntityScope,
+    private readonly templates: TemplateCategoryCache,
   ) {}
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -117,10 +118,7 @@ export class CraftContext {
 
   /** Template id -> category: the game service's templates in one read, any other template on its own. */
   async categories(templateIds: readonly string[]): Promise<Map<string, string>> {
-    const all = await this.once('templates', async () => {
-      const templates = await this.d.item.listTemplates(this.scope.gameServiceId);
-      return new Map(templates.map((t) => [t.templateId, t.category]));
-    });
+    const all = await this.once('templates', () => this.templates.of(this.scope.gameServiceId));
     const result = new Map<string, string>();
     for (const id of new Set(templateIds)) {
       const known = all.get(id);
@@ -137,6 +135,33 @@ export class CraftContext {
       if (category !== null) result.set(id, category);
     }
     return result;
+  }
+}
+
+/**
+ * Template id -> category per game service, shared by every context of a process for
+ * TEMPLATE_CACHE_MS: a game service's template list (often thousands) is read once per
+ * interval instead of once per query. A template created since is looked up on its own
+ * (CraftContext.categories), so only a changed category can be stale, for at most the TTL.
+ */
+export const TEMPLATE_CACHE_MS = 30_000;
+
+export class TemplateCategoryCache {
+  private readonly entries = new Map<string, { at: number; map: Promise<Map<string, string>> }>();
+  constructor(
+    private readonly item: Pick<ItemClient, 'listTemplates'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  of(gameServiceId: string): Promise<Map<string, string>> {
+    const hit = this.entries.get(gameServiceId);
+    if (hit && this.now() - hit.at < TEMPLATE_CACHE_MS) return hit.map;
+    const map = this.item.listTemplates(gameServiceId).then((ts) => new Map(ts.map((t) => [t.templateId, t.category])));
+    // A failed read is not cached.
+    map.catch(() => this.entries.delete(gameServiceId));
+    if (this.entries.size > 1000) this.entries.clear();
+    this.entries.set(gameServiceId, { at: this.now(), map });
+    return map;
   }
 }
 
@@ -179,10 +204,13 @@ export function chooseToolsIn(
  * entity's state once; `assessIn` then evaluates any number of recipes in memory.
  */
 export class CraftAssessor {
-  constructor(private readonly d: AssessDeps) {}
+  private readonly templates: TemplateCategoryCache;
+  constructor(private readonly d: AssessDeps) {
+    this.templates = new TemplateCategoryCache(d.item);
+  }
 
   context(scope: EntityScope): CraftContext {
-    return new CraftContext(this.d, scope);
+    return new CraftContext(this.d, scope, this.templates);
   }
 
   async assess(input: {
@@ -222,17 +250,12 @@ export class CraftAssessor {
     for (const r of unmet) missing.push({ kind: 'proficiency', code: r.domain, required: r.minimumLevel, available: levels.get(r.domain) ?? 0 });
 
     const { contents } = await ctx.inventory();
-    let materials: ReservedMaterial[] = [];
-    const materialsAvailable = this.check(
-      () => {
-        materials = this.d.planner.chooseMaterials(recipe, contents, null);
-      },
-      (e) => {
-        for (const s of (e.details?.shortfalls ?? []) as { itemTemplateCode: string; required: number; available: number }[]) {
-          missing.push({ kind: 'material', code: s.itemTemplateCode, required: s.required, available: s.available });
-        }
-      },
-    );
+    const allocation = this.d.planner.allocate(recipe, contents, null);
+    const materials = allocation.ok ? allocation.materials : [];
+    const materialsAvailable = allocation.ok;
+    if (!allocation.ok) {
+      for (const s of allocation.shortfalls) missing.push({ kind: 'material', code: s.itemTemplateCode, required: s.required, available: s.available });
+    }
 
     // As at start: instances taken as materials are not candidates for tools.
     const used = new Set(materials.map((m) => m.sourceInstanceId));
@@ -293,17 +316,5 @@ export class CraftAssessor {
       ok = false;
     }
     return ok;
-  }
-
-  /** Runs one start check: true when it passes, false (after `onFail`) on its CraftError. */
-  private check(run: () => void, onFail: (e: CraftError) => void): boolean {
-    try {
-      run();
-      return true;
-    } catch (err) {
-      if (!(err instanceof CraftError)) throw err;
-      onFail(err);
-      return false;
-    }
   }
 }

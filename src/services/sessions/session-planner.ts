@@ -4,7 +4,7 @@ import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
 import { baseQuality, defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
-import { allocateMaterials } from '../../domain/session/allocate-materials.js';
+import { allocateMaterials, type Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
 import type { ChosenTool, HeldCurrency, Participant, ReservedMaterial } from './session-model.js';
@@ -165,6 +165,24 @@ export class SessionPlanner {
   }
 
   chooseMaterials(recipe: RecipeInfo, contents: ItemInstance[], named: string[] | null): ReservedMaterial[] {
+    const allocation = this.allocate(recipe, contents, named);
+    if (!allocation.ok) {
+      throw new CraftError('MATERIALS_INSUFFICIENT', 'not enough materials of the required quality', {
+        shortfalls: allocation.shortfalls,
+      });
+    }
+    return allocation.materials;
+  }
+
+  /**
+   * chooseMaterials without the throw for a shortfall: assessing a thousand recipes must not
+   * build a thousand errors (stack traces cost more than the allocation).
+   */
+  allocate(
+    recipe: RecipeInfo,
+    contents: ItemInstance[],
+    named: string[] | null,
+  ): { ok: true; materials: ReservedMaterial[] } | { ok: false; shortfalls: MaterialShortfall[] } {
     let candidates = contents;
     if (named) {
       const byId = new Map(contents.map((i) => [i.instanceId, i]));
@@ -188,13 +206,9 @@ export class SessionPlanner {
         quality: qualityOf(i),
       })),
     );
-    if (!allocation.ok) {
-      throw new CraftError('MATERIALS_INSUFFICIENT', 'not enough materials of the required quality', {
-        shortfalls: allocation.shortfalls,
-      });
-    }
+    if (!allocation.ok) return { ok: false, shortfalls: allocation.shortfalls };
     const templateOf = new Map(contents.map((i) => [i.instanceId, i.templateId]));
-    return allocation.picks.map((p) => ({
+    const materials = allocation.picks.map((p) => ({
       inputIndex: p.inputIndex,
       sourceInstanceId: p.instanceId,
       instanceId: null,
@@ -205,6 +219,7 @@ export class SessionPlanner {
       consumeOnStep: p.consumeOnStep,
       consumed: false,
     }));
+    return { ok: true, materials };
   }
 
   async chooseStation(recipe: RecipeInfo, stationId: string | null): Promise<StationView | null> {

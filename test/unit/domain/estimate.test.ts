@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocateAvailable } from '../../../src/domain/estimate/materials.js';
 import { outputPreview } from '../../../src/domain/estimate/preview.js';
 import {
+  SIMULATION_STREAM,
   expectedQuality,
   expectedStepBonusTotal,
   qualityBreakdown,
@@ -39,13 +40,18 @@ describe('simulateQuality', () => {
     expect(simulateQuality({ ...input, seed: '43' }).mean).not.toBe(simulateQuality(input).mean);
   });
 
-  it('simulate_usesTheSessionFunctionsWithStreamSimNStep', () => {
-    // One simulation, recomputed by hand from the documented streams.
-    const one = simulateQuality({ ...sword, steps: swordSteps, simulations: 1, seed: '7' });
-    const bonuses = [0, 1].map((i) => stepBonus(skillScore(undefined, rngFor('7', `sim:0:${i}`)(), 0.7), 2));
-    const expected = finalQuality({ ...sword, stepBonuses: bonuses });
-    expect(one).toMatchObject({ mean: expected, min: expected, max: expected, p10: expected, p50: expected, p90: expected, simulations: 1 });
-    expect(one.bandChances[qualityBand(expected)]).toBe(1);
+  it('simulate_usesTheSessionFunctionsWithOneStreamDrawnInOrder', () => {
+    // Three simulations, recomputed by hand: simulation n takes draws 2n and 2n+1.
+    const three = simulateQuality({ ...sword, steps: swordSteps, simulations: 3, seed: '7' });
+    const rng = rngFor('7', SIMULATION_STREAM);
+    const expected = [0, 1, 2].map(() => {
+      const bonuses = [0, 1].map(() => stepBonus(skillScore(undefined, rng(), 0.7), 2));
+      return finalQuality({ ...sword, stepBonuses: bonuses });
+    });
+    const sorted = [...expected].sort((a, b) => a - b);
+    expect(three).toMatchObject({ min: sorted[0], p50: sorted[1], max: sorted[2], simulations: 3 });
+    expect(three.mean).toBeCloseTo((expected[0]! + expected[1]! + expected[2]!) / 3, 12);
+    expect(three.bandChances[qualityBand(sorted[1]!)]).toBeGreaterThan(0);
   });
 
   it('simulate_meanMatchesAnalyticExpectation', () => {
