@@ -9,6 +9,7 @@ import { ContractTerminatedConsumer } from './infra/nats/contract-terminated-con
 import { NatsBus } from './infra/nats/nats-bus.js';
 import { OutboxRelay } from './infra/outbox/outbox-relay.js';
 import { PrismaOutbox } from './infra/outbox/prisma-outbox.js';
+import { createSqlPool } from './infra/db/sql-pool.js';
 import { createRedis, pingRedis } from './infra/redis/redis.js';
 import { RedisLockProvider } from './infra/redis/lock-provider.js';
 import { RedisRateLimitCounter } from './infra/redis/rate-limit-counter.js';
@@ -81,6 +82,10 @@ export interface Runtime {
 export function createRuntime(config: Config, log: Logger): Runtime {
   const prisma = createPrisma(config.databaseUrl, { connectionLimit: config.databaseConnectionLimit, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
   const redis = createRedis(config.redisUrl);
+  const sql = createSqlPool(config.databaseUrl, {
+    connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)),
+    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+  });
   const bus = new NatsBus({ url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.eventSubjectPrefix }, log);
   const relay = new OutboxRelay(prisma, bus, { pollIntervalMs: config.outboxPollIntervalMs }, log);
   const outbox = new PrismaOutbox(config.eventSubjectPrefix, () => relay.kick());
@@ -193,7 +198,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       await stations.release(tx, stationId, sessionId);
     },
   };
-  const sessionRepo = new PrismaSessionRepository(prisma);
+  const sessionRepo = new PrismaSessionRepository(prisma, { pool: sql, subjectPrefix: config.eventSubjectPrefix });
   const driver = new SessionDriver({
     repo: sessionRepo,
     metrics,
@@ -370,11 +375,13 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       redis.disconnect();
       await prisma.$disconnect();
       await seedPrisma?.$disconnect();
+      await sql.end();
     },
     owners: {
       recipe: async (id) => (await prisma.recipe.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
+      // Asked on every session request: one indexed read on the plain pool.
       session: async (id) =>
-        (await prisma.craftSession.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
+        (await sql.query<{ gameServiceId: string }[]>('SELECT gameServiceId FROM CraftSession WHERE id = ?', [id]))[0]?.gameServiceId ?? null,
       station: async (id) => (await prisma.station.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
     },
     internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },

@@ -4,6 +4,8 @@ import type { RecipeInfo } from '../../services/recipes/recipe-model.js';
 import { LIVE_STATUSES, type SessionRecord, type SessionStatus } from '../../services/sessions/session-model.js';
 import type { SessionListFilter, SessionRepository } from '../../services/sessions/session-repository.js';
 import { txClient } from '../db/unit-of-work.js';
+import { sqlTransaction, type SqlPool } from '../db/sql-pool.js';
+import type { OutboxEventInput } from '../../services/ports.js';
 
 function toRecord(row: CraftSession): SessionRecord {
   return {
@@ -88,12 +90,45 @@ function toRow(s: SessionRecord) {
   };
 }
 
+const MUTABLE = Object.keys(mutableColumns({ state: {}, stepResults: [], participants: [], reservedMaterials: [], currencyHolds: [], tools: [] } as unknown as SessionRecord));
+const UPDATE_SQL = `UPDATE CraftSession SET ${MUTABLE.map((c) => `\`${c}\` = ?`).join(', ')} WHERE id = ? AND version = ?`;
+
+/** A CraftSession row as the plain driver returns it (TINYINT(1) as a number). */
+function fromDriver(row: Record<string, unknown>): CraftSession {
+  return { ...row, pendingEffects: Boolean(row.pendingEffects) } as unknown as CraftSession;
+}
+
 export class PrismaSessionRepository implements SessionRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** With `sql`, reads by id and plain transitions use the plain driver (see createSqlPool). */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: { pool: SqlPool; subjectPrefix: string } | null = null,
+  ) {}
 
   async find(id: string) {
+    if (this.sql) {
+      const rows = await this.sql.pool.query<Record<string, unknown>[]>('SELECT * FROM CraftSession WHERE id = ?', [id]);
+      return rows[0] ? toRecord(fromDriver(rows[0])) : null;
+    }
     const row = await this.prisma.craftSession.findUnique({ where: { id } });
     return row ? toRecord(row) : null;
+  }
+
+  async commit(next: SessionRecord, events: OutboxEventInput[]): Promise<boolean> {
+    if (!this.sql) throw new Error('PrismaSessionRepository.commit needs the plain SQL pool');
+    const { pool, subjectPrefix } = this.sql;
+    const values = Object.values(mutableColumns(next));
+    return sqlTransaction(pool, async (conn) => {
+      const result = await conn.query<{ affectedRows: number }>(UPDATE_SQL, [...values, next.id, next.version - 1]);
+      if (result.affectedRows !== 1) return false;
+      if (events.length > 0) {
+        await conn.query(
+          `INSERT INTO OutboxEvent (eventId, subject, payload) VALUES ${events.map(() => '(?, ?, ?)').join(', ')}`,
+          events.flatMap((e) => [e.eventId, `${subjectPrefix}.${e.topic}`, JSON.stringify(e.payload)]),
+        );
+      }
+      return true;
+    });
   }
 
   async findByContract(contractId: string) {

@@ -153,12 +153,13 @@ export class SessionDriver {
   ): Promise<boolean> {
     const now = this.d.clock.now();
     const next: SessionRecord = { ...s, ...change, version: s.version + 1, updatedAt: now };
-    const ok = await this.d.uow.run(async (tx) => {
-      if (!(await this.d.repo.update(tx, next))) return false;
-      const more = inTx ? await inTx(tx, next) : [];
-      await this.d.outbox.add(tx, [...events, ...more]);
-      return true;
-    });
+    const ok = inTx
+      ? await this.d.uow.run(async (tx) => {
+          if (!(await this.d.repo.update(tx, next))) return false;
+          await this.d.outbox.add(tx, [...events, ...(await inTx(tx, next))]);
+          return true;
+        })
+      : await this.d.repo.commit(next, events);
     if (ok) {
       this.d.outbox.kick();
       this.countTransition(s, next);

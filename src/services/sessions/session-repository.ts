@@ -1,4 +1,4 @@
-import type { Tx } from '../ports.js';
+import type { OutboxEventInput, Tx } from '../ports.js';
 import type { SessionRecord, SessionStatus } from './session-model.js';
 
 export interface SessionListFilter {
@@ -22,6 +22,11 @@ export interface SessionRepository {
    * false when someone else changed the session first.
    */
   update(tx: Tx, next: SessionRecord): Promise<boolean>;
+  /**
+   * `update` and the outbox rows of `events`, alone in one transaction of their own: the
+   * common transition (a step, an activation) without Prisma's interactive-transaction cost.
+   */
+  commit(next: SessionRecord, events: OutboxEventInput[]): Promise<boolean>;
   isKnown(entityId: string, entityType: string, recipeId: string): Promise<boolean>;
   /** Sessions the recovery pass should look at (see SessionRecovery). */
   findExpired(now: Date, limit: number): Promise<string[]>;

@@ -153,6 +153,7 @@ export class SessionService {
     if (!lock) throw new CraftError('SESSION_LOCKED', 'another request is advancing this session; retry');
     let s: SessionRecord;
     let result: StepResult;
+    let stepped: SessionRecord;
     try {
       s = await this.load(req.sessionId);
       if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
@@ -199,12 +200,15 @@ export class SessionService {
       if (!(await this.d.driver.transition(s, change, [sessionEvents.stepCompleted(s, result, this.d.ids.uuid(), now)]))) {
         throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
       }
+      stepped = { ...s, ...change, version: s.version + 1 };
       if (consumesNow && !last) await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err }, 'consumption deferred'));
     } finally {
       await lock.release();
     }
     await this.completeMilestones(s, result);
-    const after = await this.load(req.sessionId);
+    // A middle step's answer is what this request committed (consumption changes none of
+    // it); after the last one, completion may have run: read what it left.
+    const after = stepped.status === 'completing' ? await this.load(req.sessionId) : stepped;
     const nextStep = stepInfos(after)[after.currentStepIndex] ?? null;
     return {
       sessionId: after.id,

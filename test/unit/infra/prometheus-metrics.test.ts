@@ -68,7 +68,7 @@ describe('SessionDriver metrics', () => {
 
   function driverWith(updateWins: boolean, metrics: PrometheusMetrics) {
     const deps = {
-      repo: { update: async () => updateWins },
+      repo: { update: async () => updateWins, commit: async () => updateWins },
       uow: { run: <T>(fn: (tx: never) => Promise<T>) => fn(undefined as never) },
       outbox: { add: async () => undefined, kick: () => undefined },
       clock: { now: () => new Date() },
