@@ -378,11 +378,13 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       await sql.end();
     },
     owners: {
-      recipe: async (id) => (await prisma.recipe.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
+      // Through the recipe cache: a session start names its recipe by id.
+      recipe: async (id) => (await recipes.find({ recipeId: id }))?.recipe.gameServiceId ?? null,
       // Asked on every session request: one indexed read on the plain pool.
       session: async (id) =>
         (await sql.query<{ gameServiceId: string }[]>('SELECT gameServiceId FROM CraftSession WHERE id = ?', [id]))[0]?.gameServiceId ?? null,
-      station: async (id) => (await prisma.station.findUnique({ where: { id }, select: { gameServiceId: true } }))?.gameServiceId ?? null,
+      station: async (id) =>
+        (await sql.query<{ gameServiceId: string }[]>('SELECT gameServiceId FROM Station WHERE id = ?', [id]))[0]?.gameServiceId ?? null,
     },
     internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },
   };

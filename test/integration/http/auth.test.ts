@@ -39,6 +39,14 @@ describe('authentication', () => {
     }
   });
 
+  it('acceptedToken_isRejectedOnceItExpires_evenThoughVerificationsAreRemembered', async () => {
+    const token = await mintToken({ expiresInSeconds: 2 });
+    expect((await h.post('/craft/recipe/get', { recipeId: a.recipeId }, bearer(token))).status).toBe(200);
+    expect((await h.post('/craft/recipe/get', { recipeId: a.recipeId }, bearer(token))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100));
+    expectError(await h.post('/craft/recipe/get', { recipeId: a.recipeId }, bearer(token)), 401, 'UNAUTHORIZED');
+  });
+
   it('probesAndDocs_needNoToken', async () => {
     for (const url of ['/livez', '/openapi.json', '/metrics']) {
       expect((await h.app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
