@@ -137,12 +137,15 @@ export class QueryService {
   async estimateQuality(req: EstimateRequest): Promise<{ breakdown: QualityBreakdown; distribution: QualityDistribution }> {
     const recipe = await this.recipe(req.recipeId);
     const ctx = this.d.assessor.context({ gameServiceId: recipe.gameServiceId, entityId: req.entityId, entityType: req.entityType });
-    const [named, tool, station, level] = await Promise.all([
-      this.namedMaterials(req.materialItemIds),
-      req.toolItemId ? this.item(req.toolItemId) : Promise.resolve(null),
+    // The named materials and the named tool in one read.
+    const toolId = req.toolItemId ?? null;
+    const [items, station, level] = await Promise.all([
+      this.namedItems([...req.materialItemIds, ...(toolId && !req.materialItemIds.includes(toolId) ? [toolId] : [])]),
       req.stationId ? this.station(req.stationId, recipe) : Promise.resolve(null),
       this.d.proficiency.levelOf(recipe.gameServiceId, req.entityId, req.entityType, recipe.domain),
     ]);
+    const named = items.filter((i) => req.materialItemIds.includes(i.instanceId));
+    const tool = toolId ? (items.find((i) => i.instanceId === toolId) ?? null) : null;
     const picks =
       named.length === 0
         ? []
@@ -179,6 +182,11 @@ export class QueryService {
   async toolQualities(ctx: CraftContext, recipe: RecipeInfo, usedAsMaterial: ReadonlySet<string>, named: ItemInstance | null) {
     const categories = toolCategoriesOf(recipe);
     if (categories.length === 0) return [];
+    if (named && categories.length === 1 && !usedAsMaterial.has(named.instanceId)) {
+      // The one tool the steps need is named and fits: a start takes it, whatever else is held.
+      const category = (await ctx.categories([named.templateId])).get(named.templateId);
+      if (category === categories[0]) return [qualityOf(named)];
+    }
     const held = (await ctx.inventory()).contents.filter((i) => !usedAsMaterial.has(i.instanceId));
     const candidates = named && !held.some((i) => i.instanceId === named.instanceId) ? [...held, named] : held;
     const categoryOf = await ctx.categories(candidates.map((i) => i.templateId));
@@ -204,16 +212,10 @@ export class QueryService {
     return station;
   }
 
-  private async item(instanceId: string) {
-    const found = await this.d.item.getInstance(instanceId);
-    if (!found) throw new CraftError('ITEM_NOT_FOUND', 'no such item', { itemIds: [instanceId] });
-    return found;
-  }
-
-  private async namedMaterials(ids: readonly string[]): Promise<ItemInstance[]> {
+  private async namedItems(ids: readonly string[]): Promise<ItemInstance[]> {
     if (ids.length === 0) return [];
     const { items, notFound } = await this.d.item.batchGetInstances([...ids]);
-    if (notFound.length > 0) throw new CraftError('ITEM_NOT_FOUND', 'some material items do not exist', { itemIds: notFound });
+    if (notFound.length > 0) throw new CraftError('ITEM_NOT_FOUND', 'some named items do not exist', { itemIds: notFound });
     const byId = new Map(items.map((i) => [i.instanceId, i]));
     return ids.map((id) => byId.get(id)).filter((i): i is ItemInstance => !!i);
   }
