@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { rememberOwners } from './owner-cache.js';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { CraftError, type ErrorCode } from '../domain/errors.js';
 
@@ -203,6 +204,7 @@ export function registerAuth(app: FastifyInstance, settings: AuthSettings, owner
   // A recipe, session or station addressed by id that belongs to another game service is not
   // found, for every operation (reads and writes), before anything runs. Only scoped callers pay.
   if (owners) {
+    const lookup = rememberOwners(owners);
     app.addHook('preHandler', async (request) => {
       const caller = request.caller;
       if (!routeConfig(request).permissions || !caller || caller.gameServices === '*') return;
@@ -210,7 +212,7 @@ export function registerAuth(app: FastifyInstance, settings: AuthSettings, owner
       for (const [field, kind, code] of BY_ID) {
         const id = body?.[field];
         if (typeof id !== 'string') continue;
-        const owner = await owners[kind](id);
+        const owner = await lookup[kind](id);
         if (owner !== null && !mayTouch(caller, owner)) throw new CraftError(code, `${kind} ${id} not found`);
       }
     });
