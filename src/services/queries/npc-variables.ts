@@ -157,8 +157,17 @@ export class NpcVariableProvider {
     evaluateRecipe: (r: RecipeInfo) => Promise<Evaluation>,
   ): Promise<string | null> {
     const candidates: { code: string; value: number }[] = [];
+    const [known, levels, stations, { contents }] = await Promise.all([ctx.known(), ctx.levels(), ctx.stations(), ctx.inventory()]);
+    const held = new Map<string, number>();
+    for (const i of contents) held.set(i.templateCode, (held.get(i.templateCode) ?? 0) + i.quantity);
     for (const recipe of recipes) {
       if (recipe.isDeprecated || recipe.recipeType !== 'production' || !(recipe.outputs ?? []).length) continue;
+      // The checks that rule out most of a game service's recipes, in memory, before the full
+      // assessment (materials by quality, tools, currency) of the few that remain.
+      if (!recipe.isDefaultKnown && !known.has(recipe.recipeId)) continue;
+      if ((recipe.proficiencyRequirements ?? []).some((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel)) continue;
+      if (recipe.steps.some((s) => s.stationType && !stations.has(s.stationType))) continue;
+      if ((recipe.inputs ?? []).some((i) => (held.get(i.itemTemplateCode) ?? 0) < i.quantity)) continue;
       const { assessment, materials } = await evaluateRecipe(recipe);
       if (!assessment.canCraft) continue;
       candidates.push({ code: recipe.code, value: recipeValue(recipe.outputs ?? [], await this.expectedQualityOf(ctx, recipe, materials)) });
