@@ -6,8 +6,10 @@ import { expectError, forgeWorld, ok, startBody, swordMaterials, type World } fr
 
 let h: Harness;
 beforeAll(async () => {
-  // Recovery considers a transitional session abandoned after 1 s.
-  h = await startHarness({ CRAFT_RECOVERY_STALE_SECONDS: '1' });
+  // Recovery considers a transitional session abandoned after 1 s, and runs only when a test
+  // says so: the stubs' fault counters are per process, and a background pass over another
+  // file's leftovers would shift an "every 2nd call" rule.
+  h = await startHarness({ CRAFT_RECOVERY_STALE_SECONDS: '1', CRAFT_RECOVERY_INTERVAL_MS: '600000' });
 });
 afterAll(() => h.close());
 
