@@ -26,12 +26,23 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
 };
 
-function isDatabaseDown(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; name?: string };
+/** Connection-level errors of the plain `mariadb` driver (and of Node's sockets under it). */
+const DRIVER_CONNECTION_CODES =
+  /^(ER_(GET_)?CONNECTION_TIMEOUT|ER_SOCKET_UNEXPECTED_CLOSE|ER_CONNECTION_ALREADY_CLOSED|ER_CMD_CONNECTION_CLOSED|ER_POOL_ALREADY_CLOSED|ER_SERVER_SHUTDOWN|ER_CON_COUNT_ERROR|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+const CONNECTION_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|connection (closed|lost)|Lost connection|pool timeout|pool is (ending|closed)|Connection timeout|Can't reach database|socket has unexpectedly been closed|shutdown in progress/i;
+
+/**
+ * MySQL unreachable, restarting or out of connections, through Prisma or the plain driver
+ * (a driver error marked `fatal` means its connection is gone), possibly wrapped in `cause`.
+ */
+export function isDatabaseDown(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string; message?: string; fatal?: boolean; sqlState?: string; cause?: unknown } | null;
+  if (!e || typeof e !== 'object' || depth > 3) return false;
   if (['P1001', 'P1002', 'P1017', 'P2024'].includes(e.code ?? '')) return true;
-  return /ECONNREFUSED|ECONNRESET|connection (closed|lost)|pool timeout|Can't reach database|socket has unexpectedly been closed/i.test(
-    e.message ?? '',
-  );
+  if (e.fatal === true || DRIVER_CONNECTION_CODES.test(e.code ?? '') || (e.sqlState ?? '').startsWith('08')) return true;
+  if (CONNECTION_MESSAGE.test(e.message ?? '')) return true;
+  return isDatabaseDown(e.cause, depth + 1);
 }
 
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {

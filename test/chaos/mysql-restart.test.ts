@@ -35,7 +35,7 @@ describe('MySQL killed and restarted in the middle of a run', () => {
     await c.ledger.settle(c.fleet, eco.gs);
     eco.crafters.push(solo!);
 
-    expect(report.unexpected).toEqual([]);
+    expect(report.unexpected, c.fleet.errorLog()).toEqual([]);
     expect(report.statuses[503]).toBeGreaterThan(0);
     // The same processes serve again: a craft from start to finish.
     const crafter = solo!;

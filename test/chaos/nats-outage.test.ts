@@ -29,7 +29,7 @@ describe('NATS stopped in the middle of a run', () => {
     const report = await load;
     await c.ledger.settle(c.fleet, eco.gs);
 
-    expect(report.unexpected).toEqual([]);
+    expect(report.unexpected, c.fleet.errorLog()).toEqual([]);
     expect(report.statuses[200]).toBeGreaterThan(100);
     // The audit reads the whole stream: every outbox row once, no duplicates, each session's events once.
     expect(await c.ledger.audit(eco)).toEqual([]);

@@ -48,7 +48,7 @@ describe('Redis stopped in the middle of a run', () => {
     eco.crafters.push(solo!);
     await c.ledger.settle(c.fleet, eco.gs);
 
-    expect(report.unexpected).toEqual([]);
+    expect(report.unexpected, c.fleet.errorLog()).toEqual([]);
     expect((await c.fleet.instances[1]!.get('/readyz')).status).toBe(200);
     expect(await c.ledger.audit(eco)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken, TEST_JWT_SECRET } from '../../helpers/tokens.js';
@@ -147,6 +147,19 @@ export class Fleet {
 
   async close(): Promise<void> {
     await Promise.all(this.instances.map((i) => i.kill('SIGTERM')));
+  }
+
+  /** The first error lines (pino level 50+) the instances logged: context for a failed assertion. */
+  errorLog(max = 5): string {
+    const lines: string[] = [];
+    for (const instance of this.instances) {
+      const path = join(this.dir, `${instance.name}.log`);
+      if (!existsSync(path)) continue;
+      for (const line of readFileSync(path, 'utf8').split('\n')) {
+        if (/"level":(50|60)/.test(line) && lines.length < max) lines.push(`${instance.name}: ${line.slice(0, 1500)}`);
+      }
+    }
+    return lines.join('\n');
   }
 }
 
