@@ -12,6 +12,14 @@ import { registerRateLimit, type RateLimitSettings } from './http/rate-limit.js'
 import type { PrometheusMetrics } from './infra/metrics/prometheus-metrics.js';
 import type { LoadedSpec } from './http/openapi/load-spec.js';
 import { registerSpecRoutes } from './http/openapi/register-routes.js';
+import { InFlight } from './http/in-flight.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Operation handlers running now; server.ts waits for them before closing the pools. */
+    handlersInFlight: InFlight;
+  }
+}
 import { buildHandlers } from './http/routes/index.js';
 import type { IdempotencyService } from './services/idempotency/idempotency-service.js';
 import type { Services } from './services/services.js';
@@ -117,7 +125,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await deps.beforeRoutes?.(app);
-  registerSpecRoutes(app, deps.spec, buildHandlers(deps.services), { standalone: deps.standalone });
+  const inFlight = new InFlight();
+  app.decorate('handlersInFlight', inFlight);
+  registerSpecRoutes(app, deps.spec, buildHandlers(deps.services), { standalone: deps.standalone, inFlight });
   return app;
 }
 

@@ -34,7 +34,11 @@ async function main() {
     owners: runtime.owners,
     logger,
   });
-  app.addHook('onClose', async () => runtime.close());
+  app.addHook('onClose', async () => {
+    // A handler whose client hung up still runs: let it finish before the pools close.
+    if (!(await app.handlersInFlight.drain(10_000))) logger.warn({ running: app.handlersInFlight.running }, 'closing with handlers still running');
+    await runtime.close();
+  });
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Handlers, OperationId } from '../route-types.js';
+import { InFlight } from '../in-flight.js';
 import { sharedSchemas, type LoadedSpec } from './load-spec.js';
 
 export interface RegisterOptions {
   /** Operations under /dev/ are only served in standalone mode. */
   standalone: boolean;
+  /** Counts running handlers (a shutdown waits for them); default: a counter of its own. */
+  inFlight?: InFlight;
 }
 
 /**
@@ -29,6 +32,7 @@ export function registerSpecRoutes(
 
   for (const schema of sharedSchemas(spec.schemas)) app.addSchema(schema);
 
+  const inFlight = opts.inFlight ?? new InFlight();
   for (const op of spec.operations) {
     if (op.path.startsWith('/dev/') && !opts.standalone) continue;
     const handler = handlers[op.operationId as OperationId] as (
@@ -50,7 +54,7 @@ export function registerSpecRoutes(
         idempotent: op.idempotent,
         notFoundCode: op.notFoundCode,
       },
-      handler: async (request) => handler(request.body ?? {}, { requestId: request.id, log: request.log }),
+      handler: async (request) => inFlight.run(() => handler(request.body ?? {}, { requestId: request.id, log: request.log })),
     });
   }
 }
