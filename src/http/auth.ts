@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BoundedMap } from './bounded-map.js';
 import { rememberOwners } from './owner-cache.js';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { CraftError, type ErrorCode } from '../domain/errors.js';
@@ -119,8 +120,7 @@ function ownersOf(payload: unknown): string[] {
  * Bounded: when full, the oldest half is dropped.
  */
 class VerifiedTokens {
-  private readonly entries = new Map<string, { caller: Caller; until: number }>();
-  constructor(private readonly max = 10_000) {}
+  private readonly entries = new BoundedMap<string, { caller: Caller; until: number }>(10_000);
 
   get(token: string): Caller | undefined {
     const hit = this.entries.get(token);
@@ -133,13 +133,6 @@ class VerifiedTokens {
   put(token: string, verified: { payload: JWTPayload }): Caller {
     const caller = callerFrom(verified.payload);
     const exp = typeof verified.payload.exp === 'number' ? verified.payload.exp * 1000 : Number.POSITIVE_INFINITY;
-    if (this.entries.size >= this.max) {
-      let drop = this.max / 2;
-      for (const k of this.entries.keys()) {
-        if (drop-- <= 0) break;
-        this.entries.delete(k);
-      }
-    }
     this.entries.set(token, { caller, until: Math.min(exp, Date.now() + 60_000) });
     return caller;
   }

@@ -1,4 +1,5 @@
 import type { OwnerLookup } from './auth.js';
+import { BoundedMap } from './bounded-map.js';
 
 /**
  * The game service that owns a recipe, session or station never changes once it exists, so
@@ -6,7 +7,7 @@ import type { OwnerLookup } from './auth.js';
  * found now is asked again). Bounded: when full, the oldest half is dropped.
  */
 export function rememberOwners(owners: OwnerLookup, max = 50_000): OwnerLookup {
-  const known = new Map<string, string>();
+  const known = new BoundedMap<string, string>(max);
   const cached =
     (kind: keyof OwnerLookup) =>
     async (id: string): Promise<string | null> => {
@@ -14,16 +15,7 @@ export function rememberOwners(owners: OwnerLookup, max = 50_000): OwnerLookup {
       const hit = known.get(key);
       if (hit !== undefined) return hit;
       const owner = await owners[kind](id);
-      if (owner !== null) {
-        if (known.size >= max) {
-          let drop = max / 2;
-          for (const k of known.keys()) {
-            if (drop-- <= 0) break;
-            known.delete(k);
-          }
-        }
-        known.set(key, owner);
-      }
+      if (owner !== null) known.set(key, owner);
       return owner;
     };
   return { recipe: cached('recipe'), session: cached('session'), station: cached('station') };

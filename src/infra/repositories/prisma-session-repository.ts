@@ -6,6 +6,7 @@ import type { SessionListFilter, SessionRepository } from '../../services/sessio
 import { txClient } from '../db/unit-of-work.js';
 import { sqlTransaction, type SqlPool } from '../db/sql-pool.js';
 import type { OutboxEventInput } from '../../services/ports.js';
+import { outboxRows } from '../outbox/prisma-outbox.js';
 
 function toRecord(row: CraftSession): SessionRecord {
   return {
@@ -99,32 +100,27 @@ function fromDriver(row: Record<string, unknown>): CraftSession {
 }
 
 export class PrismaSessionRepository implements SessionRepository {
-  /** With `sql`, reads by id and plain transitions use the plain driver (see createSqlPool). */
+  /** Reads by id and plain transitions use the plain driver (see createSqlPool); the rest Prisma. */
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly sql: { pool: SqlPool; subjectPrefix: string } | null = null,
+    private readonly sql: { pool: SqlPool; subjectPrefix: string },
   ) {}
 
   async find(id: string) {
-    if (this.sql) {
-      const rows = await this.sql.pool.query<Record<string, unknown>[]>('SELECT * FROM CraftSession WHERE id = ?', [id]);
-      return rows[0] ? toRecord(fromDriver(rows[0])) : null;
-    }
-    const row = await this.prisma.craftSession.findUnique({ where: { id } });
-    return row ? toRecord(row) : null;
+    const rows = await this.sql.pool.query<Record<string, unknown>[]>('SELECT * FROM CraftSession WHERE id = ?', [id]);
+    return rows[0] ? toRecord(fromDriver(rows[0])) : null;
   }
 
   async commit(next: SessionRecord, events: OutboxEventInput[]): Promise<boolean> {
-    if (!this.sql) throw new Error('PrismaSessionRepository.commit needs the plain SQL pool');
-    const { pool, subjectPrefix } = this.sql;
     const values = Object.values(mutableColumns(next));
-    return sqlTransaction(pool, async (conn) => {
+    return sqlTransaction(this.sql.pool, async (conn) => {
       const result = await conn.query<{ affectedRows: number }>(UPDATE_SQL, [...values, next.id, next.version - 1]);
       if (result.affectedRows !== 1) return false;
-      if (events.length > 0) {
+      const rows = outboxRows(this.sql.subjectPrefix, events);
+      if (rows.length > 0) {
         await conn.query(
-          `INSERT INTO OutboxEvent (eventId, subject, payload) VALUES ${events.map(() => '(?, ?, ?)').join(', ')}`,
-          events.flatMap((e) => [e.eventId, `${subjectPrefix}.${e.topic}`, JSON.stringify(e.payload)]),
+          `INSERT INTO OutboxEvent (eventId, subject, payload) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`,
+          rows.flatMap((r) => [r.eventId, r.subject, r.payload]),
         );
       }
       return true;

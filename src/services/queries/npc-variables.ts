@@ -157,17 +157,10 @@ export class NpcVariableProvider {
     evaluateRecipe: (r: RecipeInfo) => Promise<Evaluation>,
   ): Promise<string | null> {
     const candidates: { code: string; value: number }[] = [];
-    const [known, levels, stations, { contents }] = await Promise.all([ctx.known(), ctx.levels(), ctx.stations(), ctx.inventory()]);
-    const held = new Map<string, number>();
-    for (const i of contents) held.set(i.templateCode, (held.get(i.templateCode) ?? 0) + i.quantity);
     for (const recipe of recipes) {
       if (recipe.isDeprecated || recipe.recipeType !== 'production' || !(recipe.outputs ?? []).length) continue;
-      // The checks that rule out most of a game service's recipes, in memory, before the full
-      // assessment (materials by quality, tools, currency) of the few that remain.
-      if (!recipe.isDefaultKnown && !known.has(recipe.recipeId)) continue;
-      if ((recipe.proficiencyRequirements ?? []).some((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel)) continue;
-      if (recipe.steps.some((s) => s.stationType && !stations.has(s.stationType))) continue;
-      if ((recipe.inputs ?? []).some((i) => (held.get(i.itemTemplateCode) ?? 0) < i.quantity)) continue;
+      // Most of a game service's recipes fail a cheap check: only the rest get the full assessment.
+      if (await this.d.assessor.ruledOut(ctx, recipe)) continue;
       const { assessment, materials } = await evaluateRecipe(recipe);
       if (!assessment.canCraft) continue;
       candidates.push({ code: recipe.code, value: recipeValue(recipe.outputs ?? [], await this.expectedQualityOf(ctx, recipe, materials)) });

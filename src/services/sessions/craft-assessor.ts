@@ -99,6 +99,15 @@ export class CraftContext {
     });
   }
 
+  /** Quantity held per template code in the inventory. */
+  heldByTemplate(): Promise<Map<string, number>> {
+    return this.once('held', async () => {
+      const held = new Map<string, number>();
+      for (const i of (await this.inventory()).contents) held.set(i.templateCode, (held.get(i.templateCode) ?? 0) + i.quantity);
+      return held;
+    });
+  }
+
   levels(): Promise<Map<string, number>> {
     return this.once('levels', () => this.d.levels(this.scope.gameServiceId, this.scope.entityId, this.scope.entityType));
   }
@@ -227,6 +236,19 @@ export class CraftAssessor {
       inventoryId: input.inventoryId ?? null,
     });
     return this.assessIn(ctx, input.recipe, input.stationId ?? null);
+  }
+
+  /**
+   * True when `evaluate` would certainly answer canCraft false, decided in memory from the
+   * context: unknown, a proficiency requirement unmet, a needed station type with no active
+   * station, or less of an input's template held than it needs. False means "assess it".
+   */
+  async ruledOut(ctx: CraftContext, recipe: RecipeInfo): Promise<boolean> {
+    const [known, levels, stations, held] = await Promise.all([ctx.known(), ctx.levels(), ctx.stations(), ctx.heldByTemplate()]);
+    if (!recipe.isDefaultKnown && !known.has(recipe.recipeId)) return true;
+    if ((recipe.proficiencyRequirements ?? []).some((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel)) return true;
+    if (stationTypesOf(recipe).some((t) => !stations.has(t))) return true;
+    return (recipe.inputs ?? []).some((i) => (held.get(i.itemTemplateCode) ?? 0) < i.quantity);
   }
 
   /** Assesses one recipe against a loaded context; only the named station is read here. */
