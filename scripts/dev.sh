@@ -52,8 +52,11 @@ export DATABASE_URL=${DATABASE_URL:-mysql://root@127.0.0.1:3306/craft}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 export NATS_URL=${NATS_URL:-nats://127.0.0.1:4222}
 export PORT=${PORT:-3000}
-export HOST=${HOST:-0.0.0.0}
+# Loopback unless HOST says otherwise: the development secret must not face a network.
+export HOST=${HOST:-127.0.0.1}
 export LOG_LEVEL=${LOG_LEVEL:-info}
+# Readable log lines in a terminal, JSON lines when piped or redirected.
+if [ -t 1 ]; then export LOG_PRETTY=${LOG_PRETTY:-true}; fi
 export CRAFT_STANDALONE=${CRAFT_STANDALONE:-true}
 # Authentication is on by default: without a secret, JWKS URL or CRAFT_AUTH_DISABLED, use the
 # development secret (the same as docker compose). Development only; never deploy it.

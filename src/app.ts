@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ReadinessCheck } from './compose.js';
-import { registerAuth, type AuthSettings, type OwnerLookup } from './http/auth.js';
+import { registerAuth, type AuthSettings } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { idempotencyPlugin } from './http/idempotency/idempotency-plugin.js';
 import { registerLogContext } from './http/log-context.js';
@@ -13,6 +13,8 @@ import type { PrometheusMetrics } from './infra/metrics/prometheus-metrics.js';
 import type { LoadedSpec } from './http/openapi/load-spec.js';
 import { registerSpecRoutes } from './http/openapi/register-routes.js';
 import { InFlight } from './http/in-flight.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { jsonLimits } from './http/openapi/json-limits.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,8 +34,6 @@ export interface AppDeps {
   logger: FastifyServerOptions['loggerInstance'] | false;
   /** Bearer-token authentication for every spec route; `{ disabled: true }` turns it off (logged). */
   auth: AuthSettings;
-  /** Resolves the game service of a recipe/session/station id, so scoped callers never touch another's. */
-  owners?: OwnerLookup;
   /** Served on GET /metrics with per-route latency; no /metrics without it. */
   metrics?: PrometheusMetrics;
   /** Per-caller request limit (429 RATE_LIMITED); none without it. */
@@ -70,7 +70,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         useDefaults: true,
         strict: false,
       },
+      plugins: [jsonLimits],
     },
+    clientErrorHandler,
   });
 
   // Every operation takes JSON: anything else is a 415, not a string body failing validation.
@@ -81,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   // Before the rate limit: its route-level hook keys on the caller this sets.
-  registerAuth(app, deps.auth, deps.owners);
+  registerAuth(app, deps.auth);
   // Before every route: the latency histogram and the limit hook attach to routes as they are added.
   if (deps.metrics) await registerMetrics(app, deps.metrics);
   if (deps.rateLimit) await registerRateLimit(app, deps.rateLimit);

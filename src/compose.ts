@@ -26,7 +26,6 @@ import type { RateLimitSettings } from './http/rate-limit.js';
 import { CleanupService } from './services/cleanup/cleanup-service.js';
 import { DiscoveryService } from './services/discovery/discovery-service.js';
 import { DEFAULT_IDEMPOTENCY_SETTINGS, IdempotencyService } from './services/idempotency/idempotency-service.js';
-import type { OwnerLookup } from './http/auth.js';
 import type { Logger } from './services/ports.js';
 import { LocalProficiencyStore } from './services/proficiency/local-proficiency-store.js';
 import { ProficiencyService } from './services/proficiency/proficiency-service.js';
@@ -37,6 +36,7 @@ import { QueryService } from './services/queries/query-service.js';
 import { GameServiceRecipeCache } from './services/queries/recipe-list-cache.js';
 import { RecipeService } from './services/recipes/recipe-service.js';
 import type { Services } from './services/services.js';
+import { Scope } from './services/scope.js';
 import { CraftAssessor } from './services/sessions/craft-assessor.js';
 import { COMPLETE_SESSION_PATH, SessionDriver } from './services/sessions/session-driver.js';
 import { SessionPlanner } from './services/sessions/session-planner.js';
@@ -64,8 +64,6 @@ export interface Runtime {
   /** Starts background work: outbox relay, session recovery, event consumers. */
   start(): void;
   close(): Promise<void>;
-  /** The game service owning a recipe, session or station (authorisation scoping). */
-  owners: OwnerLookup;
   /** Exposed for tests and operations tooling. */
   internals: {
     relay: OutboxRelay;
@@ -126,7 +124,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     contract: {
       invokePrebound: async (path, body) => {
         if (path !== COMPLETE_SESSION_PATH || !sessions) throw new Error(`no prebound handler for ${path}`);
-        await sessions.complete(String(body.sessionId));
+        // The contract service acts for the system: the session is found in any game service.
+        await sessions.complete(Scope.all, String(body.sessionId));
       },
       publish: async (subject, data, msgId) => {
         await bus.ensureStream(config.contractStream, contractStreamSubjects);
@@ -192,7 +191,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     grantInTx: (tx, input) => proficiency.grantInTx(tx, input),
   };
   const stationAccess: StationAccess = {
-    find: async (stationId) => stations.get(stationId).catch(() => null),
+    find: (stationId, gameServiceId) => stations.find(stationId, gameServiceId),
     claim: (tx, stationId, sessionId) => stations.claim(tx, stationId, sessionId),
     release: async (tx, stationId, sessionId) => {
       await stations.release(tx, stationId, sessionId);
@@ -275,6 +274,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       maxActiveSessionsPerEntity: config.maxActiveSessionsPerEntity,
       sessionTimeoutSeconds: config.sessionTimeoutSeconds,
       stationExclusivity: config.stationExclusivity,
+      collaborationBonusMultiplier: config.collaborationBonusMultiplier,
+      defaultQualityWeights: config.defaultQualityWeights,
     },
   });
   const recovery = new SessionRecovery(
@@ -376,15 +377,6 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       await prisma.$disconnect();
       await seedPrisma?.$disconnect();
       await sql.end();
-    },
-    owners: {
-      // Through the recipe cache: a session start names its recipe by id.
-      recipe: async (id) => (await recipes.find({ recipeId: id }))?.recipe.gameServiceId ?? null,
-      // Asked on every session request: one indexed read on the plain pool.
-      session: async (id) =>
-        (await sql.query<{ gameServiceId: string }[]>('SELECT gameServiceId FROM CraftSession WHERE id = ?', [id]))[0]?.gameServiceId ?? null,
-      station: async (id) =>
-        (await sql.query<{ gameServiceId: string }[]>('SELECT gameServiceId FROM Station WHERE id = ?', [id]))[0]?.gameServiceId ?? null,
     },
     internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },
   };

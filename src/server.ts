@@ -19,7 +19,7 @@ async function main() {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const runtime = createRuntime(config, logger);
   const app = await buildApp({
     spec: loadSpec(SPEC_PATH),
@@ -31,7 +31,6 @@ async function main() {
     rateLimit: runtime.rateLimit,
     standalone: config.standalone,
     auth: config.auth,
-    owners: runtime.owners,
     logger,
   });
   app.addHook('onClose', async () => {
@@ -40,10 +39,24 @@ async function main() {
     await runtime.close();
   });
 
-  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+  const grace = closeWithGrace({ delay: 10_000, logger, skip: ['SIGINT'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
-    else logger.info({ signal }, 'shutting down');
+    else logger.info({ signal: signal ?? 'SIGINT' }, 'shutting down');
     await app.close();
+  });
+  // Ctrl-C reaches a process twice when a watcher (npm run dev's tsx) forwards the terminal's
+  // SIGINT: a repeat within a second is the same keypress and must not cut the graceful stop
+  // short; a later one is the operator insisting.
+  let interrupted = 0;
+  process.on('SIGINT', () => {
+    const now = Date.now();
+    if (interrupted === 0) {
+      interrupted = now;
+      void grace.close();
+    } else if (now - interrupted > 1000) {
+      logger.error('second SIGINT, exiting');
+      process.exit(1);
+    }
   });
 
   runtime.start();

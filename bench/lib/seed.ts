@@ -332,7 +332,7 @@ export async function seed(dev: Api): Promise<World> {
       const e = entities[i]!;
       const { proficiency: prof } = await dev.post<{ proficiency: { level: number } }>('/craft/proficiency/get', { gameServiceId: gs, entityId: e.entityId, entityType: e.entityType, domain: e.domain });
       if (prof.level !== levelOf(i)) throw new Error(`seed check: entity ${i} has level ${prof.level} in ${e.domain}, expected ${levelOf(i)}`);
-      const inv = await dev.post<{ items: { instanceId: string; itemTemplateCode: string }[] }>('/dev/inventory/get', { containerId: e.inventoryId });
+      const inv = await dev.post<{ items: { instanceId: string; itemTemplateCode: string }[] }>('/dev/inventory/get', { containerId: e.inventoryId, gameServiceId: gs });
       const want = Object.entries(e.items).map(([code, id]) => `${code}:${id}`).sort();
       const got = inv.items.map((it) => `${it.itemTemplateCode}:${it.instanceId}`).sort();
       if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`seed check: inventory of entity ${i} holds ${got.join(', ')}, expected ${want.join(', ')}`);

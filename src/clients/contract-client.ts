@@ -18,6 +18,8 @@ export interface ContractMilestone {
 
 export interface ContractInstance {
   contractId: string;
+  /** The game service the contract belongs to (the session's). */
+  gameServiceId: string;
   status: ContractStatus;
   parties: ContractParty[];
   milestones: ContractMilestone[];
@@ -27,6 +29,7 @@ export interface ContractInstance {
   updatedAt: string;
 }
 
+/** Every call names the game service it acts in: another game service's contract is unknown. */
 export interface ContractClient {
   /**
    * Creates an Active contract. The real service needs a template, a proposal and every
@@ -34,6 +37,7 @@ export interface ContractClient {
    */
   createInstance(
     input: {
+      gameServiceId: string;
       parties: ContractParty[];
       milestones: { code: string; name: string }[];
       /** Called when the final milestone completes (prebound API). */
@@ -41,19 +45,19 @@ export interface ContractClient {
     },
     idempotencyKey: string,
   ): Promise<ContractInstance>;
-  getInstance(contractId: string): Promise<ContractInstance | null>;
+  getInstance(contractId: string, gameServiceId: string): Promise<ContractInstance | null>;
   /**
    * Marks a milestone complete (completing it again is a no-op). Unknown code: `invalid`;
    * terminated contract: `conflict`. When every milestone is complete the contract is
    * Fulfilled and the prebound API is called once.
    */
-  completeMilestone(input: { contractId: string; milestoneCode: string }, idempotencyKey: string): Promise<ContractInstance>;
+  completeMilestone(input: { contractId: string; gameServiceId: string; milestoneCode: string }, idempotencyKey: string): Promise<ContractInstance>;
   /**
    * Terminates an Active contract and publishes `contract.terminated`. A contract already
    * Terminated or Fulfilled is left as it is (and returned).
    */
   terminate(
-    input: { contractId: string; reason: string; terminatedByEntityId?: string; terminatedByEntityType?: string },
+    input: { contractId: string; gameServiceId: string; reason: string; terminatedByEntityId?: string; terminatedByEntityType?: string },
     idempotencyKey: string,
   ): Promise<ContractInstance>;
 }

@@ -36,8 +36,11 @@ export type OriginType = 'Craft' | 'Loot' | 'Quest' | 'Admin' | 'Grant';
 export type DestroyReason = 'Consumed' | 'Destroyed' | 'Expired' | 'Admin';
 
 export interface ItemClient {
-  /** By id, or by code within a game service (`gameId`). Null when unknown. */
-  getTemplate(query: { templateId?: string; code?: string; gameId?: string }): Promise<ItemTemplate | null>;
+  /**
+   * By id or by code, within a game service (`gameId`): a template of another game service is
+   * unknown (null), like one that does not exist.
+   */
+  getTemplate(query: { gameId: string; templateId?: string; code?: string }): Promise<ItemTemplate | null>;
   /** Admin (standalone dev endpoints): `conflict` when the code is taken in the game service. */
   createTemplate(input: {
     gameServiceId: string;
@@ -50,7 +53,10 @@ export interface ItemClient {
   }): Promise<ItemTemplate>;
   /** Sorted by code. */
   listTemplates(gameServiceId: string): Promise<ItemTemplate[]>;
-  /** `not_found` for an unknown template or container; `invalid` for quantity <= 0. */
+  /**
+   * `not_found` for an unknown template, or a container that is unknown or of another game
+   * service than the template; `invalid` for quantity <= 0.
+   */
   createInstance(
     input: {
       templateId: string;
@@ -63,17 +69,19 @@ export interface ItemClient {
     },
     idempotencyKey: string,
   ): Promise<ItemInstance>;
-  /** Null when unknown or destroyed. */
-  getInstance(instanceId: string): Promise<ItemInstance | null>;
-  /** Destroyed instances are reported in `notFound`. */
-  batchGetInstances(instanceIds: string[]): Promise<{ items: ItemInstance[]; notFound: string[] }>;
+  /** Null when unknown, destroyed or of another game service. */
+  getInstance(instanceId: string, gameServiceId: string): Promise<ItemInstance | null>;
+  /** Destroyed instances and those of another game service are reported in `notFound`. */
+  batchGetInstances(instanceIds: string[], gameServiceId: string): Promise<{ items: ItemInstance[]; notFound: string[] }>;
   /**
    * `instanceMetadata` is merged into the stored object (shallow). The resulting quantity
-   * must stay > 0 (else `conflict`; destroy the instance instead). `not_found` when destroyed.
+   * must stay > 0 (else `conflict`; destroy the instance instead). `not_found` when destroyed
+   * or of another game service.
    */
   modifyInstance(
     input: {
       instanceId: string;
+      gameServiceId: string;
       quantityDelta?: number;
       instanceMetadata?: Record<string, unknown>;
       newContainerId?: string;
@@ -82,7 +90,8 @@ export interface ItemClient {
   ): Promise<ItemInstance>;
   /**
    * Soft delete (the row keeps `destroyedAt` and the reason, so audits can count what was
-   * consumed). Destroying an already destroyed instance with a new key is `not_found`.
+   * consumed). Destroying an already destroyed instance with a new key is `not_found`, as is
+   * an instance of another game service.
    */
-  destroyInstance(input: { instanceId: string; reason: DestroyReason }, idempotencyKey: string): Promise<void>;
+  destroyInstance(input: { instanceId: string; gameServiceId: string; reason: DestroyReason }, idempotencyKey: string): Promise<void>;
 }

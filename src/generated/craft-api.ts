@@ -318,7 +318,7 @@ export interface paths {
          *     - 403: FORBIDDEN
          *     - 404: RECIPE_NOT_FOUND, INVENTORY_NOT_FOUND, ITEM_NOT_FOUND, STATION_NOT_FOUND
          *     - 409: ACTIVE_SESSION_LIMIT_REACHED, STATION_IN_USE, IDEMPOTENCY_REQUEST_IN_PROGRESS
-         *     - 422: INSUFFICIENT_FUNDS, IDEMPOTENCY_KEY_REUSED
+         *     - 422: INSUFFICIENT_FUNDS, IDEMPOTENCY_KEY_REUSED, DEPENDENCY_REFUSED
          *     - 429: RATE_LIMITED
          *     - 500: INTERNAL_ERROR
          *     - 503: AFFIX_SERVICE_UNAVAILABLE, DEPENDENCY_UNAVAILABLE
@@ -360,7 +360,7 @@ export interface paths {
          *     - 401: UNAUTHORIZED
          *     - 403: FORBIDDEN
          *     - 404: SESSION_NOT_FOUND
-         *     - 409: SESSION_VERSION_CONFLICT, STEP_OUT_OF_ORDER, STEP_ALREADY_COMPLETED, STEP_NOT_READY, SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 409: SESSION_VERSION_CONFLICT, STEP_OUT_OF_ORDER, STEP_ALREADY_COMPLETED, STEP_NOT_READY, SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS, SESSION_EXPIRED
          *     - 422: IDEMPOTENCY_KEY_REUSED
          *     - 429: RATE_LIMITED
          *     - 500: INTERNAL_ERROR
@@ -396,7 +396,7 @@ export interface paths {
          *     - 401: UNAUTHORIZED
          *     - 403: FORBIDDEN
          *     - 404: SESSION_NOT_FOUND
-         *     - 409: SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 409: SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS, SESSION_EXPIRED
          *     - 422: IDEMPOTENCY_KEY_REUSED
          *     - 429: RATE_LIMITED
          *     - 500: INTERNAL_ERROR
@@ -1085,7 +1085,7 @@ export interface paths {
          *     - 401: UNAUTHORIZED
          *     - 403: FORBIDDEN
          *     - 404: SESSION_NOT_FOUND
-         *     - 409: CONTRACT_MISMATCH, STEPS_INCOMPLETE, SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 409: CONTRACT_MISMATCH, STEPS_INCOMPLETE, SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS, SESSION_EXPIRED
          *     - 422: IDEMPOTENCY_KEY_REUSED
          *     - 429: RATE_LIMITED
          *     - 500: INTERNAL_ERROR
@@ -1248,7 +1248,7 @@ export interface paths {
          *     Use its `containerId` as a session's `inventoryId` and to grant items.
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -1353,7 +1353,7 @@ export interface paths {
          *     the balance) when missing. Returns the wallet after the credit.
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -1388,7 +1388,7 @@ export interface paths {
          *     part. An owner without a wallet gets an empty one (no balances).
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -1506,7 +1506,7 @@ export interface paths {
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
          *     - 403: FORBIDDEN
-         *     - 404: ROUTE_NOT_FOUND
+         *     - 404: ROUTE_NOT_FOUND, ITEM_NOT_FOUND
          *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
          *     - 422: IDEMPOTENCY_KEY_REUSED
          *     - 429: RATE_LIMITED
@@ -1543,7 +1543,7 @@ export interface paths {
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
          *     - 403: FORBIDDEN
-         *     - 404: ROUTE_NOT_FOUND
+         *     - 404: ROUTE_NOT_FOUND, ITEM_NOT_FOUND
          *     - 429: RATE_LIMITED
          *     - 500: INTERNAL_ERROR
          *     - 503: DEPENDENCY_UNAVAILABLE, AFFIX_SERVICE_UNAVAILABLE
@@ -2173,6 +2173,11 @@ export interface components {
             consumeOnStep?: string | null;
             /** @description Whether it has been consumed already. */
             consumed: boolean;
+            /**
+             * Format: uuid
+             * @description After a cancellation or failure, the inventory instance the material went back to (it rejoins the stack it was taken from when that stack is still there).
+             */
+            returnedToInstanceId?: string | null;
         };
         /** @description A currency authorization hold taken when the session started. */
         CurrencyHoldInfo: {
@@ -2212,6 +2217,8 @@ export interface components {
             action?: string | null;
             /** @description Skill-check score s (0-1) of the step: the caller-reported performance or the RNG-derived score; null until complete or without skill check. */
             performance?: number | null;
+            /** @description The session-RNG draw r (0-1) of a skill check completed without a reported performance (its score is 0.5 r + 0.5 proficiencyFactor); null otherwise. Replayable from the session seed. */
+            roll?: number | null;
             /**
              * Format: date-time
              * @description When the step completed; null until then.
@@ -2420,6 +2427,10 @@ export interface components {
             stepCode: string;
             /** @description Quality bonus of that step (0 without a skill check). */
             qualityContribution: number;
+            /** @description Skill-check score s (0-1) of the step: the reported performance or the RNG-derived score; null without a skill check. */
+            performance?: number | null;
+            /** @description The session-RNG draw of the skill check when no performance was reported; null otherwise. */
+            roll?: number | null;
             /** @description Quality the session would finish with now (see SessionInfo). */
             accumulatedQuality: number;
             /** @description Next step to advance; null = no step remains. */
@@ -3308,6 +3319,11 @@ export interface components {
             /** @description Kind of container (`inventory` for the ones created here; session escrow containers have their own type). */
             containerType: string;
             /**
+             * Format: uuid
+             * @description Game service the container belongs to.
+             */
+            gameServiceId: string;
+            /**
              * Format: date-time
              * @description Creation time.
              */
@@ -3324,9 +3340,9 @@ export interface components {
             ownerType: string;
             /**
              * Format: uuid
-             * @description Game service the owner belongs to; absent = not recorded.
+             * @description Game service the container belongs to; only that game service's items and sessions use it.
              */
-            gameServiceId?: string;
+            gameServiceId: string;
         };
         /** @description Result of /dev/inventory/create. */
         CreateInventoryResponse: {
@@ -3335,6 +3351,11 @@ export interface components {
         };
         /** @description Request of /dev/inventory/get. */
         GetInventoryRequest: {
+            /**
+             * Format: uuid
+             * @description Game service the container belongs to.
+             */
+            gameServiceId: string;
             /**
              * Format: uuid
              * @description Container to read.
@@ -3441,11 +3462,21 @@ export interface components {
             ownerId: string;
             /** @description Type of the owner (e.g. `character`, `npc`). */
             ownerType: string;
+            /**
+             * Format: uuid
+             * @description Game service of the wallet.
+             */
+            gameServiceId: string;
             /** @description One entry per currency the wallet has held, sorted by currency code. */
             balances: components["schemas"]["WalletBalance"][];
         };
         /** @description Credits an owner's wallet in the stub currency service. */
         CreditWalletRequest: {
+            /**
+             * Format: uuid
+             * @description Game service of the wallet (an owner has one wallet per game service).
+             */
+            gameServiceId: string;
             /**
              * Format: uuid
              * @description Entity owning the wallet.
@@ -3467,6 +3498,11 @@ export interface components {
         GetWalletRequest: {
             /**
              * Format: uuid
+             * @description Game service of the wallet (an owner has one wallet per game service).
+             */
+            gameServiceId: string;
+            /**
+             * Format: uuid
              * @description Entity owning the wallet.
              */
             ownerId: string;
@@ -3480,6 +3516,11 @@ export interface components {
         };
         /** @description Request of /dev/contract/terminate. */
         TerminateContractRequest: {
+            /**
+             * Format: uuid
+             * @description Game service the contract belongs to (its session's).
+             */
+            gameServiceId: string;
             /**
              * Format: uuid
              * @description Contract to terminate (a session's `contractId`).
@@ -3623,6 +3664,11 @@ export interface components {
         SetAffixItemStateRequest: {
             /**
              * Format: uuid
+             * @description Game service of the item.
+             */
+            gameServiceId: string;
+            /**
+             * Format: uuid
              * @description Item instance (e.g. from /dev/item/grant).
              */
             itemInstanceId: string;
@@ -3646,6 +3692,11 @@ export interface components {
         };
         /** @description Request of /dev/affix/item/get. */
         GetAffixItemRequest: {
+            /**
+             * Format: uuid
+             * @description Game service of the item.
+             */
+            gameServiceId: string;
             /**
              * Format: uuid
              * @description Item instance to read.

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BoundedMap } from './bounded-map.js';
-import { rememberOwners } from './owner-cache.js';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { CraftError, type ErrorCode } from '../domain/errors.js';
+import { CraftError } from '../domain/errors.js';
+import { Scope } from '../services/scope.js';
+import { canonicalUuid } from './openapi/canonical-ids.js';
 
 /**
  * Bearer-token authentication and role / game-service authorisation for every spec route.
@@ -13,10 +14,10 @@ import { CraftError, type ErrorCode } from '../domain/errors.js';
  * - `service` may call `service` operations;
  * - `contract-service` may call only `contract-service` operations (`completeSession`).
  *
- * Game services (claim `gameServices`: a list of ids, or `'*'` for all): a request whose body names
- * another game service (`gameServiceId`) answers as if it did not exist (the operation's 404 code,
- * or GAME_SERVICE_NOT_FOUND when it has none), and a read whose answer belongs to another game
- * service answers the operation's 404 code. Never 403: existence is not revealed.
+ * Game services (claim `gameServices`: a list of ids, or `'*'` for all) become the request's
+ * `Scope`, which every service operation receives and applies to its queries and to its calls
+ * to other services (docs/adr/0008-tenancy-in-the-data-layer.md): a resource of another game
+ * service answers exactly as a missing one. Nothing is filtered here.
  */
 
 export type AuthSettings =
@@ -48,29 +49,15 @@ export function mayCall(roles: readonly string[], permissions: readonly string[]
   return permissions.some((p) => roles.includes(p) || (p === 'service' && roles.includes('developer')));
 }
 
-export function mayTouch(caller: Caller | null, gameServiceId: string): boolean {
-  if (!caller || caller.gameServices === '*') return true;
-  return caller.gameServices.includes(gameServiceId);
+/** The scope a caller acts in; no caller (a route outside the spec) may touch nothing. */
+export function scopeOf(caller: Caller | null): Scope {
+  if (!caller) return Scope.of([]);
+  return caller.gameServices === '*' ? Scope.all : Scope.of(caller.gameServices);
 }
-
-/** Which game service owns a resource addressed by id (null: no such resource). */
-export interface OwnerLookup {
-  recipe(id: string): Promise<string | null>;
-  session(id: string): Promise<string | null>;
-  station(id: string): Promise<string | null>;
-}
-
-const BY_ID = [
-  ['recipeId', 'recipe', 'RECIPE_NOT_FOUND'],
-  ['sessionId', 'session', 'SESSION_NOT_FOUND'],
-  ['stationId', 'station', 'STATION_NOT_FOUND'],
-] as const;
 
 interface RouteAuthConfig {
   operationId?: string;
   permissions?: string[];
-  idempotent?: boolean;
-  notFoundCode?: string;
 }
 
 function keyFor(settings: Extract<AuthSettings, { disabled: false }>): Uint8Array | JWTVerifyGetKey {
@@ -88,29 +75,10 @@ function callerFrom(payload: JWTPayload): Caller {
     gameServices === '*'
       ? '*'
       : Array.isArray(gameServices) && gameServices.every((g) => typeof g === 'string')
-        ? (gameServices as string[])
+        ? (gameServices as string[]).map(canonicalUuid)
         : null;
   if (scoped === null) throw new Error("token gameServices must be a string array or '*'");
   return { id: payload.sub, roles: roles as string[], gameServices: scoped };
-}
-
-function notFound(config: RouteAuthConfig): CraftError {
-  const code = (config.notFoundCode ?? 'GAME_SERVICE_NOT_FOUND') as ErrorCode;
-  const what = code.replace(/_NOT_FOUND$/, '').toLowerCase().replace(/_/g, ' ');
-  return new CraftError(code, `${what} not found`);
-}
-
-/** The game service ids an answer belongs to: the body itself or its top-level objects. */
-function ownersOf(payload: unknown): string[] {
-  if (!payload || typeof payload !== 'object') return [];
-  const owners: string[] = [];
-  const visit = (o: unknown) => {
-    const id = (o as { gameServiceId?: unknown } | null)?.gameServiceId;
-    if (typeof id === 'string') owners.push(id);
-  };
-  visit(payload);
-  for (const v of Object.values(payload)) if (v && typeof v === 'object' && !Array.isArray(v)) visit(v);
-  return owners;
 }
 
 /**
@@ -143,7 +111,7 @@ class VerifiedTokens {
  * rate limit, which then keys on the caller). Routes without `config.permissions` (probes,
  * metrics, docs, the OpenAPI document) are not authenticated.
  */
-export function registerAuth(app: FastifyInstance, settings: AuthSettings, owners?: OwnerLookup) {
+export function registerAuth(app: FastifyInstance, settings: AuthSettings) {
   if (!app.hasRequestDecorator('caller')) app.decorateRequest('caller', null);
   const routeConfig = (request: FastifyRequest) => request.routeOptions.config as RouteAuthConfig;
 
@@ -184,47 +152,5 @@ export function registerAuth(app: FastifyInstance, settings: AuthSettings, owner
         requiredRoles: config.permissions,
       });
     }
-  });
-
-  // Tenants apart, in one place: a body naming another game service answers not found.
-  app.addHook('preValidation', async (request) => {
-    const config = routeConfig(request);
-    if (!config.permissions || !request.caller) return;
-    const id = (request.body as { gameServiceId?: unknown } | undefined)?.gameServiceId;
-    if (typeof id === 'string' && !mayTouch(request.caller, id)) throw notFound(config);
-  });
-
-  // A recipe, session or station addressed by id that belongs to another game service is not
-  // found, for every operation (reads and writes), before anything runs. Only scoped callers pay.
-  if (owners) {
-    const lookup = rememberOwners(owners);
-    app.addHook('preHandler', async (request) => {
-      const caller = request.caller;
-      if (!routeConfig(request).permissions || !caller || caller.gameServices === '*') return;
-      const body = request.body as Record<string, unknown> | undefined;
-      for (const [field, kind, code] of BY_ID) {
-        const id = body?.[field];
-        if (typeof id !== 'string') continue;
-        const owner = await lookup[kind](id);
-        if (owner !== null && !mayTouch(caller, owner)) throw new CraftError(code, `${kind} ${id} not found`);
-      }
-    });
-  }
-
-  // Reads: an answer owned by another game service becomes not found; list pages drop its items.
-  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-    const config = routeConfig(request);
-    const caller = request.caller;
-    if (!config.permissions || !caller || caller.gameServices === '*' || config.idempotent || reply.statusCode >= 300) return payload;
-    if (config.notFoundCode && ownersOf(payload).some((g) => !mayTouch(caller, g))) throw notFound(config);
-    const page = payload as { items?: unknown; totalCount?: unknown } | null;
-    if (page && Array.isArray(page.items)) {
-      const items = page.items.filter((item) => ownersOf(item).every((g) => mayTouch(caller, g)));
-      const dropped = page.items.length - items.length;
-      if (dropped > 0) {
-        return { ...page, items, ...(typeof page.totalCount === 'number' && { totalCount: Math.max(0, page.totalCount - dropped) }) };
-      }
-    }
-    return payload;
   });
 }

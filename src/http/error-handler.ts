@@ -45,6 +45,12 @@ export function isDatabaseDown(err: unknown, depth = 0): boolean {
   return isDatabaseDown(e.cause, depth + 1);
 }
 
+/** Ajv's message, said plainly where it is cryptic (the contract's non-blank rule is the pattern `\S`). */
+function issueMessage(v: { keyword: string; message?: string; params?: Record<string, unknown> }): string {
+  if (v.keyword === 'pattern' && v.params?.pattern === '\\S') return 'must not be blank';
+  return v.message ?? '';
+}
+
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof CraftError) {
     return { status: err.status, body: { code: err.code, message: err.message, ...(err.details && { details: err.details }) } };
@@ -61,13 +67,13 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
         code: 'VALIDATION_FAILED',
         message: `request ${fe.validationContext ?? 'body'} is invalid: ${fe.validation
           .slice(0, 5)
-          .map((v) => `${v.instancePath || '/'} ${v.message ?? ''}`.trim())
+          .map((v) => `${v.instancePath || '/'} ${issueMessage(v)}`.trim())
           .join('; ')}`,
         details: {
-          errors: fe.validation.map((v) => ({
+          errors: fe.validation.slice(0, 200).map((v) => ({
             path: v.instancePath || '/',
             keyword: v.keyword,
-            message: v.message,
+            message: issueMessage(v),
             params: v.params,
           })),
         },

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { operations } from '../generated/craft-api.js';
+import type { Scope } from '../services/scope.js';
 import type { Services } from '../services/services.js';
 
 export type OperationId = keyof operations;
@@ -18,6 +19,8 @@ export type ResponseBody<K extends OperationId> = operations[K] extends { respon
 export interface RequestContext {
   requestId: string;
   log: FastifyBaseLogger;
+  /** The game services the caller may touch (from its token): every service call takes it. */
+  scope: Scope;
 }
 
 export type Handler<K extends OperationId> = (

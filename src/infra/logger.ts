@@ -14,6 +14,14 @@ export const REDACT_PATHS = [
   '*.natsUrl',
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+/**
+ * JSON lines (for log collectors), or with `pretty` (npm run dev in a terminal: LOG_PRETTY)
+ * readable lines through pino-pretty, a development dependency loaded only then.
+ */
+export function createLogger(level: string, destination?: DestinationStream, opts: { pretty?: boolean } = {}): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  if (opts.pretty && !destination) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+  }
+  return pino(options, destination);
 }

@@ -92,7 +92,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     standalone: true,
     logger: log,
     auth: config.auth,
-    owners: runtime.owners,
     // A handler returning the wrong shape fails the test instead of being coerced.
     beforeRoutes: async (a) => {
       const ajv = new Ajv({ strict: false, allErrors: true, removeAdditional: false, coerceTypes: false });

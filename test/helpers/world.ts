@@ -82,7 +82,7 @@ export async function forgeWorld(
       return res.item.instanceId as string;
     },
     contents: async (containerId) => {
-      const res = await ok(h, '/dev/inventory/get', { containerId: containerId ?? crafter.inventoryId });
+      const res = await ok(h, '/dev/inventory/get', { containerId: containerId ?? crafter.inventoryId, gameServiceId: gs });
       const totals: Record<string, number> = {};
       for (const item of res.items as { itemTemplateCode: string; quantity: number }[]) {
         totals[item.itemTemplateCode] = round4((totals[item.itemTemplateCode] ?? 0) + item.quantity);

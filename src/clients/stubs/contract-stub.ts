@@ -52,6 +52,7 @@ export interface ContractStubOptions {
 function toContract(r: StubContract): ContractInstance {
   return {
     contractId: r.id,
+    gameServiceId: r.gameServiceId ?? '',
     status: r.status as ContractStatus,
     parties: parseJson<ContractParty[]>(r.parties, []),
     milestones: parseJson<ContractMilestone[]>(r.milestones, []),
@@ -61,10 +62,11 @@ function toContract(r: StubContract): ContractInstance {
   };
 }
 
-async function lockContract(tx: StubTx, contractId: string): Promise<StubContract> {
+/** Locks a contract of the game service (another game service's is `not_found`) and returns it. */
+async function lockContract(tx: StubTx, contractId: string, gameServiceId: string): Promise<StubContract> {
   await tx.$queryRaw`SELECT id FROM stub_contract WHERE id = ${contractId} FOR UPDATE`;
   const row = await tx.stubContract.findUnique({ where: { id: contractId } });
-  if (!row) throw new ClientError(SERVICE, 'not_found', `contract ${contractId} not found`);
+  if (!row || row.gameServiceId !== gameServiceId) throw new ClientError(SERVICE, 'not_found', `contract ${contractId} not found`);
   return row;
 }
 
@@ -93,6 +95,7 @@ export class ContractStub implements ContractClient {
 
   createInstance(
     input: {
+      gameServiceId: string;
       parties: ContractParty[];
       milestones: { code: string; name: string }[];
       onFinalMilestone: { path: string; body: Record<string, unknown> };
@@ -100,6 +103,7 @@ export class ContractStub implements ContractClient {
     idempotencyKey: string,
   ): Promise<ContractInstance> {
     return this.calls.mutate('createInstance', idempotencyKey, async (tx) => {
+      requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
       if (!Array.isArray(input.parties) || input.parties.length === 0) {
         throw new ClientError(SERVICE, 'invalid', 'a contract needs at least one party');
       }
@@ -128,6 +132,7 @@ export class ContractStub implements ContractClient {
       const row = await tx.stubContract.create({
         data: {
           id: randomUUID(),
+          gameServiceId: input.gameServiceId,
           status: 'Active',
           parties: JSON.stringify(parties),
           milestones: JSON.stringify(milestones),
@@ -138,16 +143,16 @@ export class ContractStub implements ContractClient {
     });
   }
 
-  getInstance(contractId: string): Promise<ContractInstance | null> {
+  getInstance(contractId: string, gameServiceId: string): Promise<ContractInstance | null> {
     return this.calls.call('getInstance', async () => {
-      const row = await this.calls.prisma.stubContract.findUnique({ where: { id: contractId } });
+      const row = await this.calls.prisma.stubContract.findFirst({ where: { id: contractId, gameServiceId } });
       return row ? toContract(row) : null;
     });
   }
 
-  completeMilestone(input: { contractId: string; milestoneCode: string }, idempotencyKey: string): Promise<ContractInstance> {
+  completeMilestone(input: { contractId: string; gameServiceId: string; milestoneCode: string }, idempotencyKey: string): Promise<ContractInstance> {
     return this.calls.mutate('completeMilestone', idempotencyKey, async (tx, onCommit) => {
-      const row = await lockContract(tx, input.contractId);
+      const row = await lockContract(tx, input.contractId, input.gameServiceId);
       if (row.status === 'Terminated') {
         throw new ClientError(SERVICE, 'conflict', `contract ${row.id} is terminated`);
       }
@@ -174,12 +179,12 @@ export class ContractStub implements ContractClient {
   }
 
   terminate(
-    input: { contractId: string; reason: string; terminatedByEntityId?: string; terminatedByEntityType?: string },
+    input: { contractId: string; gameServiceId: string; reason: string; terminatedByEntityId?: string; terminatedByEntityType?: string },
     idempotencyKey: string,
   ): Promise<ContractInstance> {
     return this.calls.mutate('terminate', idempotencyKey, async (tx, onCommit) => {
       const reason = requireNonEmpty(SERVICE, 'reason', input.reason, 500);
-      const row = await lockContract(tx, input.contractId);
+      const row = await lockContract(tx, input.contractId, input.gameServiceId);
       // Terminated stays as it is (idempotent); Fulfilled cannot be terminated any more.
       if (row.status !== 'Active' && row.status !== 'Proposed') return toContract(row);
       const updated = await tx.stubContract.update({

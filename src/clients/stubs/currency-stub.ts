@@ -19,22 +19,29 @@ function toHold(h: StubCurrencyHold): CurrencyHold {
   };
 }
 
-/** Creates the owner's wallet unless it exists (safe under concurrency), then returns it. */
-async function ensureWallet(db: Db, ownerId: string, ownerType: string): Promise<StubWallet> {
+/** Creates the owner's wallet in the game service unless it exists (safe under concurrency), then returns it. */
+async function ensureWallet(db: Db, ownerId: string, ownerType: string, gameServiceId: string): Promise<StubWallet> {
   requireNonEmpty(SERVICE, 'ownerId', ownerId, 100);
   requireNonEmpty(SERVICE, 'ownerType', ownerType, 100);
-  const existing = await db.stubWallet.findUnique({ where: { ownerId_ownerType: { ownerId, ownerType } } });
+  requireNonEmpty(SERVICE, 'gameServiceId', gameServiceId, 36);
+  const where = { ownerId_ownerType_gameServiceId: { ownerId, ownerType, gameServiceId } };
+  const existing = await db.stubWallet.findUnique({ where });
   if (existing) return existing;
   // INSERT IGNORE waits for a concurrent creator and then yields to it: no duplicate-key error.
-  await db.$executeRaw`INSERT IGNORE INTO stub_wallet (id, ownerId, ownerType) VALUES (${randomUUID()}, ${ownerId}, ${ownerType})`;
-  const row = await db.stubWallet.findUnique({ where: { ownerId_ownerType: { ownerId, ownerType } } });
+  await db.$executeRaw`INSERT IGNORE INTO stub_wallet (id, ownerId, ownerType, gameServiceId)
+    VALUES (${randomUUID()}, ${ownerId}, ${ownerType}, ${gameServiceId})`;
+  const row = await db.stubWallet.findUnique({ where });
   if (!row) throw new ClientError(SERVICE, 'unavailable', `wallet of ${ownerType} ${ownerId} could not be created`);
   return row;
 }
 
-/** Locks a wallet for the rest of the transaction: every balance and hold change of a wallet happens under it. */
-async function lockWallet(tx: StubTx, walletId: string): Promise<void> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM stub_wallet WHERE id = ${walletId} FOR UPDATE`;
+/**
+ * Locks a wallet of the game service for the rest of the transaction: every balance and hold
+ * change of a wallet happens under it. Another game service's wallet is `not_found`.
+ */
+async function lockWallet(tx: StubTx, walletId: string, gameServiceId: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM stub_wallet WHERE id = ${walletId} AND gameServiceId = ${gameServiceId} FOR UPDATE`;
   if (rows.length === 0) throw new ClientError(SERVICE, 'not_found', `wallet ${walletId} not found`);
 }
 
@@ -56,6 +63,7 @@ async function loadWallet(db: Db, wallet: StubWallet): Promise<Wallet> {
     walletId: wallet.id,
     ownerId: wallet.ownerId,
     ownerType: wallet.ownerType,
+    gameServiceId: wallet.gameServiceId,
     balances: balances.map((b) => {
       const amount = units(b.amount);
       const h = held.get(b.currencyCode) ?? 0n;
@@ -82,41 +90,43 @@ export class CurrencyStub implements CurrencyClient {
     this.calls = new StubCalls(SERVICE, deps);
   }
 
-  getOrCreateWallet(input: { ownerId: string; ownerType: string }): Promise<Wallet> {
+  getOrCreateWallet(input: { ownerId: string; ownerType: string; gameServiceId: string }): Promise<Wallet> {
     return this.calls.call('getOrCreateWallet', async () => {
       const prisma = this.calls.prisma;
-      return loadWallet(prisma, await ensureWallet(prisma, input.ownerId, input.ownerType));
+      return loadWallet(prisma, await ensureWallet(prisma, input.ownerId, input.ownerType, input.gameServiceId));
     });
   }
 
-  getWallet(query: { walletId: string } | { ownerId: string; ownerType: string }): Promise<Wallet | null> {
+  getWallet(query: { gameServiceId: string } & ({ walletId: string } | { ownerId: string; ownerType: string })): Promise<Wallet | null> {
     return this.calls.call('getWallet', async () => {
       const prisma = this.calls.prisma;
+      const gameServiceId = query.gameServiceId;
       const row =
         'walletId' in query
-          ? await prisma.stubWallet.findUnique({ where: { id: query.walletId } })
+          ? await prisma.stubWallet.findFirst({ where: { id: query.walletId, gameServiceId } })
           : await prisma.stubWallet.findUnique({
-              where: { ownerId_ownerType: { ownerId: query.ownerId, ownerType: query.ownerType } },
+              where: { ownerId_ownerType_gameServiceId: { ownerId: query.ownerId, ownerType: query.ownerType, gameServiceId } },
             });
       return row ? loadWallet(prisma, row) : null;
     });
   }
 
   credit(
-    input: { walletId?: string; ownerId?: string; ownerType?: string; currencyCode: string; amount: number },
+    input: { gameServiceId: string; walletId?: string; ownerId?: string; ownerType?: string; currencyCode: string; amount: number },
     idempotencyKey: string,
   ): Promise<Wallet> {
     return this.calls.mutate('credit', idempotencyKey, async (tx) => {
       const amount = toDecimalString(SERVICE, 'amount', input.amount);
       requireNonEmpty(SERVICE, 'currencyCode', input.currencyCode, 50);
+      requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
       let walletId = input.walletId;
       if (walletId === undefined) {
         if (input.ownerId === undefined || input.ownerType === undefined) {
           throw new ClientError(SERVICE, 'invalid', 'credit needs walletId, or ownerId and ownerType');
         }
-        walletId = (await ensureWallet(tx, input.ownerId, input.ownerType)).id;
+        walletId = (await ensureWallet(tx, input.ownerId, input.ownerType, input.gameServiceId)).id;
       }
-      await lockWallet(tx, walletId);
+      await lockWallet(tx, walletId, input.gameServiceId);
       await tx.$executeRaw`INSERT INTO stub_wallet_balance (walletId, currencyCode, amount)
         VALUES (${walletId}, ${input.currencyCode}, ${amount})
         ON DUPLICATE KEY UPDATE amount = amount + VALUES(amount)`;
@@ -126,7 +136,7 @@ export class CurrencyStub implements CurrencyClient {
   }
 
   createHold(
-    input: { walletId: string; currencyCode: string; amount: number; expiresAt: string },
+    input: { walletId: string; gameServiceId: string; currencyCode: string; amount: number; expiresAt: string },
     idempotencyKey: string,
   ): Promise<CurrencyHold> {
     return this.calls.mutate('createHold', idempotencyKey, async (tx) => {
@@ -138,7 +148,7 @@ export class CurrencyStub implements CurrencyClient {
       // repeat a start's createHold long after the session ended, to learn its hold id.
       if (Number.isNaN(expiresAt.getTime())) throw new ClientError(SERVICE, 'invalid', 'expiresAt must be an ISO 8601 time');
 
-      await lockWallet(tx, input.walletId);
+      await lockWallet(tx, input.walletId, input.gameServiceId);
       const balance = await tx.stubWalletBalance.findUnique({
         where: { walletId_currencyCode: { walletId: input.walletId, currencyCode: input.currencyCode } },
       });
@@ -165,17 +175,20 @@ export class CurrencyStub implements CurrencyClient {
     });
   }
 
-  getHold(holdId: string): Promise<CurrencyHold | null> {
+  getHold(holdId: string, gameServiceId: string): Promise<CurrencyHold | null> {
     return this.calls.call('getHold', async () => {
-      const row = await this.calls.prisma.stubCurrencyHold.findUnique({ where: { id: holdId } });
-      return row ? toHold(row) : null;
+      const prisma = this.calls.prisma;
+      const row = await prisma.stubCurrencyHold.findUnique({ where: { id: holdId } });
+      if (!row) return null;
+      const wallet = await prisma.stubWallet.findFirst({ where: { id: row.walletId, gameServiceId }, select: { id: true } });
+      return wallet ? toHold(row) : null;
     });
   }
 
-  captureHold(input: { holdId: string; captureAmount: number }, idempotencyKey: string): Promise<CurrencyHold> {
+  captureHold(input: { holdId: string; gameServiceId: string; captureAmount: number }, idempotencyKey: string): Promise<CurrencyHold> {
     return this.calls.mutate('captureHold', idempotencyKey, async (tx) => {
       const capture = toDecimalString(SERVICE, 'captureAmount', input.captureAmount, { allowZero: true });
-      const hold = await this.lockHold(tx, input.holdId);
+      const hold = await this.lockHold(tx, input.holdId, input.gameServiceId);
       if (hold.status === 'Captured') {
         if (hold.capturedAmount !== null && units(hold.capturedAmount) === units(capture)) return toHold(hold);
         throw new ClientError(SERVICE, 'conflict', `hold ${hold.id} was already captured for ${hold.capturedAmount?.toString()}`);
@@ -202,9 +215,9 @@ export class CurrencyStub implements CurrencyClient {
     });
   }
 
-  releaseHold(input: { holdId: string }, idempotencyKey: string): Promise<CurrencyHold> {
+  releaseHold(input: { holdId: string; gameServiceId: string }, idempotencyKey: string): Promise<CurrencyHold> {
     return this.calls.mutate('releaseHold', idempotencyKey, async (tx) => {
-      const hold = await this.lockHold(tx, input.holdId);
+      const hold = await this.lockHold(tx, input.holdId, input.gameServiceId);
       if (hold.status === 'Released') return toHold(hold);
       if (hold.status === 'Captured') throw new ClientError(SERVICE, 'conflict', `hold ${hold.id} was captured`);
       return toHold(await tx.stubCurrencyHold.update({ where: { id: hold.id }, data: { status: 'Released' } }));
@@ -212,10 +225,12 @@ export class CurrencyStub implements CurrencyClient {
   }
 
   /** Locks the hold's wallet, then returns the hold's current row (same lock order as createHold). */
-  private async lockHold(tx: StubTx, holdId: string): Promise<StubCurrencyHold> {
+  private async lockHold(tx: StubTx, holdId: string, gameServiceId: string): Promise<StubCurrencyHold> {
     const first = await tx.stubCurrencyHold.findUnique({ where: { id: holdId }, select: { walletId: true } });
     if (!first) throw new ClientError(SERVICE, 'not_found', `hold ${holdId} not found`);
-    await lockWallet(tx, first.walletId);
+    await lockWallet(tx, first.walletId, gameServiceId).catch((err: unknown) => {
+      throw err instanceof ClientError ? new ClientError(SERVICE, 'not_found', `hold ${holdId} not found`) : err;
+    });
     const hold = await tx.stubCurrencyHold.findUnique({ where: { id: holdId } });
     if (!hold) throw new ClientError(SERVICE, 'not_found', `hold ${holdId} not found`);
     return hold;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { StubContainer } from '../../generated/prisma/client.js';
+import type { StubContainer, StubItemInstance } from '../../generated/prisma/client.js';
 import { ClientError } from '../errors.js';
 import type { Container, InventoryClient } from '../inventory-client.js';
 import { lockInstance, TemplateCodes } from './item-rows.js';
-import { formatUnits, num, requireNonEmpty, StubCalls, toDecimalString, units, type StubDeps } from './stub-calls.js';
+import { formatUnits, num, requireNonEmpty, StubCalls, toDecimalString, units, type StubDeps, type StubTx } from './stub-calls.js';
 
 const SERVICE = 'inventory';
 
@@ -13,7 +13,8 @@ function toContainer(r: StubContainer): Container {
     ownerId: r.ownerId,
     ownerType: r.ownerType,
     containerType: r.containerType,
-    gameServiceId: r.gameServiceId,
+    // Containers made before every container had one carry none: no caller's game service matches.
+    gameServiceId: r.gameServiceId ?? '',
     createdAt: r.createdAt.toISOString(),
   };
 }
@@ -31,25 +32,30 @@ export class InventoryStub implements InventoryClient {
     this.calls = new StubCalls(SERVICE, deps);
   }
 
-  listContainers(query: { ownerId: string; ownerType: string; containerType?: string }): Promise<Container[]> {
+  listContainers(query: { ownerId: string; ownerType: string; gameServiceId: string; containerType?: string }): Promise<Container[]> {
     return this.calls.call('listContainers', async () => {
       const rows = await this.calls.prisma.stubContainer.findMany({
-        where: { ownerId: query.ownerId, ownerType: query.ownerType, ...(query.containerType && { containerType: query.containerType }) },
+        where: {
+          ownerId: query.ownerId,
+          ownerType: query.ownerType,
+          gameServiceId: query.gameServiceId,
+          ...(query.containerType && { containerType: query.containerType }),
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
       return rows.map(toContainer);
     });
   }
 
-  getContainer(containerId: string, includeContents: boolean): Promise<Container | null> {
+  getContainer(containerId: string, includeContents: boolean, gameServiceId: string): Promise<Container | null> {
     return this.calls.call('getContainer', async () => {
       const prisma = this.calls.prisma;
-      const row = await prisma.stubContainer.findUnique({ where: { id: containerId } });
+      const row = await prisma.stubContainer.findFirst({ where: { id: containerId, gameServiceId } });
       if (!row) return null;
       const container = toContainer(row);
       if (includeContents) {
         const items = await prisma.stubItemInstance.findMany({
-          where: { containerId, destroyedAt: null },
+          where: { containerId, gameServiceId, destroyedAt: null },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         });
         container.contents = await this.codes.toInstances(prisma, items);
@@ -59,32 +65,34 @@ export class InventoryStub implements InventoryClient {
   }
 
   createContainer(
-    input: { ownerId: string; ownerType: string; containerType: string; gameServiceId?: string | null },
+    input: { ownerId: string; ownerType: string; containerType: string; gameServiceId: string },
     idempotencyKey: string,
   ): Promise<Container> {
     return this.calls.mutate('createContainer', idempotencyKey, async (tx) => {
       requireNonEmpty(SERVICE, 'ownerId', input.ownerId, 100);
       requireNonEmpty(SERVICE, 'ownerType', input.ownerType, 100);
       requireNonEmpty(SERVICE, 'containerType', input.containerType, 100);
+      requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
       const row = await tx.stubContainer.create({
         data: {
           id: randomUUID(),
           ownerId: input.ownerId,
           ownerType: input.ownerType,
           containerType: input.containerType,
-          gameServiceId: input.gameServiceId ?? null,
+          gameServiceId: input.gameServiceId,
         },
       });
       return toContainer(row);
     });
   }
 
-  async add(input: { instanceId: string; containerId: string }, idempotencyKey: string): Promise<void> {
+  async add(input: { instanceId: string; containerId: string; gameServiceId: string }, idempotencyKey: string): Promise<void> {
     await this.calls.mutate('add', idempotencyKey, async (tx) => {
       const row = await lockInstance(tx, input.instanceId);
-      if (!row || row.destroyedAt) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
-      const container = await tx.stubContainer.findUnique({ where: { id: input.containerId }, select: { id: true } });
-      if (!container) throw new ClientError(SERVICE, 'not_found', `container ${input.containerId} not found`);
+      if (!row || row.destroyedAt || row.gameServiceId !== input.gameServiceId) {
+        throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      }
+      await requireContainer(tx, input.containerId, input.gameServiceId);
       if (row.containerId !== input.containerId) {
         await tx.stubItemInstance.update({ where: { id: row.id }, data: { containerId: input.containerId } });
       }
@@ -92,7 +100,7 @@ export class InventoryStub implements InventoryClient {
     });
   }
 
-  async remove(input: { instanceId: string }, idempotencyKey: string): Promise<void> {
+  async remove(input: { instanceId: string; gameServiceId: string }, idempotencyKey: string): Promise<void> {
     await this.calls.mutate('remove', idempotencyKey, async () => {
       throw new ClientError(
         SERVICE,
@@ -103,7 +111,14 @@ export class InventoryStub implements InventoryClient {
   }
 
   transfer(
-    input: { instanceId: string; sourceContainerId: string; targetContainerId: string; quantity?: number },
+    input: {
+      instanceId: string;
+      sourceContainerId: string;
+      targetContainerId: string;
+      gameServiceId: string;
+      quantity?: number;
+      mergeStacks?: boolean;
+    },
     idempotencyKey: string,
   ): Promise<{ instanceId: string }> {
     return this.calls.mutate('transfer', idempotencyKey, async (tx) => {
@@ -115,27 +130,40 @@ export class InventoryStub implements InventoryClient {
       const quantity = input.quantity === undefined ? null : units(toDecimalString(SERVICE, 'quantity', input.quantity));
 
       const row = await lockInstance(tx, input.instanceId);
-      if (!row || row.destroyedAt) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      if (!row || row.destroyedAt || row.gameServiceId !== input.gameServiceId) {
+        throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      }
       if (row.containerId !== input.sourceContainerId) {
         throw new ClientError(SERVICE, 'conflict', `item instance ${input.instanceId} is not in container ${input.sourceContainerId}`);
       }
-      const target = await tx.stubContainer.findUnique({ where: { id: input.targetContainerId }, select: { id: true } });
-      if (!target) throw new ClientError(SERVICE, 'not_found', `container ${input.targetContainerId} not found`);
+      await requireContainer(tx, input.targetContainerId, input.gameServiceId);
 
       const stack = units(row.quantity);
-      if (quantity === null || quantity === stack) {
-        await tx.stubItemInstance.update({ where: { id: row.id }, data: { containerId: input.targetContainerId } });
-        return { instanceId: row.id };
-      }
-      if (quantity > stack) {
+      const moving = quantity ?? stack;
+      if (moving > stack) {
         throw new ClientError(
           SERVICE,
           'conflict',
-          `cannot move ${formatUnits(quantity)} of item instance ${row.id}: the stack holds ${formatUnits(stack)}`,
+          `cannot move ${formatUnits(moving)} of item instance ${row.id}: the stack holds ${formatUnits(stack)}`,
         );
       }
+      const join = input.mergeStacks ? await stackToJoin(tx, row, input.targetContainerId) : null;
+      if (join) {
+        await tx.stubItemInstance.update({ where: { id: join.id }, data: { quantity: formatUnits(units(join.quantity) + moving) } });
+        if (moving === stack) {
+          // The whole stack joined another: this row ends (not consumed: `Merged`, its quantity kept for audits).
+          await tx.stubItemInstance.update({ where: { id: row.id }, data: { destroyedAt: new Date(), destroyReason: 'Merged' } });
+        } else {
+          await tx.stubItemInstance.update({ where: { id: row.id }, data: { quantity: formatUnits(stack - moving) } });
+        }
+        return { instanceId: join.id };
+      }
+      if (moving === stack) {
+        await tx.stubItemInstance.update({ where: { id: row.id }, data: { containerId: input.targetContainerId } });
+        return { instanceId: row.id };
+      }
       // Split: the source keeps the rest, the moved part is a new instance in the target.
-      await tx.stubItemInstance.update({ where: { id: row.id }, data: { quantity: formatUnits(stack - quantity) } });
+      await tx.stubItemInstance.update({ where: { id: row.id }, data: { quantity: formatUnits(stack - moving) } });
       const moved = await tx.stubItemInstance.create({
         data: {
           id: randomUUID(),
@@ -143,7 +171,7 @@ export class InventoryStub implements InventoryClient {
           gameServiceId: row.gameServiceId,
           containerId: input.targetContainerId,
           realmId: row.realmId,
-          quantity: formatUnits(quantity),
+          quantity: formatUnits(moving),
           instanceMetadata: row.instanceMetadata,
           originType: row.originType,
           originId: row.originId,
@@ -156,6 +184,7 @@ export class InventoryStub implements InventoryClient {
   has(input: {
     ownerId: string;
     ownerType: string;
+    gameServiceId: string;
     requirements: { templateId: string; quantity: number }[];
   }): Promise<{ hasAll: boolean; missing: { templateId: string; required: number; available: number }[] }> {
     return this.calls.call('has', async () => {
@@ -163,7 +192,7 @@ export class InventoryStub implements InventoryClient {
       const required = new Map<string, number>();
       for (const r of input.requirements) required.set(r.templateId, (required.get(r.templateId) ?? 0) + r.quantity);
       const containers = await prisma.stubContainer.findMany({
-        where: { ownerId: input.ownerId, ownerType: input.ownerType },
+        where: { ownerId: input.ownerId, ownerType: input.ownerType, gameServiceId: input.gameServiceId },
         select: { id: true },
       });
       const sums =
@@ -174,6 +203,7 @@ export class InventoryStub implements InventoryClient {
               where: {
                 containerId: { in: containers.map((c) => c.id) },
                 templateId: { in: [...required.keys()] },
+                gameServiceId: input.gameServiceId,
                 destroyedAt: null,
               },
               _sum: { quantity: true },
@@ -186,13 +216,29 @@ export class InventoryStub implements InventoryClient {
     });
   }
 
-  count(input: { containerId: string; templateId: string }): Promise<number> {
+  count(input: { containerId: string; templateId: string; gameServiceId: string }): Promise<number> {
     return this.calls.call('count', async () => {
       const agg = await this.calls.prisma.stubItemInstance.aggregate({
-        where: { containerId: input.containerId, templateId: input.templateId, destroyedAt: null },
+        where: { containerId: input.containerId, templateId: input.templateId, gameServiceId: input.gameServiceId, destroyedAt: null },
         _sum: { quantity: true },
       });
       return num(agg._sum.quantity);
     });
   }
+}
+
+async function requireContainer(tx: StubTx, containerId: string, gameServiceId: string): Promise<void> {
+  const container = await tx.stubContainer.findFirst({ where: { id: containerId, gameServiceId }, select: { id: true } });
+  if (!container) throw new ClientError(SERVICE, 'not_found', `container ${containerId} not found`);
+}
+
+/** A live stack in the target with the same template, realm and metadata as `row` (the oldest), locked. */
+async function stackToJoin(tx: StubTx, row: StubItemInstance, containerId: string): Promise<StubItemInstance | null> {
+  const candidates = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM stub_item_instance
+    WHERE containerId = ${containerId} AND templateId = ${row.templateId} AND realmId = ${row.realmId}
+      AND instanceMetadata = ${row.instanceMetadata} AND destroyedAt IS NULL AND id <> ${row.id}
+    ORDER BY createdAt, id LIMIT 1 FOR UPDATE`;
+  if (candidates.length === 0) return null;
+  return tx.stubItemInstance.findUnique({ where: { id: candidates[0]!.id } });
 }

@@ -43,16 +43,17 @@ export class ItemStub implements ItemClient {
     this.calls = new StubCalls(SERVICE, deps);
   }
 
-  getTemplate(query: { templateId?: string; code?: string; gameId?: string }): Promise<ItemTemplate | null> {
+  getTemplate(query: { gameId: string; templateId?: string; code?: string }): Promise<ItemTemplate | null> {
     return this.calls.call('getTemplate', async () => {
       const prisma = this.calls.prisma;
+      if (!query.gameId) throw new ClientError(SERVICE, 'invalid', 'getTemplate needs gameId');
       let row: StubItemTemplate | null = null;
-      if (query.templateId) row = await prisma.stubItemTemplate.findUnique({ where: { id: query.templateId } });
-      else if (query.code && query.gameId) {
+      if (query.templateId) row = await prisma.stubItemTemplate.findFirst({ where: { id: query.templateId, gameServiceId: query.gameId } });
+      else if (query.code) {
         row = await prisma.stubItemTemplate.findUnique({
           where: { gameServiceId_code: { gameServiceId: query.gameId, code: query.code } },
         });
-      } else throw new ClientError(SERVICE, 'invalid', 'getTemplate needs templateId, or code and gameId');
+      } else throw new ClientError(SERVICE, 'invalid', 'getTemplate needs templateId or code');
       return row ? toTemplate(row) : null;
     });
   }
@@ -126,7 +127,7 @@ export class ItemStub implements ItemClient {
       }
       const template = await tx.stubItemTemplate.findUnique({ where: { id: input.templateId } });
       if (!template) throw new ClientError(SERVICE, 'not_found', `item template ${input.templateId} not found`);
-      await requireContainer(tx, input.containerId);
+      await requireContainer(tx, input.containerId, template.gameServiceId);
       const row = await tx.stubItemInstance.create({
         data: {
           id: randomUUID(),
@@ -144,20 +145,20 @@ export class ItemStub implements ItemClient {
     });
   }
 
-  getInstance(instanceId: string): Promise<ItemInstance | null> {
+  getInstance(instanceId: string, gameServiceId: string): Promise<ItemInstance | null> {
     return this.calls.call('getInstance', async () => {
-      const row = await this.calls.prisma.stubItemInstance.findFirst({ where: { id: instanceId, destroyedAt: null } });
+      const row = await this.calls.prisma.stubItemInstance.findFirst({ where: { id: instanceId, gameServiceId, destroyedAt: null } });
       return row ? (await this.codes.toInstances(this.calls.prisma, [row]))[0]! : null;
     });
   }
 
-  batchGetInstances(instanceIds: string[]): Promise<{ items: ItemInstance[]; notFound: string[] }> {
+  batchGetInstances(instanceIds: string[], gameServiceId: string): Promise<{ items: ItemInstance[]; notFound: string[] }> {
     return this.calls.call('batchGetInstances', async () => {
       const ids = [...new Set(instanceIds)];
       const rows =
         ids.length === 0
           ? []
-          : await this.calls.prisma.stubItemInstance.findMany({ where: { id: { in: ids }, destroyedAt: null } });
+          : await this.calls.prisma.stubItemInstance.findMany({ where: { id: { in: ids }, gameServiceId, destroyedAt: null } });
       const items = await this.codes.toInstances(this.calls.prisma, rows);
       const found = new Map(items.map((i) => [i.instanceId, i]));
       return {
@@ -168,13 +169,19 @@ export class ItemStub implements ItemClient {
   }
 
   modifyInstance(
-    input: { instanceId: string; quantityDelta?: number; instanceMetadata?: Record<string, unknown>; newContainerId?: string },
+    input: {
+      instanceId: string;
+      gameServiceId: string;
+      quantityDelta?: number;
+      instanceMetadata?: Record<string, unknown>;
+      newContainerId?: string;
+    },
     idempotencyKey: string,
   ): Promise<ItemInstance> {
     return this.calls.mutate('modifyInstance', idempotencyKey, async (tx) => {
       const patch = input.instanceMetadata === undefined ? null : metadataOf(input.instanceMetadata);
       const row = await lockInstance(tx, input.instanceId);
-      if (!row || row.destroyedAt) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      if (!row || row.destroyedAt || row.gameServiceId !== input.gameServiceId) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
       let quantity: string | undefined;
       if (input.quantityDelta !== undefined && input.quantityDelta !== 0) {
         const delta = input.quantityDelta;
@@ -185,7 +192,7 @@ export class ItemStub implements ItemClient {
         }
         quantity = formatUnits(next);
       }
-      if (input.newContainerId !== undefined) await requireContainer(tx, input.newContainerId);
+      if (input.newContainerId !== undefined) await requireContainer(tx, input.newContainerId, row.gameServiceId);
       const metadata = patch ? { ...parseJson<Record<string, unknown>>(row.instanceMetadata, {}), ...patch } : undefined;
       const updated = await tx.stubItemInstance.update({
         where: { id: row.id },
@@ -199,13 +206,13 @@ export class ItemStub implements ItemClient {
     });
   }
 
-  async destroyInstance(input: { instanceId: string; reason: DestroyReason }, idempotencyKey: string): Promise<void> {
+  async destroyInstance(input: { instanceId: string; gameServiceId: string; reason: DestroyReason }, idempotencyKey: string): Promise<void> {
     await this.calls.mutate('destroyInstance', idempotencyKey, async (tx) => {
       if (!DESTROY_REASONS.includes(input.reason)) {
         throw new ClientError(SERVICE, 'invalid', `reason must be one of ${DESTROY_REASONS.join(', ')}`);
       }
       const row = await lockInstance(tx, input.instanceId);
-      if (!row || row.destroyedAt) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
+      if (!row || row.destroyedAt || row.gameServiceId !== input.gameServiceId) throw new ClientError(SERVICE, 'not_found', `item instance ${input.instanceId} not found`);
       await tx.stubItemInstance.update({
         where: { id: row.id },
         data: { destroyedAt: new Date(), destroyReason: input.reason },
@@ -215,8 +222,9 @@ export class ItemStub implements ItemClient {
   }
 }
 
-async function requireContainer(tx: StubTx, containerId: string): Promise<void> {
-  const container = await tx.stubContainer.findUnique({ where: { id: containerId }, select: { id: true } });
+/** The container must exist and belong to the item's game service (another game service's is unknown). */
+async function requireContainer(tx: StubTx, containerId: string, gameServiceId: string): Promise<void> {
+  const container = await tx.stubContainer.findFirst({ where: { id: containerId, gameServiceId }, select: { id: true } });
   if (!container) throw new ClientError(SERVICE, 'not_found', `container ${containerId} not found`);
 }
 

@@ -41,6 +41,14 @@ export const QUALITY_BAND_LIMITS = { medium: 0.4, high: 0.7 } as const;
 /** Representative quality of each band (its midpoint), for previews. */
 export const QUALITY_BAND_MIDPOINTS: Record<QualityBand, number> = { low: 0.2, medium: 0.55, high: 0.85 };
 
+/** Decimal places quality values are stored and answered with (no float noise such as 0.030000000000000006). */
+export const QUALITY_DECIMALS = 6;
+
+export function roundQuality(x: number): number {
+  const f = 10 ** QUALITY_DECIMALS;
+  return Math.round(x * f) / f;
+}
+
 export function clamp01(x: number): number {
   if (Number.isNaN(x)) return 0;
   return Math.min(1, Math.max(0, x));

@@ -1,5 +1,5 @@
 import { rollExtraction, type ExtractionOutputRule } from '../extraction/extraction.js';
-import { finalQuality, outputQuality } from '../quality/quality.js';
+import { finalQuality, outputQuality, roundQuality } from '../quality/quality.js';
 import type { Rng } from '../rng.js';
 
 /** The parts of a finished session the outcome depends on (structural: no service types here). */
@@ -33,14 +33,12 @@ export function collaborationBonus(participants: readonly { role: string }[], mu
 }
 
 /**
- * The one function that maps a finished session's state to its outputs: production
- * outputs carry the quality scaled by their influence; extraction outputs are rolled from
- * the session's RNG (stream `extraction`) with quality multiplying quantities; a
- * modification creates nothing (its effect is the affix operation on the target).
- * Deterministic: it reads only stored state, so a retried completion computes the same.
+ * A session's quality from its state: the formula over its factors, the skill-check bonuses
+ * so far and the collaboration bonus. While it runs this is its accumulated quality; at the
+ * end, its final quality (the same function, so the two never disagree).
  */
-export function resolveOutcome(input: OutcomeInput, settings: OutcomeSettings, rngFor: (stream: string) => Rng): Outcome {
-  const quality = finalQuality({
+export function sessionQuality(input: Omit<OutcomeInput, 'recipe'> & { recipe: Pick<OutcomeInput['recipe'], 'qualityWeights'> }, settings: OutcomeSettings): number {
+  return finalQuality({
     material: input.state.materialQuality ?? 0.5,
     proficiency: input.state.proficiencyFactor ?? 0,
     tool: input.state.toolFactor ?? 0.5,
@@ -48,6 +46,17 @@ export function resolveOutcome(input: OutcomeInput, settings: OutcomeSettings, r
     stepBonuses: input.stepResults.map((r) => r.qualityContribution),
     collaborationBonus: collaborationBonus(input.participants, settings.collaborationBonusMultiplier),
   });
+}
+
+/**
+ * The one function that maps a finished session's state to its outputs: production
+ * outputs carry the quality scaled by their influence; extraction outputs are rolled from
+ * the session's RNG (stream `extraction`) with quality multiplying quantities; a
+ * modification creates nothing (its effect is the affix operation on the target).
+ * Deterministic: it reads only stored state, so a retried completion computes the same.
+ */
+export function resolveOutcome(input: OutcomeInput, settings: OutcomeSettings, rngFor: (stream: string) => Rng): Outcome {
+  const quality = roundQuality(sessionQuality(input, settings));
   switch (input.recipe.recipeType) {
     case 'production':
       return {
@@ -55,7 +64,7 @@ export function resolveOutcome(input: OutcomeInput, settings: OutcomeSettings, r
         outputs: (input.recipe.outputs ?? []).map((o) => ({
           itemTemplateCode: o.itemTemplateCode,
           quantity: o.quantity,
-          quality: outputQuality(quality, o.qualityInfluence),
+          quality: roundQuality(outputQuality(quality, o.qualityInfluence)),
         })),
       };
     case 'extraction':

@@ -101,7 +101,7 @@ export type StubItemInstance = Prisma.StubItemInstanceModel
 export type StubContainer = Prisma.StubContainerModel
 /**
  * Model StubWallet
- * 
+ * A wallet is an owner's in one game service (rows made before that carry '').
  */
 export type StubWallet = Prisma.StubWalletModel
 /**

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { Handlers, OperationId } from '../route-types.js';
+import type { Handlers, OperationId, RequestContext } from '../route-types.js';
 import { InFlight } from '../in-flight.js';
+import { scopeOf } from '../auth.js';
 import { sharedSchemas, type LoadedSpec } from './load-spec.js';
+import { uuidCanonicalizer } from './canonical-ids.js';
 
 export interface RegisterOptions {
   /** Operations under /dev/ are only served in standalone mode. */
@@ -35,10 +37,8 @@ export function registerSpecRoutes(
   const inFlight = opts.inFlight ?? new InFlight();
   for (const op of spec.operations) {
     if (op.path.startsWith('/dev/') && !opts.standalone) continue;
-    const handler = handlers[op.operationId as OperationId] as (
-      body: unknown,
-      ctx: { requestId: string; log: typeof app.log },
-    ) => Promise<unknown>;
+    const handler = handlers[op.operationId as OperationId] as (body: unknown, ctx: RequestContext) => Promise<unknown>;
+    const canonicalize = op.requestSchema ? uuidCanonicalizer(op.requestSchema, spec.schemas) : null;
     const response: Record<string, unknown> = {};
     for (const [status, name] of Object.entries(op.responseSchemas)) response[status] = { $ref: `${name}#` };
     app.route({
@@ -48,13 +48,20 @@ export function registerSpecRoutes(
         ...(op.requestSchema && { body: { $ref: `${op.requestSchema}#` } }),
         response,
       },
+      // Ids in one form before validation, so what is stored is what every comparison sees.
+      ...(canonicalize && {
+        preValidation: async (request: { body: unknown }) => {
+          canonicalize(request.body);
+        },
+      }),
       config: {
         operationId: op.operationId,
         permissions: op.permissions,
         idempotent: op.idempotent,
         notFoundCode: op.notFoundCode,
       },
-      handler: async (request) => inFlight.run(() => handler(request.body ?? {}, { requestId: request.id, log: request.log })),
+      handler: async (request) =>
+        inFlight.run(() => handler(request.body ?? {}, { requestId: request.id, log: request.log, scope: scopeOf(request.caller) })),
     });
   }
 }

@@ -76,17 +76,25 @@ const stubFaults = z
     return rules;
   });
 
+/** The secret `npm run dev`, docker compose and `npm run dev:token` share: public, so development only. */
+export const DEV_JWT_SECRET = 'dev-secret-change-me';
+
 const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
   DATABASE_URL: url(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/craft'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Readable log lines (pino-pretty, a development dependency); npm run dev sets it in a terminal. */
+  LOG_PRETTY: bool.default(false),
   DATABASE_CONNECTION_LIMIT: int(1, 200).default(10),
   DATABASE_ACQUIRE_TIMEOUT_MS: int(100, 120_000).default(10_000),
 
-  CRAFT_STANDALONE: bool.default(true),
+  // Off unless set: a production deployment that forgets it serves no /dev/ endpoints
+  // (items and coins from nothing). npm run dev, docker compose and the tests set it.
+  CRAFT_STANDALONE: bool.default(false),
   CRAFT_RECIPE_CACHE_TTL_SECONDS: int(60, 86400).default(3600),
   CRAFT_MAX_ACTIVE_SESSIONS_PER_ENTITY: int(1, 10).default(1),
   CRAFT_SESSION_TIMEOUT_SECONDS: int(10, 604800).default(3600),
@@ -172,6 +180,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'CRAFT_AUTH_JWT_SECRET or CRAFT_AUTH_JWKS_URL: authentication is on by default and needs one of them (CRAFT_AUTH_DISABLED=true turns it off, for development only)',
     ]);
   }
+  if (e.CRAFT_AUTH_JWT_SECRET === DEV_JWT_SECRET && !e.CRAFT_STANDALONE && e.NODE_ENV !== 'development') {
+    throw new ConfigError([
+      `CRAFT_AUTH_JWT_SECRET: the development secret "${DEV_JWT_SECRET}" is public; set a secret of your own (it is accepted only with CRAFT_STANDALONE=true or NODE_ENV=development)`,
+    ]);
+  }
   const auth: AuthSettings = e.CRAFT_AUTH_DISABLED
     ? { disabled: true }
     : {
@@ -193,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY,
     standalone: e.CRAFT_STANDALONE,
     recipeCacheTtlSeconds: e.CRAFT_RECIPE_CACHE_TTL_SECONDS,
     maxActiveSessionsPerEntity: e.CRAFT_MAX_ACTIVE_SESSIONS_PER_ENTITY,

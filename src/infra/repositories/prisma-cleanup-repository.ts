@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import type {
   CleanupRepository,
   LiveSession,
+  RecordScope,
   SessionFilter,
   StationFilter,
 } from '../../services/cleanup/cleanup-repository.js';
@@ -14,11 +15,9 @@ const TERMINAL = ['completed', 'cancelled', 'failed'];
 /** Discovery attempts still applying their consumption plan (see PrismaDiscoveryRepository). */
 const PENDING_ATTEMPT_PREFIX = '{"status":"pending"';
 
-type Scope = { gameServiceId?: string | null; entityId?: string; entityType?: string };
-
-function scoped(scope: Scope) {
+function scoped(scope: RecordScope) {
   return {
-    ...(scope.gameServiceId && { gameServiceId: scope.gameServiceId }),
+    ...(scope.gameServiceIds && { gameServiceId: { in: scope.gameServiceIds } }),
     ...(scope.entityId && { entityId: scope.entityId }),
     ...(scope.entityType && { entityType: scope.entityType }),
   };
@@ -28,20 +27,21 @@ export class PrismaCleanupRepository implements CleanupRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   async liveSessions(f: SessionFilter): Promise<LiveSession[]> {
-    if (f.stationIds && f.stationIds.length === 0) return [];
+    if ((f.stationIds && f.stationIds.length === 0) || (f.gameServiceIds && f.gameServiceIds.length === 0)) return [];
     const where: Prisma.CraftSessionWhereInput = {
       status: { in: LIVE },
-      ...scoped({ gameServiceId: f.gameServiceId, entityId: f.entityId ?? undefined, entityType: f.entityType ?? undefined }),
+      ...scoped({ gameServiceIds: f.gameServiceIds, entityId: f.entityId ?? undefined, entityType: f.entityType ?? undefined }),
       ...(f.stationIds && { stationId: { in: f.stationIds } }),
     };
     return this.prisma.craftSession.findMany({ where, select: { id: true, status: true }, orderBy: { startedAt: 'asc' } });
   }
 
   async stationIds(f: StationFilter) {
-    if (!f.gameServiceId && !f.locationId && !f.ownerId) return [];
+    if (!f.gameServiceIds && !f.locationId && !f.ownerId) return [];
+    if (f.gameServiceIds && f.gameServiceIds.length === 0) return [];
     const rows = await this.prisma.station.findMany({
       where: {
-        ...(f.gameServiceId && { gameServiceId: f.gameServiceId }),
+        ...(f.gameServiceIds && { gameServiceId: { in: f.gameServiceIds } }),
         ...(f.locationId && { locationId: f.locationId }),
         ...(f.ownerId && { ownerId: f.ownerId }),
         ...(f.ownerType && { ownerType: f.ownerType }),
@@ -51,9 +51,9 @@ export class PrismaCleanupRepository implements CleanupRepository {
     return rows.map((r) => r.id);
   }
 
-  async deleteKnownRecipes(tx: Tx, scope: Scope) {
+  async deleteKnownRecipes(tx: Tx, scope: RecordScope) {
     const where = scoped(scope);
-    if (Object.keys(where).length === 0) return 0;
+    if (Object.keys(where).length === 0 || scope.gameServiceIds?.length === 0) return 0;
     return (await txClient(tx).knownRecipe.deleteMany({ where })).count;
   }
 
@@ -70,10 +70,10 @@ export class PrismaCleanupRepository implements CleanupRepository {
     return (await txClient(tx).station.deleteMany({ where: { id: { in: ids } } })).count;
   }
 
-  async deleteRecords(tx: Tx, scope: Scope) {
+  async deleteRecords(tx: Tx, scope: RecordScope) {
     const db = txClient(tx);
     const where = scoped(scope);
-    if (Object.keys(where).length === 0) return { proficiencies: 0 };
+    if (Object.keys(where).length === 0 || scope.gameServiceIds?.length === 0) return { proficiencies: 0 };
     const proficiencies = (await db.proficiency.deleteMany({ where })).count;
     await db.completedRecipe.deleteMany({ where });
     await db.discoveryAttempt.deleteMany({ where: { ...where, NOT: { materialCodes: { startsWith: PENDING_ATTEMPT_PREFIX } } } });

@@ -132,10 +132,11 @@ export class PrismaDiscoveryRepository implements DiscoveryRepository {
   }
 
   async findPending(scope: AttemptScope, olderThan: Date, limit: number) {
+    if (scope.gameServiceIds && scope.gameServiceIds.length === 0) return [];
     const where: Prisma.DiscoveryAttemptWhereInput = {
       materialCodes: { startsWith: PENDING_PREFIX },
       createdAt: { lt: olderThan },
-      ...(scope.gameServiceId && { gameServiceId: scope.gameServiceId }),
+      ...(scope.gameServiceIds && { gameServiceId: { in: scope.gameServiceIds } }),
       ...(scope.entityId && { entityId: scope.entityId }),
       ...(scope.entityType && { entityType: scope.entityType }),
     };

@@ -159,9 +159,9 @@ export class PrismaRecipeRepository implements RecipeRepository {
     return true;
   }
 
-  async findDeprecated(gameServiceId: string | null) {
+  async findDeprecated(gameServiceIds: string[] | null) {
     const rows = await this.prisma.recipe.findMany({
-      where: { isDeprecated: true, ...(gameServiceId && { gameServiceId }) },
+      where: { isDeprecated: true, ...(gameServiceIds && { gameServiceId: { in: gameServiceIds } }) },
       orderBy: { deprecatedAt: 'asc' },
     });
     return rows.map(rowToRecipe);

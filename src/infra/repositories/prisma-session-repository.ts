@@ -106,8 +106,11 @@ export class PrismaSessionRepository implements SessionRepository {
     private readonly sql: { pool: SqlPool; subjectPrefix: string },
   ) {}
 
-  async find(id: string) {
-    const rows = await this.sql.pool.query<Record<string, unknown>[]>('SELECT * FROM CraftSession WHERE id = ?', [id]);
+  async find(id: string, gameServiceIds?: string[] | null) {
+    if (gameServiceIds && gameServiceIds.length === 0) return null;
+    const rows = gameServiceIds
+      ? await this.sql.pool.query<Record<string, unknown>[]>('SELECT * FROM CraftSession WHERE id = ? AND gameServiceId IN (?)', [id, gameServiceIds])
+      : await this.sql.pool.query<Record<string, unknown>[]>('SELECT * FROM CraftSession WHERE id = ?', [id]);
     return rows[0] ? toRecord(fromDriver(rows[0])) : null;
   }
 
@@ -137,6 +140,7 @@ export class PrismaSessionRepository implements SessionRepository {
       entityId: f.entityId,
       entityType: f.entityType,
       ...(f.gameServiceId && { gameServiceId: f.gameServiceId }),
+      ...(f.gameServiceIds && { AND: [{ gameServiceId: { in: f.gameServiceIds } }] }),
       ...(!f.includeFinished && { status: { in: LIVE_STATUSES } }),
     };
     const [rows, totalCount] = await Promise.all([
@@ -151,7 +155,7 @@ export class PrismaSessionRepository implements SessionRepository {
     return { items: rows.map(toRecord), totalCount };
   }
 
-  async countLiveForUpdate(tx: Tx, entityId: string, entityType: string) {
+  async activeForUpdate(tx: Tx, gameServiceId: string, entityId: string, entityType: string) {
     const db = txClient(tx);
     // Lock the entity's guard row by primary key (created on first use): concurrent starts of
     // one entity queue here instead of deadlocking on gap locks over CraftSession.
@@ -160,11 +164,12 @@ export class PrismaSessionRepository implements SessionRepository {
     await db.$executeRaw`
       INSERT INTO CraftEntityGuard (entityId, entityType) VALUES (${entityId}, ${entityType})
       ON DUPLICATE KEY UPDATE entityId = entityId`;
-    const rows = await db.$queryRaw<{ n: bigint }[]>`
-      SELECT COUNT(*) AS n FROM CraftSession
-      WHERE entityId = ${entityId} AND entityType = ${entityType}
-        AND status IN ('starting', 'active', 'completing', 'cancelling')`;
-    return Number(rows[0]?.n ?? 0);
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM CraftSession
+      WHERE entityId = ${entityId} AND entityType = ${entityType} AND gameServiceId = ${gameServiceId}
+        AND status IN ('starting', 'active')
+      ORDER BY startedAt, id`;
+    return rows.map((r) => r.id);
   }
 
   async insert(tx: Tx, session: SessionRecord) {

@@ -42,14 +42,16 @@ export class PrismaStationRepository implements StationRepository {
     });
   }
 
-  async findById(id: string) {
-    const row = await this.prisma.station.findUnique({ where: { id } });
+  async findById(id: string, gameServiceIds?: string[] | null) {
+    if (gameServiceIds && gameServiceIds.length === 0) return null;
+    const row = await this.prisma.station.findFirst({ where: { id, ...(gameServiceIds && { gameServiceId: { in: gameServiceIds } }) } });
     return row ? rowToStation(row) : null;
   }
 
   async list(f: StationListFilter) {
     const where: Prisma.StationWhereInput = {
       ...(f.gameServiceId && { gameServiceId: f.gameServiceId }),
+      ...(f.gameServiceIds && { AND: [{ gameServiceId: { in: f.gameServiceIds } }] }),
       ...(f.stationType && { stationType: f.stationType }),
       ...(f.locationId && { locationId: f.locationId }),
       ...(f.isActive != null && { isActive: f.isActive }),
@@ -66,10 +68,12 @@ export class PrismaStationRepository implements StationRepository {
     return { items: rows.map((r) => rowToStation(r).station), totalCount };
   }
 
-  async deactivate(id: string, at: Date) {
+  async deactivate(id: string, at: Date, gameServiceIds?: string[] | null) {
+    if (gameServiceIds && gameServiceIds.length === 0) return null;
+    const scoped = gameServiceIds ? { gameServiceId: { in: gameServiceIds } } : {};
     // Conditional: only the first deregistration writes, so a repeat leaves the row unchanged.
-    await this.prisma.station.updateMany({ where: { id, isActive: true }, data: { isActive: false, deregisteredAt: at } });
-    return this.findById(id);
+    await this.prisma.station.updateMany({ where: { id, isActive: true, ...scoped }, data: { isActive: false, deregisteredAt: at } });
+    return this.findById(id, gameServiceIds);
   }
 
   async claim(tx: Tx, stationId: string, sessionId: string) {

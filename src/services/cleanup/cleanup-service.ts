@@ -3,7 +3,8 @@ import { CraftError } from '../../domain/errors.js';
 import type { Clock, IdGenerator, Logger, Outbox, UnitOfWork } from '../ports.js';
 import type { RecipeCache } from '../recipes/recipe-cache.js';
 import { recipeEvent } from '../recipes/recipe-events.js';
-import type { CleanupRepository, EntityScope, LiveSession } from './cleanup-repository.js';
+import type { CleanupRepository, EntityScope, LiveSession, RecordScope } from './cleanup-repository.js';
+import type { Scope } from '../scope.js';
 
 export type CleanupResult = components['schemas']['CleanupResponse'];
 
@@ -12,7 +13,7 @@ export interface CleanupServiceDeps {
   /** SessionService.terminate: ends a live session, returning its materials; the session as it ends up. */
   terminateSession(sessionId: string, reason: string): Promise<{ status: string } | null>;
   /** DiscoveryService.finishPending: applies the consumption plans of pending attempts now. */
-  finishDiscoveryAttempts(scope: { gameServiceId?: string | null; entityId?: string; entityType?: string }): Promise<{ failed: number }>;
+  finishDiscoveryAttempts(scope: RecordScope): Promise<{ failed: number }>;
   cache: RecipeCache;
   uow: UnitOfWork;
   outbox: Outbox;
@@ -36,14 +37,17 @@ const CANCELLABLE = new Set(['starting', 'active', 'cancelling']);
 export class CleanupService {
   constructor(private readonly d: CleanupServiceDeps) {}
 
-  async byGameService(input: { gameServiceId: string }): Promise<CleanupResult> {
+  /** A game service outside the scope is one that does not exist: nothing to clean (zero counts). */
+  async byGameService(scope: Scope, input: { gameServiceId: string }): Promise<CleanupResult> {
     const reason = 'game service deleted';
     const { gameServiceId } = input;
-    const sessionsCancelled = await this.terminateAll(await this.d.repo.liveSessions({ gameServiceId }), reason);
-    await this.finishAttempts({ gameServiceId });
-    const stations = await this.d.repo.stationIds({ gameServiceId });
+    if (!scope.allows(gameServiceId)) return ZERO;
+    const only = { gameServiceIds: [gameServiceId] };
+    const sessionsCancelled = await this.terminateAll(await this.d.repo.liveSessions(only), reason);
+    await this.finishAttempts(only);
+    const stations = await this.d.repo.stationIds(only);
 
-    const knownRecipesDeleted = await this.d.uow.run((tx) => this.d.repo.deleteKnownRecipes(tx, { gameServiceId }));
+    const knownRecipesDeleted = await this.d.uow.run((tx) => this.d.repo.deleteKnownRecipes(tx, only));
     let recipesDeleted = 0;
     for (;;) {
       const now = this.d.clock.now();
@@ -62,7 +66,7 @@ export class CleanupService {
     }
     const rest = await this.d.uow.run(async (tx) => ({
       stations: await this.d.repo.deleteStations(tx, stations),
-      ...(await this.d.repo.deleteRecords(tx, { gameServiceId })),
+      ...(await this.d.repo.deleteRecords(tx, only)),
     }));
     return {
       sessionsCancelled,
@@ -73,13 +77,19 @@ export class CleanupService {
     };
   }
 
-  async byEntity(input: { entityId: string; entityType: string; gameServiceId?: string | null }): Promise<CleanupResult> {
+  /**
+   * The entity's data in the game service named, or (none named) in every game service of
+   * the caller's scope; only an unrestricted caller's cleanup also drops the entity's guard row.
+   */
+  async byEntity(caller: Scope, input: { entityId: string; entityType: string; gameServiceId?: string | null }): Promise<CleanupResult> {
     const reason = 'entity deleted';
-    const scope: EntityScope = { entityId: input.entityId, entityType: input.entityType, gameServiceId: input.gameServiceId ?? null };
-    const owned = await this.d.repo.stationIds({ ownerId: scope.entityId, ownerType: scope.entityType, gameServiceId: scope.gameServiceId });
+    const gameServiceIds = caller.narrow(input.gameServiceId);
+    if (gameServiceIds && gameServiceIds.length === 0) return ZERO;
+    const scope: EntityScope = { entityId: input.entityId, entityType: input.entityType, gameServiceIds };
+    const owned = await this.d.repo.stationIds({ ownerId: scope.entityId, ownerType: scope.entityType, gameServiceIds });
     const live = dedupe([
       ...(await this.d.repo.liveSessions(scope)),
-      ...(await this.d.repo.liveSessions({ stationIds: owned })),
+      ...(await this.d.repo.liveSessions({ stationIds: owned, gameServiceIds })),
     ]);
     const sessionsCancelled = await this.terminateAll(live, reason);
     await this.finishAttempts(scope);
@@ -87,7 +97,7 @@ export class CleanupService {
       const knownRecipes = await this.d.repo.deleteKnownRecipes(tx, scope);
       const { proficiencies } = await this.d.repo.deleteRecords(tx, scope);
       const stations = await this.d.repo.deleteStations(tx, owned);
-      if (!scope.gameServiceId) await this.d.repo.deleteEntityGuard(tx, scope.entityId, scope.entityType);
+      if (!gameServiceIds) await this.d.repo.deleteEntityGuard(tx, scope.entityId, scope.entityType);
       return { knownRecipes, proficiencies, stations };
     });
     return {
@@ -99,9 +109,11 @@ export class CleanupService {
     };
   }
 
-  async byLocation(input: { locationId: string }): Promise<CleanupResult> {
-    const stations = await this.d.repo.stationIds({ locationId: input.locationId });
-    const sessionsCancelled = await this.terminateAll(await this.d.repo.liveSessions({ stationIds: stations }), 'location deleted');
+  /** The stations at the location in the caller's game services, and the sessions running at them. */
+  async byLocation(caller: Scope, input: { locationId: string }): Promise<CleanupResult> {
+    const gameServiceIds = caller.gameServiceIds;
+    const stations = await this.d.repo.stationIds({ locationId: input.locationId, gameServiceIds });
+    const sessionsCancelled = await this.terminateAll(await this.d.repo.liveSessions({ stationIds: stations, gameServiceIds }), 'location deleted');
     const stationsRemoved = await this.d.uow.run((tx) => this.d.repo.deleteStations(tx, stations));
     return { sessionsCancelled, recipesDeleted: 0, stationsRemoved, proficienciesDeleted: 0, knownRecipesDeleted: 0 };
   }
@@ -131,7 +143,7 @@ export class CleanupService {
     return cancelled;
   }
 
-  private async finishAttempts(scope: { gameServiceId?: string | null; entityId?: string; entityType?: string }) {
+  private async finishAttempts(scope: RecordScope) {
     const { failed } = await this.d.finishDiscoveryAttempts(scope);
     if (failed > 0) {
       throw new CraftError('DEPENDENCY_UNAVAILABLE', 'some discovery attempts could not finish consuming their materials yet; retry the cleanup', {
@@ -140,6 +152,8 @@ export class CleanupService {
     }
   }
 }
+
+const ZERO: CleanupResult = { sessionsCancelled: 0, recipesDeleted: 0, stationsRemoved: 0, proficienciesDeleted: 0, knownRecipesDeleted: 0 };
 
 function dedupe(sessions: LiveSession[]): LiveSession[] {
   return [...new Map(sessions.map((s) => [s.id, s])).values()];

@@ -56,7 +56,8 @@ export interface DiscoveryAttemptRecord {
 
 /** Which pending attempts to look at (all, a game service's, or an entity's). */
 export interface AttemptScope {
-  gameServiceId?: string | null;
+  /** Only these game services (null or absent = every one). */
+  gameServiceIds?: string[] | null;
   entityId?: string | null;
   entityType?: string | null;
 }

@@ -25,14 +25,15 @@ import type {
   TeachRecipeResult,
 } from './discovery-model.js';
 import type { DiscoveryRepository } from './discovery-repository.js';
+import type { Scope } from '../scope.js';
 
 export interface DiscoveryServiceDeps {
   repo: DiscoveryRepository;
   item: ItemClient;
   inventory: InventoryClient;
   gameServices: GameServiceClient;
-  /** Null when no such station exists. */
-  findStation(stationId: string): Promise<StationView | null>;
+  /** Null when no such station exists in the game service. */
+  findStation(stationId: string, gameServiceId: string): Promise<StationView | null>;
   /**
    * The session start checks, read-only (CraftAssessor, the entity's first inventory): one
    * answer per recipe, in order, the entity's state loaded once.
@@ -69,8 +70,8 @@ export class DiscoveryService {
    * an item service call fails midway the answer is still the committed outcome, and
    * `recoverPending` applies the rest of the same plan later.
    */
-  async attempt(input: AttemptDiscoveryInput): Promise<AttemptDiscoveryResult> {
-    await this.requireGameService(input.gameServiceId);
+  async attempt(scope: Scope, input: AttemptDiscoveryInput): Promise<AttemptDiscoveryResult> {
+    await this.requireGameService(scope, input.gameServiceId);
     const offered = await this.offeredMaterials(input);
     const stationType = await this.stationTypeOf(input);
     const who: Learner = { gameServiceId: input.gameServiceId, entityId: input.entityId, entityType: input.entityType };
@@ -123,8 +124,8 @@ export class DiscoveryService {
   }
 
   /** Teaches a recipe (trainers, scrolls, quest rewards). Idempotent: a second call changes nothing. */
-  async teach(input: TeachRecipeInput): Promise<TeachRecipeResult> {
-    const recipe = await this.d.repo.findRecipe(input.recipeId);
+  async teach(scope: Scope, input: TeachRecipeInput): Promise<TeachRecipeResult> {
+    const recipe = scope.allows(input.gameServiceId) ? await this.d.repo.findRecipe(input.recipeId) : null;
     if (!recipe || recipe.gameServiceId !== input.gameServiceId) {
       throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe in this game service', { recipeId: input.recipeId });
     }
@@ -145,7 +146,8 @@ export class DiscoveryService {
   }
 
   /** Default-known and learned recipes (not deprecated), by code, with canCraftNow from the session checks. */
-  async listKnown(input: ListKnownInput): Promise<{ recipes: KnownRecipeInfo[] }> {
+  async listKnown(scope: Scope, input: ListKnownInput): Promise<{ recipes: KnownRecipeInfo[] }> {
+    if (!scope.allows(input.gameServiceId)) return { recipes: [] };
     const who: Learner = { gameServiceId: input.gameServiceId, entityId: input.entityId, entityType: input.entityType };
     const learned = await this.d.repo.learned(who);
     const sourceOf = new Map(learned.map((l) => [l.recipeId, l.source]));
@@ -217,7 +219,13 @@ export class DiscoveryService {
         let taken: string;
         try {
           const moved = await this.d.inventory.transfer(
-            { instanceId: p.instanceId, sourceContainerId: a.doc.inventoryId, targetContainerId: escrow.containerId, quantity: p.quantity },
+            {
+              instanceId: p.instanceId,
+              sourceContainerId: a.doc.inventoryId,
+              targetContainerId: escrow.containerId,
+              gameServiceId: a.gameServiceId,
+              quantity: p.quantity,
+            },
             key('take', i),
           );
           taken = moved.instanceId;
@@ -229,7 +237,7 @@ export class DiscoveryService {
           throw err;
         }
         try {
-          await this.d.item.destroyInstance({ instanceId: taken, reason: 'Consumed' }, key('consume', i));
+          await this.d.item.destroyInstance({ instanceId: taken, gameServiceId: a.gameServiceId, reason: 'Consumed' }, key('consume', i));
         } catch (err) {
           // Only this attempt puts items in its escrow: gone already means consumed.
           if (!(err instanceof ClientError && err.kind === 'not_found')) throw err;
@@ -278,7 +286,7 @@ export class DiscoveryService {
 
   /** The offered instances, each in the entity's own inventory and of the game service. */
   private async offeredMaterials(input: AttemptDiscoveryInput): Promise<ItemInstance[]> {
-    const container = await this.d.inventory.getContainer(input.inventoryId, true);
+    const container = await this.d.inventory.getContainer(input.inventoryId, true, input.gameServiceId);
     if (!container || container.ownerId !== input.entityId || container.ownerType !== input.entityType) {
       throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory for this entity', { inventoryId: input.inventoryId });
     }
@@ -298,8 +306,8 @@ export class DiscoveryService {
   /** The station type the attempt is made at: the station's (which must be usable), else the one named. */
   private async stationTypeOf(input: AttemptDiscoveryInput): Promise<string | null> {
     if (!input.stationId) return input.stationType ?? null;
-    const station = await this.d.findStation(input.stationId);
-    if (!station || station.gameServiceId !== input.gameServiceId) {
+    const station = await this.d.findStation(input.stationId, input.gameServiceId);
+    if (!station) {
       throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId: input.stationId });
     }
     if (!station.isActive) throw new CraftError('STATION_NOT_AVAILABLE', 'the station is deregistered', { stationId: input.stationId });
@@ -312,8 +320,9 @@ export class DiscoveryService {
     return station.stationType;
   }
 
-  private async requireGameService(gameServiceId: string) {
-    const gs = await this.d.gameServices.get({ serviceId: gameServiceId });
+  /** A game service outside the scope is unknown, like one that does not exist. */
+  private async requireGameService(scope: Scope, gameServiceId: string) {
+    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
     if (!gs || !gs.isActive) {
       throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
     }

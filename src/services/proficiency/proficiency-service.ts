@@ -1,3 +1,4 @@
+import type { Scope } from '../scope.js';
 import { CraftError } from '../../domain/errors.js';
 import {
   experienceForNextLevel,
@@ -103,8 +104,8 @@ export class ProficiencyService {
   constructor(private readonly d: ProficiencyServiceDeps) {}
 
   /** PROFICIENCY_NOT_FOUND (404) when the entity never had a record in the domain. */
-  async get(gameServiceId: string, entity: EntityRef, domain: string): Promise<ProficiencyInfo> {
-    const found = await this.d.store.find(keyOf(gameServiceId, entity, domain));
+  async get(scope: Scope, gameServiceId: string, entity: EntityRef, domain: string): Promise<ProficiencyInfo> {
+    const found = scope.allows(gameServiceId) ? await this.d.store.find(keyOf(gameServiceId, entity, domain)) : null;
     if (!found) {
       throw new CraftError('PROFICIENCY_NOT_FOUND', 'the entity has no proficiency in this domain', {
         gameServiceId,
@@ -117,7 +118,12 @@ export class ProficiencyService {
   }
 
   /** Every domain the entity has a record in, sorted by domain (empty when none). */
-  async list(gameServiceId: string, entity: EntityRef): Promise<ProficiencyInfo[]> {
+  async list(scope: Scope, gameServiceId: string, entity: EntityRef): Promise<ProficiencyInfo[]> {
+    if (!scope.allows(gameServiceId)) return [];
+    return this.recordsOf(gameServiceId, entity);
+  }
+
+  private async recordsOf(gameServiceId: string, entity: EntityRef): Promise<ProficiencyInfo[]> {
     const found = await this.d.store.list(gameServiceId, entity, MAX_LISTED);
     return found.map((r) => this.info(r));
   }
@@ -143,7 +149,7 @@ export class ProficiencyService {
    */
   async levels(gameServiceId: string, entity: EntityRef): Promise<Map<string, number>> {
     try {
-      return new Map((await this.list(gameServiceId, entity)).map((p) => [p.domain, p.level]));
+      return new Map((await this.recordsOf(gameServiceId, entity)).map((p) => [p.domain, p.level]));
     } catch (err) {
       if (!isStoreUnavailable(err)) throw err;
       this.warnChecksSkipped(err);
@@ -157,8 +163,8 @@ export class ProficiencyService {
    * level changed). newPhase is reported when the level or the phase changed.
    * Seed store: recorded under a key fresh per call (no Idempotency-Key header yet).
    */
-  async grant(gameServiceId: string, entity: EntityRef, domain: string, amount: number): Promise<GrantResult> {
-    await this.requireDomain(gameServiceId, domain);
+  async grant(scope: Scope, gameServiceId: string, entity: EntityRef, domain: string, amount: number): Promise<GrantResult> {
+    await this.requireDomain(scope, gameServiceId, domain);
     const key = keyOf(gameServiceId, entity, domain);
     const write = { idempotencyKey: `craft:proficiency:grant:${this.d.ids.uuid()}`, source: 'craft:proficiency:grant' };
     const change = await this.write(
@@ -180,8 +186,8 @@ export class ProficiencyService {
    * down. Seed store: the difference is recorded as growth; lowering answers
    * VALIDATION_FAILED (a seed only grows).
    */
-  async set(gameServiceId: string, entity: EntityRef, domain: string, targetValue: number): Promise<ProficiencyInfo> {
-    await this.requireDomain(gameServiceId, domain);
+  async set(scope: Scope, gameServiceId: string, entity: EntityRef, domain: string, targetValue: number): Promise<ProficiencyInfo> {
+    await this.requireDomain(scope, gameServiceId, domain);
     const key = keyOf(gameServiceId, entity, domain);
     const write = { idempotencyKey: `craft:proficiency:set:${this.d.ids.uuid()}`, source: 'craft:proficiency:set' };
     const change = await this.write(
@@ -343,8 +349,9 @@ export class ProficiencyService {
     );
   }
 
-  private async requireDomain(gameServiceId: string, domain: string) {
-    const gs = await this.d.gameServices.get({ serviceId: gameServiceId });
+  /** A game service outside the scope is unknown, like one that does not exist. */
+  private async requireDomain(scope: Scope, gameServiceId: string, domain: string) {
+    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
     if (!gs || !gs.isActive) {
       throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
     }

@@ -8,6 +8,10 @@ import type { ReservedMaterial } from '../sessions/session-model.js';
 import { factorsFor, type QueryService } from './query-service.js';
 import type { QueryRepository } from './query-repository.js';
 import type { GameServiceRecipeCache } from './recipe-list-cache.js';
+import type { Scope } from '../scope.js';
+
+/** A game service id no game service has (the nil UUID): reads for it find nothing. */
+const NO_GAME_SERVICE = '00000000-0000-0000-0000-000000000000';
 
 export interface NpcVariablesDeps {
   assessor: CraftAssessor;
@@ -69,7 +73,12 @@ type Evaluation = Awaited<ReturnType<CraftAssessor['evaluate']>>;
 export class NpcVariableProvider {
   constructor(private readonly d: NpcVariablesDeps) {}
 
-  async evaluate(req: NpcVariablesRequest): Promise<{ values: NpcVariableResult[] }> {
+  /**
+   * A game service outside the scope is read as one that does not exist (no recipes, no
+   * inventory, no levels...): the answer is exactly what an unknown game service gets.
+   */
+  async evaluate(scope: Scope, request: NpcVariablesRequest): Promise<{ values: NpcVariableResult[] }> {
+    const req = scope.allows(request.gameServiceId) ? request : { ...request, gameServiceId: NO_GAME_SERVICE };
     const parsed = req.variables.map((name) => ({ name, parsed: parseVariable(name) }));
     const vars = parsed.flatMap((p) => (p.parsed.ok ? [p.parsed.variable] : []));
     const has = (...kinds: NpcVariable['kind'][]) => vars.some((v) => kinds.includes(v.kind));

@@ -29,6 +29,7 @@ import {
   type Missing,
 } from '../sessions/craft-assessor.js';
 import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports.js';
+import type { Scope } from '../scope.js';
 
 export interface QueryServiceDeps {
   recipes: Pick<RecipeService, 'find'>;
@@ -99,8 +100,8 @@ export function factorsFor(
 export class QueryService {
   constructor(private readonly d: QueryServiceDeps) {}
 
-  async canCraft(req: CanCraftRequest) {
-    const recipe = await this.recipe(req.recipeId);
+  async canCraft(scope: Scope, req: CanCraftRequest) {
+    const recipe = await this.recipe(scope, req.recipeId);
     const ctx = this.d.assessor.context({
       gameServiceId: recipe.gameServiceId,
       entityId: req.entityId,
@@ -134,13 +135,13 @@ export class QueryService {
    *   unless it is the game service's), else, when the steps need a station, the best
    *   active one of that type in the game service (0.5 when there is none).
    */
-  async estimateQuality(req: EstimateRequest): Promise<{ breakdown: QualityBreakdown; distribution: QualityDistribution }> {
-    const recipe = await this.recipe(req.recipeId);
+  async estimateQuality(scope: Scope, req: EstimateRequest): Promise<{ breakdown: QualityBreakdown; distribution: QualityDistribution }> {
+    const recipe = await this.recipe(scope, req.recipeId);
     const ctx = this.d.assessor.context({ gameServiceId: recipe.gameServiceId, entityId: req.entityId, entityType: req.entityType });
     // The named materials and the named tool in one read.
     const toolId = req.toolItemId ?? null;
     const [items, station, level] = await Promise.all([
-      this.namedItems([...req.materialItemIds, ...(toolId && !req.materialItemIds.includes(toolId) ? [toolId] : [])]),
+      this.namedItems(recipe.gameServiceId, [...req.materialItemIds, ...(toolId && !req.materialItemIds.includes(toolId) ? [toolId] : [])]),
       req.stationId ? this.station(req.stationId, recipe) : Promise.resolve(null),
       this.d.proficiency.levelOf(recipe.gameServiceId, req.entityId, req.entityType, recipe.domain),
     ]);
@@ -170,8 +171,8 @@ export class QueryService {
   }
 
   /** What the recipe yields at each quality band (src/domain/estimate/preview.ts). */
-  async outputPreview(recipeId: string) {
-    const recipe = await this.recipe(recipeId);
+  async outputPreview(scope: Scope, recipeId: string) {
+    const recipe = await this.recipe(scope, recipeId);
     return { bands: outputPreview(recipe) };
   }
 
@@ -200,21 +201,22 @@ export class QueryService {
     return (await ctx.stations()).get(type) ?? NEUTRAL_QUALITY;
   }
 
-  private async recipe(recipeId: string): Promise<RecipeInfo> {
-    const found = await this.d.recipes.find({ recipeId });
+  private async recipe(scope: Scope, recipeId: string): Promise<RecipeInfo> {
+    const found = await this.d.recipes.find(scope, { recipeId });
     if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId });
     return found.recipe;
   }
 
   private async station(stationId: string, recipe: RecipeInfo) {
-    const station = await this.d.stations.find(stationId);
-    if (!station || station.gameServiceId !== recipe.gameServiceId) throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
+    const station = await this.d.stations.find(stationId, recipe.gameServiceId);
+    if (!station) throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
     return station;
   }
 
-  private async namedItems(ids: readonly string[]): Promise<ItemInstance[]> {
+  /** Items of the recipe's game service only: another game service's item is not found. */
+  private async namedItems(gameServiceId: string, ids: readonly string[]): Promise<ItemInstance[]> {
     if (ids.length === 0) return [];
-    const { items, notFound } = await this.d.item.batchGetInstances([...ids]);
+    const { items, notFound } = await this.d.item.batchGetInstances([...ids], gameServiceId);
     if (notFound.length > 0) throw new CraftError('ITEM_NOT_FOUND', 'some named items do not exist', { itemIds: notFound });
     const byId = new Map(items.map((i) => [i.instanceId, i]));
     return ids.map((id) => byId.get(id)).filter((i): i is ItemInstance => !!i);

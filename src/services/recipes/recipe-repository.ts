@@ -16,7 +16,8 @@ export interface RecipeRepository {
   insert(tx: Tx, recipes: CachedRecipe[]): Promise<void>;
   /** Writes the recipe if its stored version is still `expectedVersion`; false otherwise. */
   update(tx: Tx, recipe: CachedRecipe, expectedVersion: number): Promise<boolean>;
-  findDeprecated(gameServiceId: string | null): Promise<CachedRecipe[]>;
+  /** Deprecated recipes of these game services (null = every game service). */
+  findDeprecated(gameServiceIds: string[] | null): Promise<CachedRecipe[]>;
   /** Deletes a deprecated recipe no active session uses; false when that no longer holds. */
   deleteIfIdle(tx: Tx, id: string): Promise<boolean>;
   inUse(ids: string[]): Promise<Set<string>>;

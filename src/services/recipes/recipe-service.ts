@@ -16,6 +16,7 @@ import {
   type UpdateRecipeInput,
 } from './recipe-model.js';
 import type { RecipeRepository } from './recipe-repository.js';
+import type { Scope } from '../scope.js';
 
 export interface RecipeServiceDeps {
   repo: RecipeRepository;
@@ -43,8 +44,8 @@ const VERSION_RETRIES = 3;
 export class RecipeService {
   constructor(private readonly d: RecipeServiceDeps) {}
 
-  async create(input: CreateRecipeInput): Promise<{ recipeId: string; recipe: RecipeInfo }> {
-    await this.requireGameService(input.gameServiceId);
+  async create(scope: Scope, input: CreateRecipeInput): Promise<{ recipeId: string; recipe: RecipeInfo }> {
+    await this.requireGameService(scope, input.gameServiceId);
     this.assertValid(input);
     const record = this.newRecord(input, this.d.clock.now());
     await this.d.uow.run(async (tx) => {
@@ -59,23 +60,31 @@ export class RecipeService {
     return { recipeId: record.recipe.recipeId, recipe: record.recipe };
   }
 
-  async get(query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }): Promise<RecipeInfo> {
-    const found = await this.find(query);
+  async get(scope: Scope, query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }): Promise<RecipeInfo> {
+    const found = await this.find(scope, query);
     if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { ...query });
     return found.recipe;
   }
 
-  /** Cached lookup used by other services (sessions, queries). */
-  async find(query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }) {
-    if (query.recipeId) return this.d.cache.byId(query.recipeId, () => this.d.repo.findById(query.recipeId!));
+  /**
+   * Cached lookup used by other services (sessions, queries). A recipe of a game service
+   * outside the scope is not found (null), exactly like a missing one.
+   */
+  async find(scope: Scope, query: { recipeId?: string | null; gameServiceId?: string | null; code?: string | null }) {
+    if (query.recipeId) {
+      const found = await this.d.cache.byId(query.recipeId, () => this.d.repo.findById(query.recipeId!));
+      return found && scope.allows(found.recipe.gameServiceId) ? found : null;
+    }
     if (query.gameServiceId && query.code) {
       const { gameServiceId, code } = query;
+      if (!scope.allows(gameServiceId)) return null;
       return this.d.cache.byCode(gameServiceId, code, () => this.d.repo.findByCode(gameServiceId, code));
     }
     throw new CraftError('VALIDATION_FAILED', 'give either recipeId, or gameServiceId and code');
   }
 
-  async list(filter: RecipeListFilter) {
+  async list(scope: Scope, filter: RecipeListFilter) {
+    if (!scope.allows(filter.gameServiceId)) return { items: [], totalCount: 0 };
     const onlyDomain = filter.domain && !filter.recipeType && !filter.category && !(filter.tags && filter.tags.length);
     if (onlyDomain) {
       const all = await this.d.cache.byDomain(filter.gameServiceId, filter.domain!, () =>
@@ -92,12 +101,13 @@ export class RecipeService {
     return { items: items.map((c) => c.recipe), totalCount };
   }
 
-  async listDomains(gameServiceId: string, includeDeprecated: boolean) {
+  async listDomains(scope: Scope, gameServiceId: string, includeDeprecated: boolean) {
+    if (!scope.allows(gameServiceId)) return [];
     return this.d.repo.listDomains(gameServiceId, includeDeprecated);
   }
 
-  async update(input: UpdateRecipeInput): Promise<RecipeInfo> {
-    return this.mutate(input.recipeId, (current) => {
+  async update(scope: Scope, input: UpdateRecipeInput): Promise<RecipeInfo> {
+    return this.mutate(scope, input.recipeId, (current) => {
       const patch: Record<string, unknown> = { ...input };
       for (const field of IMMUTABLE_FIELDS) delete patch[field];
       const merged = { ...definitionOf(current.recipe), ...patch } as RecipeDefinition;
@@ -110,8 +120,8 @@ export class RecipeService {
     });
   }
 
-  async deprecate(recipeId: string, reason: string | null | undefined): Promise<RecipeInfo> {
-    return this.mutate(recipeId, (current) => {
+  async deprecate(scope: Scope, recipeId: string, reason: string | null | undefined): Promise<RecipeInfo> {
+    return this.mutate(scope, recipeId, (current) => {
       if (current.recipe.isDeprecated) return null; // idempotent: the first reason is kept
       return {
         definition: definitionOf(current.recipe),
@@ -121,8 +131,8 @@ export class RecipeService {
     });
   }
 
-  async seed(gameServiceId: string, items: SeedRecipeItem[]) {
-    await this.requireGameService(gameServiceId);
+  async seed(scope: Scope, gameServiceId: string, items: SeedRecipeItem[]) {
+    await this.requireGameService(scope, gameServiceId);
     const invalid: { index: number; code: string; errors: RecipeProblem[] }[] = [];
     const seen = new Map<string, number>();
     items.forEach((item, index) => {
@@ -151,9 +161,10 @@ export class RecipeService {
     }
   }
 
-  async cleanDeprecated(input: { gameServiceId?: string | null; gracePeriodDays: number; dryRun: boolean }) {
+  /** Only the scope's game services are cleaned (all of them, or the one named). */
+  async cleanDeprecated(scope: Scope, input: { gameServiceId?: string | null; gracePeriodDays: number; dryRun: boolean }) {
     const cutoff = this.d.clock.now().getTime() - input.gracePeriodDays * 86_400_000;
-    const deprecated = await this.d.repo.findDeprecated(input.gameServiceId ?? null);
+    const deprecated = await this.d.repo.findDeprecated(scope.narrow(input.gameServiceId));
     const old = deprecated.filter((c) => c.recipe.deprecatedAt && Date.parse(c.recipe.deprecatedAt) <= cutoff);
     const busy = await this.d.repo.inUse(old.map((c) => c.recipe.recipeId));
     const eligible = old.filter((c) => !busy.has(c.recipe.recipeId));
@@ -224,6 +235,7 @@ export class RecipeService {
    * avoids wasted work, the version makes a lost lock harmless (we re-read and retry).
    */
   private async mutate(
+    scope: Scope,
     recipeId: string,
     change: (current: CachedRecipe) => {
       definition: RecipeDefinition;
@@ -237,7 +249,7 @@ export class RecipeService {
     try {
       for (let attempt = 1; ; attempt++) {
         const current = await this.d.repo.findById(recipeId);
-        if (!current) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId });
+        if (!current || !scope.allows(current.recipe.gameServiceId)) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId });
         const next = change(current);
         if (!next) return current.recipe;
         const now = this.d.clock.now();
@@ -319,8 +331,9 @@ export class RecipeService {
     }
   }
 
-  private async requireGameService(gameServiceId: string) {
-    const gs = await this.d.gameServices.get({ serviceId: gameServiceId });
+  /** A game service outside the scope is unknown, like one that does not exist. */
+  private async requireGameService(scope: Scope, gameServiceId: string) {
+    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
     if (!gs || !gs.isActive) {
       throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
     }

@@ -87,15 +87,22 @@ export class CraftContext {
       const { entityId, entityType } = this.scope;
       let id = this.scope.inventoryId ?? null;
       if (!id) {
-        const [first] = await this.d.inventory.listContainers({ ownerId: entityId, ownerType: entityType, containerType: 'inventory' });
+        const [first] = await this.d.inventory.listContainers({
+          ownerId: entityId,
+          ownerType: entityType,
+          gameServiceId: this.scope.gameServiceId,
+          containerType: 'inventory',
+        });
         id = first?.containerId ?? null;
         if (!id) return { owned: true, containerId: null, contents: [] };
       }
-      const container = await this.d.inventory.getContainer(id, true);
+      // The inventory must be the entity's, in the game service: another's reads as not there.
+      const container = await this.d.inventory.getContainer(id, true, this.scope.gameServiceId);
       if (!container || container.ownerId !== entityId || container.ownerType !== entityType) {
         return { owned: false, containerId: id, contents: [] };
       }
-      return { owned: true, containerId: id, contents: container.contents ?? [] };
+      const contents = (container.contents ?? []).filter((i) => i.gameServiceId === this.scope.gameServiceId);
+      return { owned: true, containerId: id, contents };
     });
   }
 
@@ -122,7 +129,9 @@ export class CraftContext {
   }
 
   wallet(): Promise<Wallet | null> {
-    return this.once('wallet', () => this.d.currency.getWallet({ ownerId: this.scope.entityId, ownerType: this.scope.entityType }));
+    return this.once('wallet', () =>
+      this.d.currency.getWallet({ ownerId: this.scope.entityId, ownerType: this.scope.entityType, gameServiceId: this.scope.gameServiceId }),
+    );
   }
 
   /** Template id -> category: the game service's templates in one read, any other template on its own. */
@@ -137,7 +146,7 @@ export class CraftContext {
       }
       let p = this.templateCategories.get(id);
       if (!p) {
-        p = this.d.item.getTemplate({ templateId: id }).then((t) => t?.category ?? null);
+        p = this.d.item.getTemplate({ templateId: id, gameId: this.scope.gameServiceId }).then((t) => t?.category ?? null);
         this.templateCategories.set(id, p);
       }
       const category = await p;

@@ -11,7 +11,7 @@ import { executeModification } from '../modification/modification-executor.js';
 import { q4 } from '../../domain/session/quantity.js';
 import type { Clock, IdGenerator, Logger, Outbox, OutboxEventInput, Tx, UnitOfWork } from '../ports.js';
 import { noopSessionMetrics, type ConflictMetrics, type SessionMetrics } from '../metrics.js';
-import type { SessionRecord } from './session-model.js';
+import type { ReservedMaterial, SessionRecord } from './session-model.js';
 import { sessionEvents } from './session-events.js';
 import type { SessionRepository } from './session-repository.js';
 import type { ProficiencyAccess, StationAccess } from './session-ports.js';
@@ -44,6 +44,17 @@ export interface DriverDeps {
 
 const MAX_CAS_ATTEMPTS = 5;
 
+/** A material move of a start failed; `materials` is the plan with the moves done so far recorded. */
+export class MaterialMoveFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly materials: ReservedMaterial[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'MaterialMoveFailed';
+  }
+}
+
 /**
  * Applies a session's external effects (escrow moves, holds, contract, outputs) and
  * the transitions that follow them. Every call to another service carries a key
@@ -64,39 +75,87 @@ export class SessionDriver {
    * moves the session to `cancelling` and drives the refund.
    */
   async reserve(s: SessionRecord): Promise<SessionRecord> {
+    const fixed = await this.reserveFixed(s);
+    const reserved = await this.moveMaterials(fixed, fixed.escrowContainerId!, s.reservedMaterials, 1);
+    return { ...fixed, reservedMaterials: reserved };
+  }
+
+  /**
+   * The start effects but the material moves: contract, escrow, holds and the target (first,
+   * so that of two sessions racing for one target the loser learns it as TARGET_ITEM_INVALID).
+   */
+  async reserveFixed(s: SessionRecord): Promise<SessionRecord> {
     const contractId = await this.ensureContract(s);
     const escrow = await this.ensureEscrow(s);
     const currencyHolds = [];
     for (const h of s.currencyHolds) {
       const hold = await this.d.currency.createHold(
-        { walletId: h.walletId, currencyCode: h.currencyCode, amount: h.amount, expiresAt: this.holdExpiry(s) },
+        { walletId: h.walletId, gameServiceId: s.gameServiceId, currencyCode: h.currencyCode, amount: h.amount, expiresAt: this.holdExpiry(s) },
         this.key(s, 'hold', h.currencyCode),
       );
       currencyHolds.push({ ...h, holdId: hold.holdId });
     }
-    const reservedMaterials = [];
-    for (const [i, m] of s.reservedMaterials.entries()) {
-      const moved = await this.d.inventory.transfer(
-        { instanceId: m.sourceInstanceId, sourceContainerId: s.inventoryId, targetContainerId: escrow, quantity: m.quantity },
-        this.key(s, 'reserve', i),
-      );
-      reservedMaterials.push({ ...m, instanceId: moved.instanceId });
-    }
     if (s.targetItemId) {
       // The target is locked for the session by moving it into the escrow too.
-      await this.d.inventory.transfer(
-        { instanceId: s.targetItemId, sourceContainerId: s.inventoryId, targetContainerId: escrow },
-        this.key(s, 'reserve', 'target'),
-      );
+      await this.d.inventory
+        .transfer(
+          { instanceId: s.targetItemId, sourceContainerId: s.inventoryId, targetContainerId: escrow, gameServiceId: s.gameServiceId },
+          this.key(s, 'reserve', 'target'),
+        )
+        .catch((err) => {
+          if (err instanceof ClientError && (err.kind === 'conflict' || err.kind === 'not_found')) {
+            throw new CraftError('TARGET_ITEM_INVALID', 'the target item was taken by another session or action while this one started', {
+              targetItemId: s.targetItemId,
+            });
+          }
+          throw err;
+        });
     }
-    return { ...s, escrowContainerId: escrow, contractId, currencyHolds, reservedMaterials };
+    return { ...s, escrowContainerId: escrow, contractId, currencyHolds };
+  }
+
+  /**
+   * Moves a plan's materials into the escrow (keys per plan generation: a re-plan after a lost
+   * race moves other instances under new keys). On the first move that fails, the ones already
+   * moved stay recorded in the error (MaterialMoveFailed), so the caller can give them back.
+   */
+  async moveMaterials(s: SessionRecord, escrow: string, materials: ReservedMaterial[], generation: number): Promise<ReservedMaterial[]> {
+    const moved: ReservedMaterial[] = [];
+    for (const [i, m] of materials.entries()) {
+      try {
+        const to = await this.d.inventory.transfer(
+          { instanceId: m.sourceInstanceId, sourceContainerId: s.inventoryId, targetContainerId: escrow, gameServiceId: s.gameServiceId, quantity: m.quantity },
+          generation === 1 ? this.key(s, 'reserve', i) : this.key(s, 'reserve', `g${generation}`, i),
+        );
+        moved.push({ ...m, instanceId: to.instanceId });
+      } catch (err) {
+        throw new MaterialMoveFailed(err, [...moved, ...materials.slice(i)]);
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Gives back materials a start moved into the escrow before it lost a race for another one
+   * (keys `return:<instance>`, so a crash and a rerun return each once); the escrow stays.
+   */
+  async returnMaterials(s: SessionRecord, materials: ReservedMaterial[]): Promise<void> {
+    for (const m of materials) {
+      if (!m.instanceId) continue;
+      await this.d.inventory
+        .transfer(
+          { instanceId: m.instanceId, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId, mergeStacks: true },
+          this.key(s, 'return', m.instanceId),
+        )
+        .catch((err) => this.alreadyReturned(err));
+    }
   }
 
   /** A tool a step needs must still be in the crafter's inventory when the step completes. */
   async checkTools(s: SessionRecord, category: string | null) {
     if (!category) return;
     const tool = s.tools.find((t) => t.category === category);
-    const instance = tool ? await this.d.item.getInstance(tool.instanceId) : null;
+    const instance = tool ? await this.d.item.getInstance(tool.instanceId, s.gameServiceId) : null;
     if (!instance || instance.containerId !== s.inventoryId) {
       throw new CraftError('TOOL_NOT_AVAILABLE', `the ${category} chosen at start is no longer in the inventory`, {
         category,
@@ -169,6 +228,21 @@ export class SessionDriver {
     return ok;
   }
 
+  /**
+   * An active session past its deadline (server time) ends `failed` with "timed out": its
+   * materials go back. False when it is not (or no longer) an expired active session.
+   */
+  async expire(s: SessionRecord): Promise<boolean> {
+    if (s.status !== 'active' || s.expiresAt > this.d.clock.now()) return false;
+    if (!(await this.transition(s, { status: 'cancelling', failureReason: 'timed out' }, []))) return false;
+    try {
+      await this.drive(s.id);
+    } catch (err) {
+      this.d.log.warn({ err, sessionId: s.id }, 'timeout refund will be retried');
+    }
+    return true;
+  }
+
   /** Every status change commits here exactly once (version check), so each session counts once. */
   private countTransition(before: SessionRecord, after: SessionRecord) {
     if (before.status === after.status) return;
@@ -183,7 +257,7 @@ export class SessionDriver {
   private async ensureEscrow(s: SessionRecord): Promise<string> {
     if (s.escrowContainerId) return s.escrowContainerId;
     const c = await this.d.inventory.createContainer(
-      { ownerId: s.id, ownerType: 'craft-session', containerType: 'escrow' },
+      { ownerId: s.id, ownerType: 'craft-session', containerType: 'escrow', gameServiceId: s.gameServiceId },
       this.key(s, 'escrow'),
     );
     return c.containerId;
@@ -193,6 +267,7 @@ export class SessionDriver {
     if (s.contractId) return s.contractId;
     const c = await this.d.contract.createInstance(
       {
+        gameServiceId: s.gameServiceId,
         parties: [{ entityId: s.entityId, entityType: s.entityType, role: 'crafter' }, ...s.participants],
         milestones: s.recipe.steps.map((st) => ({ code: st.code, name: st.name })),
         onFinalMilestone: { path: COMPLETE_SESSION_PATH, body: { sessionId: s.id } },
@@ -212,7 +287,7 @@ export class SessionDriver {
 
   private async destroy(s: SessionRecord, instanceId: string) {
     try {
-      await this.d.item.destroyInstance({ instanceId, reason: 'Consumed' }, this.key(s, 'consume', instanceId));
+      await this.d.item.destroyInstance({ instanceId, gameServiceId: s.gameServiceId, reason: 'Consumed' }, this.key(s, 'consume', instanceId));
     } catch (err) {
       // Already destroyed under this key earlier is fine; anything else is retried later.
       if (!(err instanceof ClientError && err.kind === 'not_found')) throw err;
@@ -232,13 +307,15 @@ export class SessionDriver {
     if (s.recipe.recipeType === 'modification' && !(await this.modifyTarget(s, outcome.finalQuality))) return false;
     for (const m of s.reservedMaterials) if (m.instanceId) await this.destroy(s, m.instanceId);
     for (const h of s.currencyHolds) {
-      if (h.holdId) await this.d.currency.captureHold({ holdId: h.holdId, captureAmount: h.amount }, this.key(s, 'capture', h.holdId));
+      if (h.holdId) {
+        await this.d.currency.captureHold({ holdId: h.holdId, gameServiceId: s.gameServiceId, captureAmount: h.amount }, this.key(s, 'capture', h.holdId));
+      }
     }
     const outputItemIds: string[] = [];
     if (s.targetItemId && s.recipe.recipeType === 'extraction') await this.destroy(s, s.targetItemId);
     if (s.targetItemId && s.recipe.recipeType === 'modification') {
       await this.d.inventory.transfer(
-        { instanceId: s.targetItemId, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId },
+        { instanceId: s.targetItemId, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId },
         this.key(s, 'return', s.targetItemId),
       ).catch((err) => this.alreadyReturned(err));
       outputItemIds.push(s.targetItemId);
@@ -290,8 +367,8 @@ export class SessionDriver {
    */
   private async modifyTarget(s: SessionRecord, quality: number): Promise<boolean> {
     if (!this.d.affix) throw new CraftError('AFFIX_SERVICE_UNAVAILABLE', 'no affix service is configured');
-    const instance = await this.d.item.getInstance(s.targetItemId!);
-    const template = instance ? await this.d.item.getTemplate({ templateId: instance.templateId }) : null;
+    const instance = await this.d.item.getInstance(s.targetItemId!, s.gameServiceId);
+    const template = instance ? await this.d.item.getTemplate({ templateId: instance.templateId, gameId: s.gameServiceId }) : null;
     const meta = instance?.instanceMetadata ?? {};
     try {
       await executeModification(
@@ -358,22 +435,31 @@ export class SessionDriver {
   /** Give back every unconsumed escrowed item, release holds, end the contract, then commit. */
   private async finishCancellation(s: SessionRecord): Promise<boolean> {
     const escrow = await this.ensureEscrow(s);
-    await this.emptyEscrow(s, escrow);
+    const landed = await this.emptyEscrow(s, escrow);
     for (const h of s.currencyHolds) {
       const holdId = h.holdId ?? (await this.holdCreatedByStart(s, h));
-      if (holdId) await this.d.currency.releaseHold({ holdId }, this.key(s, 'release', holdId));
+      if (holdId) await this.d.currency.releaseHold({ holdId, gameServiceId: s.gameServiceId }, this.key(s, 'release', holdId));
     }
-    const contractId = await this.ensureContract(s);
-    await this.d.contract.terminate({ contractId, reason: s.failureReason ?? 'cancelled' }, this.key(s, 'terminate'));
+    // A contract the contract service refused to create (a permanent refusal) has nothing to end.
+    const contractId = await this.ensureContract(s).catch((err) => {
+      if (err instanceof ClientError && err.kind === 'invalid') return null;
+      throw err;
+    });
+    if (contractId) {
+      await this.d.contract.terminate({ contractId, gameServiceId: s.gameServiceId, reason: s.failureReason ?? 'cancelled' }, this.key(s, 'terminate'));
+    }
 
-    const returned = s.reservedMaterials
+    const reservedMaterials = s.reservedMaterials.map((m) =>
+      !m.consumed && m.instanceId && landed.has(m.instanceId) ? { ...m, returnedTo: landed.get(m.instanceId)! } : m,
+    );
+    const returned = reservedMaterials
       .filter((m) => !m.consumed && m.instanceId)
       .map((m) => ({ instanceId: m.instanceId!, itemTemplateCode: m.itemTemplateCode, quantity: m.quantity }));
     const now = this.d.clock.now();
     const endStatus = s.failureReason ? 'failed' : 'cancelled';
     return this.transition(
       s,
-      { status: endStatus, completedAt: now, pendingEffects: false, escrowContainerId: escrow, contractId },
+      { status: endStatus, completedAt: now, pendingEffects: false, escrowContainerId: escrow, contractId, reservedMaterials },
       [],
       async (tx, next) => [
         endStatus === 'failed' ? sessionEvents.failed(next, this.d.ids.uuid(), now) : sessionEvents.cancelled(next, returned, this.d.ids.uuid(), now),
@@ -382,21 +468,37 @@ export class SessionDriver {
     );
   }
 
-  /** Unconsumed items in the escrow go back to the inventory, consumed ones are destroyed (keyed per instance). */
-  private async emptyEscrow(s: SessionRecord, escrow: string): Promise<number> {
-    const container = await this.d.inventory.getContainer(escrow, true);
+  /**
+   * Unconsumed items go back to the inventory, consumed ones are destroyed (keyed per
+   * instance). Materials rejoin the stack they were split from (mergeStacks); the target and
+   * anything else found in the escrow go back as they are. Returns escrow instance -> the
+   * inventory instance it became, for every material returned now or by an earlier run (a
+   * keyed transfer replays its answer).
+   */
+  private async emptyEscrow(s: SessionRecord, escrow: string): Promise<Map<string, string>> {
+    const container = await this.d.inventory.getContainer(escrow, true, s.gameServiceId);
     const consumed = new Set(s.reservedMaterials.filter((m) => m.consumed && m.instanceId).map((m) => m.instanceId));
-    const contents = container?.contents ?? [];
-    for (const item of contents) {
-      if (consumed.has(item.instanceId)) await this.destroy(s, item.instanceId);
-      else {
-        await this.d.inventory.transfer(
-          { instanceId: item.instanceId, sourceContainerId: escrow, targetContainerId: s.inventoryId },
-          this.key(s, 'return', item.instanceId),
+    const materials = new Set(s.reservedMaterials.filter((m) => !m.consumed && m.instanceId).map((m) => m.instanceId!));
+    const present = new Set((container?.contents ?? []).map((i) => i.instanceId));
+    const landed = new Map<string, string>();
+    for (const id of new Set([...materials, ...present])) {
+      if (consumed.has(id)) {
+        if (present.has(id)) await this.destroy(s, id);
+        continue;
+      }
+      try {
+        const to = await this.d.inventory.transfer(
+          { instanceId: id, sourceContainerId: escrow, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId, mergeStacks: materials.has(id) },
+          this.key(s, 'return', id),
         );
+        landed.set(id, to.instanceId);
+      } catch (err) {
+        // A material no longer in the escrow and never returned under this key was taken by
+        // another service (quirk 4: treated as consumed); anything present must move.
+        if (present.has(id) || !(err instanceof ClientError && (err.kind === 'conflict' || err.kind === 'not_found'))) throw err;
       }
     }
-    return contents.length;
+    return landed;
   }
 
   /**
@@ -408,7 +510,9 @@ export class SessionDriver {
   async returnStragglers(sessionId: string): Promise<number> {
     const s = await this.drive(sessionId);
     if (!s || (s.status !== 'failed' && s.status !== 'cancelled') || !s.escrowContainerId) return 0;
-    const returned = await this.emptyEscrow(s, s.escrowContainerId);
+    const before = await this.d.inventory.getContainer(s.escrowContainerId, true, s.gameServiceId);
+    const returned = before?.contents?.length ?? 0;
+    if (returned > 0) await this.emptyEscrow(s, s.escrowContainerId);
     if (returned > 0) this.d.log.warn({ sessionId, returned }, 'returned items a slow start moved after its session was rolled back');
     return returned;
   }
@@ -421,7 +525,7 @@ export class SessionDriver {
   private async holdCreatedByStart(s: SessionRecord, h: SessionRecord['currencyHolds'][number]) {
     try {
       const hold = await this.d.currency.createHold(
-        { walletId: h.walletId, currencyCode: h.currencyCode, amount: h.amount, expiresAt: this.holdExpiry(s) },
+        { walletId: h.walletId, gameServiceId: s.gameServiceId, currencyCode: h.currencyCode, amount: h.amount, expiresAt: this.holdExpiry(s) },
         this.key(s, 'hold', h.currencyCode),
       );
       return hold.holdId;

@@ -22,6 +22,8 @@ export interface ReservedMaterial {
   quality: number | null;
   consumeOnStep: string | null;
   consumed: boolean;
+  /** After a cancellation or failure: the inventory instance it went back to (the stack it rejoined). */
+  returnedTo?: string | null;
 }
 
 export interface HeldCurrency {
@@ -41,7 +43,11 @@ export interface StepResult {
   code: string;
   index: number;
   qualityContribution: number;
+  /** Skill-check score s in [0, 1]: the reported performance, or the roll blended with proficiency. */
   score: number | null;
+  /** The session-RNG draw r of a skill check scored without a reported performance. */
+  roll?: number | null;
+  /** What the caller reported. */
   performance: number | null;
   action: string | null;
   completedAt: string;

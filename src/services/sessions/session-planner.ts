@@ -6,6 +6,7 @@ import { CraftError } from '../../domain/errors.js';
 import { baseQuality, defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
 import { allocateMaterials, type Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { Scope } from '../scope.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
 import type { ChosenTool, HeldCurrency, Participant, ReservedMaterial } from './session-model.js';
 import type { ProficiencyAccess, StationAccess, StationView } from './session-ports.js';
@@ -66,8 +67,8 @@ const qualityOf = (i: ItemInstance): number | null => {
 export class SessionPlanner {
   constructor(private readonly d: PlannerDeps) {}
 
-  async plan(req: StartRequest): Promise<StartPlan> {
-    const found = await this.d.recipes.find({ recipeId: req.recipeId });
+  async plan(scope: Scope, req: StartRequest): Promise<StartPlan> {
+    const found = await this.d.recipes.find(scope, { recipeId: req.recipeId });
     if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId: req.recipeId });
     const recipe = found.recipe;
     if (recipe.isDeprecated) throw new CraftError('RECIPE_DEPRECATED', 'the recipe is deprecated; no new sessions can start');
@@ -85,12 +86,7 @@ export class SessionPlanner {
     const participants = this.checkParticipants(req);
 
     const levels = await this.proficiencyLevels(recipe, req);
-    const container = await this.d.inventory.getContainer(req.inventoryId, true);
-    // The inventory must be the crafter's own: a caller cannot spend someone else's items.
-    if (!container || container.ownerId !== req.entityId || container.ownerType !== req.entityType) {
-      throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory for this entity', { inventoryId: req.inventoryId });
-    }
-    const all = (container.contents ?? []) as ItemInstance[];
+    const all = await this.inventoryContents(recipe, req);
     const target = await chooseTarget(recipe, all, req.targetItemId ?? null, this.d);
     // The target is worked on, never spent as a material or used as a tool.
     const contents = target ? all.filter((i) => i.instanceId !== target.instanceId) : all;
@@ -101,17 +97,12 @@ export class SessionPlanner {
     await this.checkOutputTemplates(recipe);
     const holds = await this.planHolds(recipe, req);
 
-    const weights = recipe.qualityWeights ?? this.d.defaultQualityWeights;
     const mastery = recipe.masteryLevel ?? defaultMasteryLevel(recipe.proficiencyRequirements ?? []);
-    const parts = {
-      material: materialQuality(materials.map((m) => ({ quantity: m.quantity, quality: m.quality }))),
-      proficiency: proficiencyFactor(levels.get(recipe.domain) ?? 0, mastery),
-      tool: toolFactor(
-        tools.map((t) => t.quality ?? 0.5),
-        station ? station.quality : null,
-      ),
-    };
-    const base = baseQuality(parts, weights);
+    const proficiency = proficiencyFactor(levels.get(recipe.domain) ?? 0, mastery);
+    const tool = toolFactor(
+      tools.map((t) => t.quality ?? 0.5),
+      station ? station.quality : null,
+    );
     return {
       recipe,
       materials,
@@ -120,16 +111,41 @@ export class SessionPlanner {
       station,
       target,
       participants,
-      state: {
-        quality: base,
-        baseQuality: base,
-        materialQuality: parts.material,
-        proficiencyFactor: parts.proficiency,
-        toolFactor: parts.tool,
-        stepBonusTotal: 0,
-        masteryLevel: mastery,
-      },
+      state: { ...this.qualityState(recipe, materials, proficiency, tool), stepBonusTotal: 0, masteryLevel: mastery },
     };
+  }
+
+  /**
+   * A start lost a race for a material: the materials again, from the inventory as it is now
+   * (without the target and the tools the session holds), or MATERIALS_INSUFFICIENT. The
+   * quality state follows the new materials.
+   */
+  async replanMaterials(
+    recipe: RecipeInfo,
+    req: StartRequest,
+    held: { targetItemId: string | null; toolIds: string[]; state: Record<string, number> },
+  ): Promise<{ materials: ReservedMaterial[]; state: Record<string, number> }> {
+    const busy = new Set([held.targetItemId, ...held.toolIds]);
+    const contents = (await this.inventoryContents(recipe, req)).filter((i) => !busy.has(i.instanceId));
+    const materials = this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
+    const quality = this.qualityState(recipe, materials, held.state.proficiencyFactor ?? 0, held.state.toolFactor ?? 0.5);
+    return { materials, state: { ...held.state, ...quality, quality: quality.quality + (held.state.stepBonusTotal ?? 0) } };
+  }
+
+  /** The crafter's inventory in the recipe's game service, which must be its own: nobody spends another's items. */
+  private async inventoryContents(recipe: RecipeInfo, req: StartRequest): Promise<ItemInstance[]> {
+    const container = await this.d.inventory.getContainer(req.inventoryId, true, recipe.gameServiceId);
+    if (!container || container.ownerId !== req.entityId || container.ownerType !== req.entityType) {
+      throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory for this entity', { inventoryId: req.inventoryId });
+    }
+    return (container.contents ?? []).filter((i) => i.gameServiceId === recipe.gameServiceId);
+  }
+
+  private qualityState(recipe: RecipeInfo, materials: ReservedMaterial[], proficiency: number, tool: number) {
+    const weights = recipe.qualityWeights ?? this.d.defaultQualityWeights;
+    const material = materialQuality(materials.map((m) => ({ quantity: m.quantity, quality: m.quality })));
+    const base = baseQuality({ material, proficiency, tool }, weights);
+    return { quality: base, baseQuality: base, materialQuality: material, proficiencyFactor: proficiency, toolFactor: tool };
   }
 
   checkParticipants(req: StartRequest): Participant[] {
@@ -233,8 +249,8 @@ export class SessionPlanner {
         stationType: types[0],
       });
     }
-    const station = await this.d.stations.find(stationId);
-    if (!station || station.gameServiceId !== recipe.gameServiceId) {
+    const station = await this.d.stations.find(stationId, recipe.gameServiceId);
+    if (!station) {
       throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
     }
     if (!station.isActive) throw new CraftError('STATION_NOT_AVAILABLE', 'the station is deregistered', { stationId });
@@ -253,7 +269,7 @@ export class SessionPlanner {
     if (categories.length === 0) return [];
     const categoryOf = new Map<string, string>();
     for (const templateId of new Set(contents.map((i) => i.templateId))) {
-      const template = await this.d.item.getTemplate({ templateId });
+      const template = await this.d.item.getTemplate({ templateId, gameId: recipe.gameServiceId });
       if (template) categoryOf.set(templateId, template.category);
     }
     if (toolItemId && !contents.some((i) => i.instanceId === toolItemId)) {
@@ -283,7 +299,7 @@ export class SessionPlanner {
   async planHolds(recipe: RecipeInfo, req: StartRequest): Promise<HeldCurrency[]> {
     const costs = recipe.currencyCosts ?? [];
     if (costs.length === 0) return [];
-    const wallet = await this.d.currency.getOrCreateWallet({ ownerId: req.entityId, ownerType: req.entityType });
+    const wallet = await this.d.currency.getOrCreateWallet({ ownerId: req.entityId, ownerType: req.entityType, gameServiceId: recipe.gameServiceId });
     const short = costs.filter((c) => (wallet.balances.find((b) => b.currencyCode === c.currencyCode)?.available ?? 0) < c.amount);
     if (short.length > 0) {
       throw new CraftError('INSUFFICIENT_FUNDS', 'not enough currency for the recipe', {

@@ -29,8 +29,8 @@ export interface StationView {
 
 /** What sessions need from stations. */
 export interface StationAccess {
-  /** Null when no such station exists. */
-  find(stationId: string): Promise<StationView | null>;
+  /** Null when no such station exists in the game service. */
+  find(stationId: string, gameServiceId: string): Promise<StationView | null>;
   /** CRAFT_STATION_EXCLUSIVITY: take the station for a session, in the caller's transaction. */
   claim(tx: Tx, stationId: string, sessionId: string): Promise<boolean>;
   release(tx: Tx, stationId: string, sessionId: string): Promise<void>;

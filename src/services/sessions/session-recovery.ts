@@ -51,13 +51,6 @@ export class SessionRecovery {
 
   private async timeOut(id: string): Promise<boolean> {
     const s = await this.d.repo.find(id);
-    if (!s || s.status !== 'active' || s.expiresAt > this.d.clock.now()) return false;
-    if (!(await this.d.driver.transition(s, { status: 'cancelling', failureReason: 'timed out' }, []))) return false;
-    try {
-      await this.d.driver.drive(id);
-    } catch (err) {
-      this.d.log.warn({ err, sessionId: id }, 'timeout refund will be retried');
-    }
-    return true;
+    return s ? this.d.driver.expire(s) : false;
   }
 }

@@ -5,17 +5,23 @@ export interface SessionListFilter {
   entityId: string;
   entityType: string;
   gameServiceId?: string | null;
+  /** Only these game services (null = every one): the caller's scope. */
+  gameServiceIds?: string[] | null;
   includeFinished: boolean;
   page: number;
   pageSize: number;
 }
 
 export interface SessionRepository {
-  find(id: string): Promise<SessionRecord | null>;
+  /** By id; with `gameServiceIds`, only a session of one of them (null = any game service). */
+  find(id: string, gameServiceIds?: string[] | null): Promise<SessionRecord | null>;
   findByContract(contractId: string): Promise<SessionRecord | null>;
   list(filter: SessionListFilter): Promise<{ items: SessionRecord[]; totalCount: number }>;
-  /** Live sessions of an entity, counted under a range lock so concurrent starts serialise. */
-  countLiveForUpdate(tx: Tx, entityId: string, entityType: string): Promise<number>;
+  /**
+   * Ids of the entity's sessions in the game service that are active or may become so
+   * (starting), read under the entity's guard lock so concurrent starts serialise.
+   */
+  activeForUpdate(tx: Tx, gameServiceId: string, entityId: string, entityType: string): Promise<string[]>;
   insert(tx: Tx, session: SessionRecord): Promise<void>;
   /**
    * Writes `next` if the stored version is still `next.version - 1` (the caller bumps it);

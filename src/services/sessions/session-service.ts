@@ -1,14 +1,16 @@
 import { ClientError } from '../../clients/errors.js';
 import type { ContractClient } from '../../clients/contract-client.js';
 import { CraftError } from '../../domain/errors.js';
-import { skillScore, stepBonus } from '../../domain/quality/quality.js';
+import { roundQuality, skillScore, stepBonus } from '../../domain/quality/quality.js';
+import { sessionQuality } from '../../domain/session/outcome.js';
 import { newSeed, rngFor } from '../../domain/rng.js';
 import { checkAdvance, readyAt, skillCheckCount } from '../../domain/session/steps.js';
 import type { Clock, IdGenerator, LockProvider, Logger, UnitOfWork, Outbox } from '../ports.js';
 import type { ConflictMetrics } from '../metrics.js';
-import type { SessionDriver } from './session-driver.js';
+import { MaterialMoveFailed, type SessionDriver } from './session-driver.js';
+import { Scope } from '../scope.js';
 import { sessionEvents } from './session-events.js';
-import type { SessionRecord, StepResult } from './session-model.js';
+import type { ReservedMaterial, SessionRecord, StepResult } from './session-model.js';
 import type { SessionPlanner, StartRequest } from './session-planner.js';
 import type { StationAccess } from './session-ports.js';
 import type { SessionListFilter, SessionRepository } from './session-repository.js';
@@ -28,7 +30,13 @@ export interface SessionServiceDeps {
   log: Logger;
   /** Lost version races outside the driver; no-op when not given. */
   metrics?: ConflictMetrics;
-  settings: { maxActiveSessionsPerEntity: number; sessionTimeoutSeconds: number; stationExclusivity: boolean };
+  settings: {
+    maxActiveSessionsPerEntity: number;
+    sessionTimeoutSeconds: number;
+    stationExclusivity: boolean;
+    collaborationBonusMultiplier: number;
+    defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
+  };
 }
 
 export interface AdvanceRequest {
@@ -40,15 +48,30 @@ export interface AdvanceRequest {
   performance?: number;
 }
 
+/** How many times a start that lost a material race plans again before it gives up. */
+const MATERIAL_REPLANS = 5;
+
+const isRace = (err: unknown) => err instanceof ClientError && (err.kind === 'conflict' || err.kind === 'not_found');
+
 /** Turns a failed call to another service into the error a caller can act on. */
 function startFailure(err: unknown): CraftError {
+  if (err instanceof MaterialMoveFailed) {
+    if (isRace(err.cause)) {
+      return new CraftError('MATERIALS_INSUFFICIENT', 'the materials were taken by other actions while the session started; nothing was kept');
+    }
+    return startFailure(err.cause);
+  }
   if (err instanceof CraftError) return err;
   if (err instanceof ClientError) {
     if (err.kind === 'insufficient_funds') return new CraftError('INSUFFICIENT_FUNDS', 'not enough currency for the recipe');
-    if (err.kind === 'conflict' || err.kind === 'not_found') {
-      return new CraftError('MATERIALS_INSUFFICIENT', 'a material was taken by another action while the session started; nothing was kept');
+    if (err.kind === 'unavailable') {
+      return new CraftError('DEPENDENCY_UNAVAILABLE', `${err.service} is unavailable; nothing was kept`, { service: err.service });
     }
-    return new CraftError('DEPENDENCY_UNAVAILABLE', `${err.service} is unavailable; nothing was kept`, { service: err.service });
+    // A permanent refusal: the request cannot succeed as it is; retrying will not help.
+    return new CraftError('DEPENDENCY_REFUSED', `the ${err.service} service refused the start: ${err.message}; nothing was kept`, {
+      service: err.service,
+      reason: err.kind,
+    });
   }
   return new CraftError('DEPENDENCY_UNAVAILABLE', 'the session could not start; nothing was kept');
 }
@@ -56,11 +79,12 @@ function startFailure(err: unknown): CraftError {
 export class SessionService {
   constructor(private readonly d: SessionServiceDeps) {}
 
-  async start(req: StartRequest) {
-    const plan = await this.d.planner.plan(req);
+  async start(scope: Scope, req: StartRequest) {
+    const plan = await this.d.planner.plan(scope, req);
     const now = this.d.clock.now();
     const id = this.d.ids.uuid();
     const first = plan.recipe.steps[0]!;
+    const quality = this.runningQuality({ state: plan.state, stepResults: [], participants: plan.participants, recipe: plan.recipe });
     let session: SessionRecord = {
       id,
       contractId: null,
@@ -76,15 +100,15 @@ export class SessionService {
       version: 0,
       attempt: 1,
       rngSeed: newSeed(),
-      state: plan.state,
+      state: roundState({ ...plan.state, quality }),
       stepResults: [],
       participants: plan.participants,
-      reservedMaterials: plan.materials,
+      reservedMaterials: sortedForMoves(plan.materials),
       currencyHolds: plan.holds,
       tools: plan.tools,
       stationId: plan.station?.stationId ?? null,
       targetItemId: plan.target?.instanceId ?? null,
-      accumulatedQuality: plan.state.quality ?? 0,
+      accumulatedQuality: quality,
       finalQuality: null,
       outputItemIds: null,
       failureReason: null,
@@ -97,9 +121,14 @@ export class SessionService {
       recipe: plan.recipe,
     };
     await this.d.uow.run(async (tx) => {
-      const live = await this.d.repo.countLiveForUpdate(tx, req.entityId, req.entityType);
-      if (live >= this.d.settings.maxActiveSessionsPerEntity) {
-        throw new CraftError('ACTIVE_SESSION_LIMIT_REACHED', `an entity may run at most ${this.d.settings.maxActiveSessionsPerEntity} sessions at once`);
+      // Per game service: only sessions that are (or may become) active block a start.
+      const blocking = await this.d.repo.activeForUpdate(tx, session.gameServiceId, req.entityId, req.entityType);
+      const max = this.d.settings.maxActiveSessionsPerEntity;
+      if (blocking.length >= max) {
+        throw new CraftError('ACTIVE_SESSION_LIMIT_REACHED', `an entity may run at most ${max} session${max === 1 ? '' : 's'} at once`, {
+          limit: max,
+          activeSessionIds: blocking,
+        });
       }
       if (this.d.settings.stationExclusivity && session.stationId) {
         if (!(await this.d.stations.claim(tx, session.stationId, id))) {
@@ -109,11 +138,12 @@ export class SessionService {
       await this.d.repo.insert(tx, session);
     });
 
+    const progress = { session };
     try {
-      session = await this.d.driver.reserve(session);
+      session = await this.reserve(req, progress);
     } catch (err) {
       this.d.log.info({ err, sessionId: id }, 'session start failed; returning what was reserved');
-      await this.abortStart(session, err);
+      await this.abortStart(progress.session, err);
       throw startFailure(err);
     }
     const activated = { ...session, status: 'active' as const, pendingEffects: false };
@@ -136,6 +166,38 @@ export class SessionService {
     };
   }
 
+  /**
+   * The start's effects. A material another action took first (a lost race) is not the end:
+   * what this start moved goes back and the materials are planned again on the inventory as
+   * it is now, a few times, before MATERIALS_INSUFFICIENT. `progress.session` always holds
+   * what is known to be reserved, for the refund when this throws.
+   */
+  private async reserve(req: StartRequest, progress: { session: SessionRecord }): Promise<SessionRecord> {
+    let session = await this.d.driver.reserveFixed(progress.session);
+    progress.session = session;
+    for (let generation = 1; ; generation++) {
+      try {
+        const moved = await this.d.driver.moveMaterials(session, session.escrowContainerId!, session.reservedMaterials, generation);
+        return { ...session, reservedMaterials: moved };
+      } catch (err) {
+        if (!(err instanceof MaterialMoveFailed)) throw err;
+        progress.session = { ...session, reservedMaterials: err.materials };
+        if (!isRace(err.cause) || generation >= MATERIAL_REPLANS) throw err;
+        await this.d.driver.returnMaterials(session, err.materials);
+        progress.session = session = { ...session, reservedMaterials: [] };
+        await sleep(5 + Math.random() * 20 * generation);
+        const again = await this.d.planner.replanMaterials(session.recipe, req, {
+          targetItemId: session.targetItemId,
+          toolIds: session.tools.map((t) => t.instanceId),
+          state: session.state,
+        });
+        const quality = this.runningQuality({ ...session, state: again.state });
+        session = { ...session, reservedMaterials: sortedForMoves(again.materials), state: roundState({ ...again.state, quality }), accumulatedQuality: quality };
+        progress.session = session;
+      }
+    }
+  }
+
   private async abortStart(s: SessionRecord, cause: unknown) {
     const reason = `start failed: ${cause instanceof Error ? cause.message : String(cause)}`.slice(0, 500);
     const stored = (await this.d.repo.find(s.id))!;
@@ -148,16 +210,24 @@ export class SessionService {
     }
   }
 
-  async advance(req: AdvanceRequest) {
+  /** Quality the session would finish with now: the formula with its steps so far and its collaborators. */
+  private runningQuality(s: Pick<SessionRecord, 'state' | 'stepResults' | 'participants'> & { recipe: SessionRecord['recipe'] }): number {
+    return roundQuality(
+      sessionQuality(s, { defaultWeights: this.d.settings.defaultQualityWeights, collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier }),
+    );
+  }
+
+  async advance(scope: Scope, req: AdvanceRequest) {
     const lock = await this.d.locks.acquire(`session:${req.sessionId}`);
     if (!lock) throw new CraftError('SESSION_LOCKED', 'another request is advancing this session; retry');
     let s: SessionRecord;
     let result: StepResult;
     let stepped: SessionRecord;
     try {
-      s = await this.load(req.sessionId);
+      s = await this.load(scope, req.sessionId);
       if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
       const now = this.d.clock.now();
+      await this.refuseExpired(s, now);
       const rejection = checkAdvance(s.recipe.steps, s.currentStepIndex, req.stepCode, s.stepReadyAt, now);
       if (rejection) {
         const { code, message, ...details } = rejection;
@@ -165,18 +235,18 @@ export class SessionService {
       }
       const index = s.currentStepIndex;
       const step = s.recipe.steps[index]!;
-      this.checkEligible(s, step.eligibleRoles ?? null, req);
+      checkEligible(s, step.eligibleRoles ?? null, req);
       await this.d.driver.checkTools(s, step.toolCategory ?? null);
 
-      const score = step.skillCheck
-        ? skillScore(req.performance, rngFor(s.rngSeed, `step:${index}:${s.attempt}`)(), s.state.proficiencyFactor ?? 0)
-        : null;
-      const contribution = score === null ? 0 : stepBonus(score, skillCheckCount(s.recipe.steps));
+      const roll = step.skillCheck && req.performance == null ? rngFor(s.rngSeed, `step:${index}:${s.attempt}`)() : null;
+      const score = step.skillCheck ? skillScore(req.performance, roll ?? 0, s.state.proficiencyFactor ?? 0) : null;
+      const contribution = score === null ? 0 : roundQuality(stepBonus(score, skillCheckCount(s.recipe.steps)));
       result = {
         code: step.code,
         index,
         qualityContribution: contribution,
-        score,
+        score: score === null ? null : roundQuality(score),
+        roll: roll === null ? null : roundQuality(roll),
         performance: req.performance ?? null,
         action: req.action ?? null,
         completedAt: now.toISOString(),
@@ -184,11 +254,12 @@ export class SessionService {
       };
       const last = index === s.recipe.steps.length - 1;
       const next = s.recipe.steps[index + 1];
-      const bonusTotal = (s.state.stepBonusTotal ?? 0) + contribution;
-      const quality = Math.min(1, Math.max(0, (s.state.baseQuality ?? 0) + bonusTotal));
+      const bonusTotal = roundQuality((s.state.stepBonusTotal ?? 0) + contribution);
+      const stepResults = [...s.stepResults, result];
+      const quality = this.runningQuality({ ...s, stepResults });
       const consumesNow = s.reservedMaterials.some((m) => m.consumeOnStep === step.code);
       const change: Partial<SessionRecord> = {
-        stepResults: [...s.stepResults, result],
+        stepResults,
         currentStepIndex: index + 1,
         state: { ...s.state, stepBonusTotal: bonusTotal, quality },
         accumulatedQuality: quality,
@@ -208,12 +279,14 @@ export class SessionService {
     await this.completeMilestones(s, result);
     // A middle step's answer is what this request committed (consumption changes none of
     // it); after the last one, completion may have run: read what it left.
-    const after = stepped.status === 'completing' ? await this.load(req.sessionId) : stepped;
+    const after = stepped.status === 'completing' ? await this.load(Scope.all, req.sessionId) : stepped;
     const nextStep = stepInfos(after)[after.currentStepIndex] ?? null;
     return {
       sessionId: after.id,
       stepCode: result.code,
       qualityContribution: result.qualityContribution,
+      performance: result.score,
+      roll: result.roll ?? null,
       accumulatedQuality: after.accumulatedQuality,
       nextStepCode: after.status === 'active' ? (nextStep?.code ?? null) : null,
       nextStep: after.status === 'active' ? nextStep : null,
@@ -221,6 +294,18 @@ export class SessionService {
       finalQuality: after.finalQuality,
       outputItemIds: after.outputItemIds,
     };
+  }
+
+  /**
+   * Server time rules: an active session past its deadline takes no more steps and cannot be
+   * cancelled; it times out here and now (materials returned) instead of waiting for the sweeper.
+   */
+  private async refuseExpired(s: SessionRecord, now: Date) {
+    if (s.status !== 'active' || s.expiresAt > now) return;
+    await this.d.driver.expire(s);
+    throw new CraftError('SESSION_EXPIRED', `the session passed its deadline (${s.expiresAt.toISOString()}) and timed out; its materials were returned`, {
+      expiresAt: s.expiresAt.toISOString(),
+    });
   }
 
   /**
@@ -232,7 +317,10 @@ export class SessionService {
     const codes = last ? s.recipe.steps.map((st) => st.code) : [result.code];
     try {
       for (const code of codes) {
-        await this.d.contract.completeMilestone({ contractId: s.contractId!, milestoneCode: code }, `craft:${s.id}:milestone:${code}`);
+        await this.d.contract.completeMilestone(
+          { contractId: s.contractId!, gameServiceId: s.gameServiceId, milestoneCode: code },
+          `craft:${s.id}:milestone:${code}`,
+        );
       }
     } catch (err) {
       this.d.log.warn({ err, sessionId: s.id }, 'contract milestone not recorded yet');
@@ -244,9 +332,10 @@ export class SessionService {
   }
 
   /** The contract's prebound callback (or an operator) finishes a session whose steps are all done. */
-  async complete(sessionId: string, contractId?: string | null) {
-    const s = await this.load(sessionId);
+  async complete(scope: Scope, sessionId: string, contractId?: string | null) {
+    const s = await this.load(scope, sessionId);
     if (contractId && s.contractId !== contractId) throw new CraftError('CONTRACT_MISMATCH', 'the contract does not back this session');
+    await this.refuseExpired(s, this.d.clock.now());
     if (s.status === 'active' || s.status === 'starting') {
       throw new CraftError('STEPS_INCOMPLETE', 'the session still has steps to complete', { currentStepIndex: s.currentStepIndex });
     }
@@ -262,22 +351,32 @@ export class SessionService {
     };
   }
 
-  async cancel(sessionId: string) {
+  /**
+   * Cancels an active session. Cancelling a session already cancelled (or whose cancellation is
+   * still returning materials) answers the same result again; completed or failed sessions
+   * cannot be cancelled.
+   */
+  async cancel(scope: Scope, sessionId: string) {
     const lock = await this.d.locks.acquire(`session:${sessionId}`);
     if (!lock) throw new CraftError('SESSION_LOCKED', 'another request is changing this session; retry');
     try {
-      const s = await this.load(sessionId);
-      if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
-      if (!(await this.d.driver.transition(s, { status: 'cancelling', failureReason: null }, []))) {
-        throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
+      const s = await this.load(scope, sessionId);
+      const cancelledBefore = s.status === 'cancelled' || (s.status === 'cancelling' && !s.failureReason);
+      if (!cancelledBefore) {
+        if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
+        await this.refuseExpired(s, this.d.clock.now());
+        if (!(await this.d.driver.transition(s, { status: 'cancelling', failureReason: null }, []))) {
+          throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
+        }
       }
     } finally {
       await lock.release();
     }
-    const done = (await this.d.driver.drive(sessionId).catch((err) => {
-      this.d.log.warn({ err, sessionId }, 'refund deferred to recovery');
-      return null;
-    })) ?? (await this.load(sessionId));
+    const done =
+      (await this.d.driver.drive(sessionId).catch((err) => {
+        this.d.log.warn({ err, sessionId }, 'refund deferred to recovery');
+        return null;
+      })) ?? (await this.load(Scope.all, sessionId));
     return {
       sessionId,
       // `cancelling` when the refund could not finish now: recovery completes it.
@@ -320,28 +419,47 @@ export class SessionService {
     if (recorded && s) await this.d.driver.drive(s.id);
   }
 
-  async get(sessionId: string) {
-    return sessionInfo(await this.load(sessionId));
+  async get(scope: Scope, sessionId: string) {
+    return sessionInfo(await this.load(scope, sessionId));
   }
 
-  async list(filter: SessionListFilter) {
-    const { items, totalCount } = await this.d.repo.list(filter);
+  async list(scope: Scope, filter: SessionListFilter) {
+    const gameServiceIds = scope.narrow(filter.gameServiceId);
+    if (gameServiceIds && gameServiceIds.length === 0) return { items: [], totalCount: 0 };
+    const { items, totalCount } = await this.d.repo.list({ ...filter, gameServiceIds });
     return { items: items.map(sessionInfo), totalCount };
   }
 
-  private async load(sessionId: string) {
-    const s = await this.d.repo.find(sessionId);
+  /** A session of a game service outside the scope is not found, exactly like a missing one. */
+  private async load(scope: Scope, sessionId: string) {
+    const s = await this.d.repo.find(sessionId, scope.gameServiceIds);
     if (!s) throw new CraftError('SESSION_NOT_FOUND', 'no such session', { sessionId });
     return s;
   }
+}
 
-  private checkEligible(s: SessionRecord, roles: readonly string[] | null, req: AdvanceRequest) {
-    const actor = req.entityId ?? s.entityId;
-    if (actor === s.entityId && (req.entityType ?? s.entityType) === s.entityType) {
-      if (!roles || roles.length === 0 || roles.includes('crafter')) return;
-    }
-    const participant = s.participants.find((p) => p.entityId === actor);
-    if (participant && roles && roles.includes(participant.role)) return;
-    throw new CraftError('ROLE_NOT_ELIGIBLE', 'this entity may not advance this step', { entityId: actor, eligibleRoles: roles });
-  }
+/**
+ * Who may advance a step: the primary entity always (any step); a participant (same id and
+ * entity type) when the step names its role.
+ */
+function checkEligible(s: SessionRecord, roles: readonly string[] | null, req: AdvanceRequest) {
+  const actorId = req.entityId ?? s.entityId;
+  const actorType = req.entityType ?? (actorId === s.entityId ? s.entityType : undefined);
+  if (actorId === s.entityId && actorType === s.entityType) return;
+  const participant = s.participants.find((p) => p.entityId === actorId && (actorType === undefined || p.entityType === actorType));
+  if (participant && roles && roles.includes(participant.role)) return;
+  throw new CraftError('ROLE_NOT_ELIGIBLE', 'this entity may not advance this step', { entityId: actorId, entityType: actorType ?? null, eligibleRoles: roles });
+}
+
+/** Moves in one global order (source instance id), so racing starts never hold parts of each other's materials. */
+function sortedForMoves(materials: ReservedMaterial[]): ReservedMaterial[] {
+  return [...materials].sort((a, b) => (a.sourceInstanceId < b.sourceInstanceId ? -1 : a.sourceInstanceId > b.sourceInstanceId ? 1 : a.inputIndex - b.inputIndex));
+}
+
+function roundState(state: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, roundQuality(v)]));
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

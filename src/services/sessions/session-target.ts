@@ -32,7 +32,7 @@ export async function chooseTarget(
   if (!targetItemId) throw new CraftError('TARGET_ITEM_REQUIRED', `${recipe.recipeType} recipes work on an item: give targetItemId`);
   const instance = contents.find((i) => i.instanceId === targetItemId);
   if (!instance) throw new CraftError('TARGET_ITEM_INVALID', 'the target item is not in the inventory', { targetItemId });
-  const template = await d.item.getTemplate({ templateId: instance.templateId });
+  const template = await d.item.getTemplate({ templateId: instance.templateId, gameId: recipe.gameServiceId });
   const meta = instance.instanceMetadata ?? {};
   const itemClass = template?.itemClass ?? template?.category ?? '';
   const itemLevel = typeof meta.itemLevel === 'number' ? meta.itemLevel : (template?.itemLevel ?? 0);

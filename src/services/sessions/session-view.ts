@@ -19,7 +19,8 @@ export function stepInfos(s: SessionRecord): Schemas['SessionStepInfo'][] {
       isComplete: !!result,
       qualityContribution: result?.qualityContribution ?? null,
       action: result?.action ?? null,
-      performance: result?.performance ?? null,
+      performance: result?.score ?? result?.performance ?? null,
+      roll: result?.roll ?? null,
       completedAt: result?.completedAt ?? null,
       completedByEntityId: result?.completedByEntityId ?? null,
       readyAt: index === s.currentStepIndex && s.status === 'active' ? (s.stepReadyAt?.toISOString() ?? null) : null,
@@ -35,6 +36,7 @@ export function materialInfo(m: ReservedMaterial): Schemas['ReservedMaterial'] {
     quality: m.quality,
     consumeOnStep: m.consumeOnStep,
     consumed: m.consumed,
+    ...(m.returnedTo && { returnedToInstanceId: m.returnedTo }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { InventoryClient, Container } from '../../clients/inventory-client.
 import type { ItemClient, ItemInstance, ItemTemplate, QualityModel } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
 import type { components } from '../../generated/craft-api.js';
+import type { Scope } from '../scope.js';
 
 type Schemas = components['schemas'];
 
@@ -37,6 +38,7 @@ const containerInfo = (c: Container): Schemas['ContainerInfo'] => ({
   ownerId: c.ownerId,
   ownerType: c.ownerType,
   containerType: c.containerType,
+  gameServiceId: c.gameServiceId,
   createdAt: c.createdAt,
 });
 
@@ -57,6 +59,7 @@ const walletInfo = (w: Wallet): Schemas['WalletInfo'] => ({
   walletId: w.walletId,
   ownerId: w.ownerId,
   ownerType: w.ownerType,
+  gameServiceId: w.gameServiceId,
   balances: w.balances.map((b) => ({ currencyCode: b.currencyCode, amount: b.amount, held: b.held, available: b.available })),
 });
 
@@ -112,8 +115,11 @@ function affixInputError(err: unknown): never {
 export class StandaloneAdmin {
   constructor(private readonly d: StandaloneDeps) {}
 
-  async createItemTemplate(input: { gameServiceId: string; code: string; category: string; itemClass?: string; itemLevel?: number; qualityModel?: QualityModel }) {
-    await this.requireGameService(input.gameServiceId);
+  async createItemTemplate(
+    scope: Scope,
+    input: { gameServiceId: string; code: string; category: string; itemClass?: string; itemLevel?: number; qualityModel?: QualityModel },
+  ) {
+    await this.requireGameService(scope, input.gameServiceId);
     try {
       return templateInfo(await this.d.item.createTemplate(input));
     } catch (err) {
@@ -124,11 +130,13 @@ export class StandaloneAdmin {
     }
   }
 
-  async listItemTemplates(gameServiceId: string) {
+  async listItemTemplates(scope: Scope, gameServiceId: string) {
+    if (!scope.allows(gameServiceId)) return [];
     return (await this.d.item.listTemplates(gameServiceId)).map(templateInfo);
   }
 
-  async createInventory(input: { ownerId: string; ownerType: string; gameServiceId?: string }) {
+  async createInventory(scope: Scope, input: { ownerId: string; ownerType: string; gameServiceId: string }) {
+    await this.requireGameService(scope, input.gameServiceId);
     const container = await this.d.inventory.createContainer(
       { ownerId: input.ownerId, ownerType: input.ownerType, containerType: 'inventory', gameServiceId: input.gameServiceId },
       `dev:${randomUUID()}`,
@@ -136,26 +144,29 @@ export class StandaloneAdmin {
     return containerInfo(container);
   }
 
-  async getInventory(containerId: string) {
-    const container = await this.d.inventory.getContainer(containerId, true);
-    if (!container) throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory', { containerId });
+  async getInventory(scope: Scope, input: { containerId: string; gameServiceId: string }) {
+    const container = scope.allows(input.gameServiceId) ? await this.d.inventory.getContainer(input.containerId, true, input.gameServiceId) : null;
+    if (!container) throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory', { containerId: input.containerId });
     return { container: containerInfo(container), items: (container.contents ?? []).map(instanceInfo) };
   }
 
-  async grantItem(input: {
-    containerId: string;
-    gameServiceId: string;
-    itemTemplateCode: string;
-    quantity: number;
-    quality?: number;
-    instanceMetadata?: Record<string, unknown>;
-  }) {
-    const template = await this.d.item.getTemplate({ code: input.itemTemplateCode, gameId: input.gameServiceId });
+  async grantItem(
+    scope: Scope,
+    input: {
+      containerId: string;
+      gameServiceId: string;
+      itemTemplateCode: string;
+      quantity: number;
+      quality?: number;
+      instanceMetadata?: Record<string, unknown>;
+    },
+  ) {
+    const template = scope.allows(input.gameServiceId) ? await this.d.item.getTemplate({ code: input.itemTemplateCode, gameId: input.gameServiceId }) : null;
     if (!template) {
       throw new CraftError('ITEM_TEMPLATE_NOT_FOUND', `no item template "${input.itemTemplateCode}" in this game service`);
     }
-    if (!(await this.d.inventory.getContainer(input.containerId, false))) {
-      throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory', { containerId: input.containerId });
+    if (!(await this.d.inventory.getContainer(input.containerId, false, input.gameServiceId))) {
+      throw new CraftError('INVENTORY_NOT_FOUND', 'no such inventory in this game service', { containerId: input.containerId });
     }
     const item = await this.d.item.createInstance(
       {
@@ -171,56 +182,70 @@ export class StandaloneAdmin {
     return instanceInfo(item);
   }
 
-  async creditWallet(input: { ownerId: string; ownerType: string; currencyCode: string; amount: number }) {
+  async creditWallet(scope: Scope, input: { gameServiceId: string; ownerId: string; ownerType: string; currencyCode: string; amount: number }) {
+    await this.requireGameService(scope, input.gameServiceId);
     return walletInfo(await this.d.currency.credit(input, `dev:${randomUUID()}`));
   }
 
-  async getWallet(owner: { ownerId: string; ownerType: string }) {
+  async getWallet(scope: Scope, owner: { gameServiceId: string; ownerId: string; ownerType: string }) {
+    await this.requireGameService(scope, owner.gameServiceId);
     return walletInfo(await this.d.currency.getOrCreateWallet(owner));
   }
 
-  async terminateContract(contractId: string, reason?: string) {
-    const contract = await this.d.contract.getInstance(contractId);
+  async terminateContract(scope: Scope, input: { contractId: string; gameServiceId: string; reason?: string }) {
+    const { contractId, gameServiceId } = input;
+    const contract = scope.allows(gameServiceId) ? await this.d.contract.getInstance(contractId, gameServiceId) : null;
     if (!contract) throw new CraftError('CONTRACT_NOT_FOUND', 'no such contract', { contractId });
     if (contract.status === 'Active') {
-      await this.d.contract.terminate({ contractId, reason: reason ?? 'terminated by developer' }, `dev:terminate:${contractId}`);
+      await this.d.contract.terminate({ contractId, gameServiceId, reason: input.reason ?? 'terminated by developer' }, `dev:terminate:${contractId}`);
     }
-    const after = await this.d.contract.getInstance(contractId);
+    const after = await this.d.contract.getInstance(contractId, gameServiceId);
     return { contractId, status: after!.status };
   }
 
-  async createAffixDefinition(input: {
-    gameServiceId: string;
-    code: string;
-    slotType: string;
-    tier: number;
-    weight: number;
-    valueMin: number;
-    valueMax: number;
-    tags?: string[];
-    validItemClasses?: string[] | null;
-    minItemLevel?: number;
-  }) {
+  async createAffixDefinition(
+    scope: Scope,
+    input: {
+      gameServiceId: string;
+      code: string;
+      slotType: string;
+      tier: number;
+      weight: number;
+      valueMin: number;
+      valueMax: number;
+      tags?: string[];
+      validItemClasses?: string[] | null;
+      minItemLevel?: number;
+    },
+  ) {
     const affix = this.affix();
-    await this.requireGameService(input.gameServiceId);
+    await this.requireGameService(scope, input.gameServiceId);
     return affixDefinitionInfo(await affix.createDefinition(input).catch(affixInputError));
   }
 
-  async setAffixItemState(input: {
-    itemInstanceId: string;
-    isIdentified?: boolean;
-    isCorrupted?: boolean;
-    isMirrored?: boolean;
-    isFractured?: boolean;
-    maxPrefixes?: number;
-    maxSuffixes?: number;
-  }) {
+  async setAffixItemState(
+    scope: Scope,
+    input: {
+      itemInstanceId: string;
+      gameServiceId: string;
+      isIdentified?: boolean;
+      isCorrupted?: boolean;
+      isMirrored?: boolean;
+      isFractured?: boolean;
+      maxPrefixes?: number;
+      maxSuffixes?: number;
+    },
+  ) {
     const affix = this.affix();
-    return affixItemInfo(await affix.setItemState(input, `dev:${randomUUID()}`).catch(affixInputError));
+    const { gameServiceId, ...state } = input;
+    await this.requireItem(scope, input.itemInstanceId, gameServiceId);
+    return affixItemInfo(await affix.setItemState(state, `dev:${randomUUID()}`).catch(affixInputError));
   }
 
-  async getAffixItem(itemInstanceId: string) {
-    return affixItemInfo(await this.affix().getItem(itemInstanceId));
+  async getAffixItem(scope: Scope, input: { itemInstanceId: string; gameServiceId: string }) {
+    const affix = this.affix();
+    await this.requireItem(scope, input.itemInstanceId, input.gameServiceId);
+    return affixItemInfo(await affix.getItem(input.itemInstanceId));
   }
 
   private affix(): AffixClient {
@@ -228,8 +253,15 @@ export class StandaloneAdmin {
     return this.d.affix;
   }
 
-  private async requireGameService(gameServiceId: string) {
-    const gs = await this.d.gameServices.get({ serviceId: gameServiceId });
+  /** Affix state belongs to an item: the item must be of the game service (and in scope). */
+  private async requireItem(scope: Scope, itemInstanceId: string, gameServiceId: string) {
+    const item = scope.allows(gameServiceId) ? await this.d.item.getInstance(itemInstanceId, gameServiceId) : null;
+    if (!item) throw new CraftError('ITEM_NOT_FOUND', 'no such item in this game service', { itemInstanceId });
+  }
+
+  /** A game service outside the scope is unknown, like one that does not exist. */
+  private async requireGameService(scope: Scope, gameServiceId: string) {
+    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
     if (!gs || !gs.isActive) throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
   }
 }

@@ -12,6 +12,8 @@ export interface StationRecord {
 
 export interface StationListFilter {
   gameServiceId?: string | null;
+  /** Only these game services (null = every one): the caller's scope. */
+  gameServiceIds?: string[] | null;
   stationType?: string | null;
   locationId?: string | null;
   isActive?: boolean | null;

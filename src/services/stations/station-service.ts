@@ -3,7 +3,8 @@ import type { LocationClient } from '../../clients/location-client.js';
 import { ClientError } from '../../clients/errors.js';
 import { CraftError } from '../../domain/errors.js';
 import type { Clock, IdGenerator, Logger, Tx } from '../ports.js';
-import type { RegisterStationInput, StationInfo, StationListFilter, StationRecord } from './station-model.js';
+import type { RegisterStationInput, StationInfo, StationListFilter } from './station-model.js';
+import type { Scope } from '../scope.js';
 import type { StationRepository } from './station-repository.js';
 
 export interface StationServiceDeps {
@@ -20,13 +21,13 @@ export interface StationServiceDeps {
 export class StationService {
   constructor(private readonly d: StationServiceDeps) {}
 
-  async register(input: RegisterStationInput): Promise<{ stationId: string; station: StationInfo }> {
+  async register(scope: Scope, input: RegisterStationInput): Promise<{ stationId: string; station: StationInfo }> {
     if ((input.ownerId == null) !== (input.ownerType == null)) {
       throw new CraftError('VALIDATION_FAILED', 'ownerId and ownerType go together', {
         errors: [{ path: input.ownerId == null ? '/ownerId' : '/ownerType', code: 'OWNER_INCOMPLETE', message: 'give both ownerId and ownerType, or neither' }],
       });
     }
-    await this.requireGameService(input.gameServiceId);
+    await this.requireGameService(scope, input.gameServiceId);
     if (input.locationId) await this.requireLocation(input.locationId);
     const station: StationInfo = {
       stationId: this.d.ids.uuid(),
@@ -44,28 +45,31 @@ export class StationService {
     return { stationId: station.stationId, station };
   }
 
-  async get(stationId: string): Promise<StationInfo> {
-    const found = await this.d.repo.findById(stationId);
+  /** A station of a game service outside the scope is not found, exactly like a missing one. */
+  async get(scope: Scope, stationId: string): Promise<StationInfo> {
+    const found = await this.d.repo.findById(stationId, scope.gameServiceIds);
     if (!found) throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
     return found.station;
   }
 
-  async list(filter: StationListFilter) {
-    const { items, totalCount } = await this.d.repo.list(filter);
+  /** The scope's stations only (all of its game services, or the one named). */
+  async list(scope: Scope, filter: StationListFilter) {
+    const gameServiceIds = scope.narrow(filter.gameServiceId);
+    const { items, totalCount } =
+      gameServiceIds && gameServiceIds.length === 0 ? { items: [], totalCount: 0 } : await this.d.repo.list({ ...filter, gameServiceIds });
     return { stations: items, page: filter.page, pageSize: filter.pageSize, totalCount };
   }
 
   /** Marks the station inactive; the record is kept. A second call returns it unchanged. */
-  async deregister(stationId: string): Promise<{ station: StationInfo }> {
-    const found = await this.d.repo.deactivate(stationId, this.d.clock.now());
+  async deregister(scope: Scope, stationId: string): Promise<{ station: StationInfo }> {
+    const found = await this.d.repo.deactivate(stationId, this.d.clock.now(), scope.gameServiceIds);
     if (!found) throw new CraftError('STATION_NOT_FOUND', 'no such station', { stationId });
     return { station: found.station };
   }
 
-  /** For sessions: an active station with its exclusivity claim, or null (unknown or deregistered). */
-  async findActive(stationId: string): Promise<StationRecord | null> {
-    const found = await this.d.repo.findById(stationId);
-    return found && found.station.isActive ? found : null;
+  /** For sessions and queries: a station of the game service (null when there is none). */
+  async find(stationId: string, gameServiceId: string): Promise<StationInfo | null> {
+    return (await this.d.repo.findById(stationId, [gameServiceId]))?.station ?? null;
   }
 
   /**
@@ -82,8 +86,9 @@ export class StationService {
     return this.d.repo.release(tx, stationId, sessionId);
   }
 
-  private async requireGameService(gameServiceId: string) {
-    const gs = await this.d.gameServices.get({ serviceId: gameServiceId });
+  /** A game service outside the scope is unknown, like one that does not exist. */
+  private async requireGameService(scope: Scope, gameServiceId: string) {
+    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
     if (!gs || !gs.isActive) {
       throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
     }

@@ -121,7 +121,7 @@ export async function buildEconomy(fleet: Fleet, crafters: number): Promise<Econ
         }
         economy.granted[code] = (economy.granted[code] ?? 0) + quantity;
       }
-      await fleet.ok('/dev/currency/credit', { ownerId: entityId, ownerType: 'character', currencyCode: 'gold', amount: GOLD });
+      await fleet.ok('/dev/currency/credit', { gameServiceId: gs, ownerId: entityId, ownerType: 'character', currencyCode: 'gold', amount: GOLD });
       economy.credited[entityId] = GOLD;
       economy.crafters.push(crafter);
     }),

@@ -60,7 +60,7 @@ export async function runMix(
     return false;
   };
   const itemsOf = async (c: Crafter, code: string): Promise<string[]> => {
-    const res = await call('/dev/inventory/get', { containerId: c.inventoryId });
+    const res = await call('/dev/inventory/get', { containerId: c.inventoryId, gameServiceId: eco.gs });
     if (res.status !== 200) return [];
     return (res.body.items as { instanceId: string; itemTemplateCode: string }[]).filter((i) => i.itemTemplateCode === code).map((i) => i.instanceId);
   };

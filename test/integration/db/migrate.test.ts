@@ -169,13 +169,13 @@ describe('migrate refuses unsafe states', () => {
     const db = freshDatabaseUrl();
     const dir = await copyMigrations();
     try {
-      const bad = '20261122000000_broken';
+      const bad = '29991231000000_broken';
       await mkdir(path.join(dir, bad));
       await writeFile(
         path.join(dir, bad, 'migration.sql'),
         '-- first statement works\nCREATE TABLE `Extra` (`id` INTEGER NOT NULL);\nALTER TABLE `Nope` ADD `x` INT;\n',
       );
-      await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/20261122000000_broken failed at statement 2/);
+      await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/29991231000000_broken failed at statement 2/);
 
       const rows = await withConnection(db.name, (c) =>
         c.query<{ migration_name: string; finished_at: Date | null; logs: string | null }[]>(
@@ -188,7 +188,7 @@ describe('migrate refuses unsafe states', () => {
       ]);
       expect(rows[ALL.length]!.logs).toMatch(/Nope/);
 
-      await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/failed migrations.*20261122000000_broken/);
+      await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/failed migrations.*29991231000000_broken/);
 
       // Resolving it the Prisma way (marking it rolled back) lets the fixed file apply.
       await withConnection(db.name, async (c) => {

@@ -303,6 +303,6 @@ describe('discovery/list-known', () => {
 
 /** Instance ids of the crafter's inventory by id -> template code. */
 async function idsByCode(w: World) {
-  const res = await ok(h, '/dev/inventory/get', { containerId: w.inventoryId });
+  const res = await ok(h, '/dev/inventory/get', { containerId: w.inventoryId, gameServiceId: w.gs });
   return Object.fromEntries((res.items as any[]).filter((i) => i.itemTemplateCode !== 'hammer').map((i) => [i.instanceId, i.itemTemplateCode]));
 }

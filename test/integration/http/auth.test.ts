@@ -115,11 +115,16 @@ describe('game-service scoping', () => {
   });
 
   it('lists_doNotShowOtherGameServicesItems', async () => {
-    const recipes = await h.post('/craft/recipe/list', { gameServiceId: b.gs }, scopedToA);
-    expect(recipes.status).not.toBe(200);
-    expect(recipes.status).not.toBe(403);
-    const stations = await h.post('/craft/station/list', { gameServiceId: b.gs }, scopedToA);
-    expect(stations.status).not.toBe(200);
+    // Another game service's lists answer exactly as an unknown game service's: empty.
+    for (const gs of [b.gs, randomUUID()]) {
+      const recipes = await h.post('/craft/recipe/list', { gameServiceId: gs }, scopedToA);
+      expect({ status: recipes.status, items: recipes.body.items, totalCount: recipes.body.totalCount }).toEqual({ status: 200, items: [], totalCount: 0 });
+      const stations = await h.post('/craft/station/list', { gameServiceId: gs }, scopedToA);
+      expect({ status: stations.status, stations: stations.body.stations }).toEqual({ status: 200, stations: [] });
+    }
+    const unfiltered = (await h.post('/craft/station/list', { pageSize: 100 }, scopedToA)).body;
+    expect(unfiltered.stations.length).toBeGreaterThan(0);
+    expect(unfiltered.stations.every((st: { gameServiceId: string }) => st.gameServiceId === a.gs)).toBe(true);
     const sessions = await h.post('/craft/session/list', { entityId: b.entityId, entityType: b.entityType }, scopedToA);
     expect(sessions.status).toBe(200);
     expect(sessions.body.items).toEqual([]);

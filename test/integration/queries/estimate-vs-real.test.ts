@@ -75,7 +75,7 @@ describe('estimate-quality against real sessions', () => {
     // The real sessions stayed within the simulated range, and the materials were consumed.
     expect(Math.min(...finals)).toBeGreaterThanOrEqual(0.72 - 1e-9);
     expect(Math.max(...finals)).toBeLessThanOrEqual(0.82 + 1e-9);
-    const inventory = await ok(h, '/dev/inventory/get', { containerId: crafter.inventoryId });
+    const inventory = await ok(h, '/dev/inventory/get', { containerId: crafter.inventoryId, gameServiceId: gs });
     const left = inventory.items.filter((i: any) => i.itemTemplateCode === 'iron_ingot').reduce((s: number, i: any) => s + i.quantity, 0);
     expect(left).toBe(0);
     expect(inventory.items.filter((i: any) => i.itemTemplateCode === 'iron_sword')).toHaveLength(SESSIONS);

@@ -1,3 +1,4 @@
+import { rngFor } from '../../../src/domain/rng.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamEvents } from '../../helpers/events.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -57,7 +58,7 @@ describe('Forge Iron Sword, step by step', () => {
     expect(grip.outputItemIds).toHaveLength(1);
 
     // The sword is in the inventory with the formula's quality; the materials are gone.
-    const inventory = await ok(h, '/dev/inventory/get', { containerId: w.inventoryId });
+    const inventory = await ok(h, '/dev/inventory/get', { containerId: w.inventoryId, gameServiceId: w.gs });
     const sword = inventory.items.find((i: any) => i.itemTemplateCode === 'iron_sword');
     expect(sword).toMatchObject({ instanceId: grip.outputItemIds[0], quantity: 1, originType: 'Craft' });
     expect(sword.quality).toBeCloseTo(0.765, 12);
@@ -110,7 +111,15 @@ describe('Forge Iron Sword, step by step', () => {
     // One skill check: the bonus lies in [-0.1, 0.1].
     expect(Math.abs(res.qualityContribution)).toBeLessThanOrEqual(0.1);
     const session = (await ok(h, '/craft/session/get', { sessionId })).session;
-    expect(session.steps[0]).toMatchObject({ action: 'careful_strike', performance: null });
+    // The roll and the score it gave are recorded, and both follow from the stored seed.
+    const seed = (await h.runtime.internals.prisma.craftSession.findUniqueOrThrow({ where: { id: sessionId } })).rngSeed;
+    const roll = rngFor(seed, 'step:0:1')();
+    const score = 0.5 * roll + 0.5 * session.state.proficiencyFactor;
+    expect(session.steps[0]).toMatchObject({ action: 'careful_strike' });
+    expect(session.steps[0].roll).toBeCloseTo(roll, 6);
+    expect(session.steps[0].performance).toBeCloseTo(score, 6);
+    expect({ performance: res.performance, roll: res.roll }).toEqual({ performance: session.steps[0].performance, roll: session.steps[0].roll });
+    expect(res.qualityContribution).toBeCloseTo((score - 0.5) * 0.2, 6);
   });
 
   it('getAndList_activeSession_showRecipeStepDeadlinesAndMaterials', async () => {

@@ -82,7 +82,8 @@ async function enchantingWorld(recipe: Record<string, unknown>) {
 }
 
 async function affixesOf(itemInstanceId: string) {
-  return (await ok(h, '/dev/affix/item/get', { itemInstanceId })).item;
+  const { gameServiceId } = await h.runtime.internals.prisma.stubItemInstance.findUniqueOrThrow({ where: { id: itemInstanceId } });
+  return (await ok(h, '/dev/affix/item/get', { itemInstanceId, gameServiceId })).item;
 }
 
 async function setLevel(w: World, domain: string, level: number) {
@@ -137,7 +138,7 @@ describe('modification recipes', () => {
   it('chaosReforge_corruptedTarget_refusedAtStartAndNothingMoves', async () => {
     const { w, sword } = await enchantingWorld(chaosReforge);
     await w.grant('chaos_reagent', 1);
-    await ok(h, '/dev/affix/item/set-state', { itemInstanceId: sword, isCorrupted: true });
+    await ok(h, '/dev/affix/item/set-state', { itemInstanceId: sword, gameServiceId: w.gs, isCorrupted: true });
     const res = await h.post('/craft/session/start', startBody(w, { stationId: undefined, targetItemId: sword }));
     expectError(res, 400, 'TARGET_ITEM_INVALID');
     expect(await w.contents()).toEqual({ iron_sword: 1, chaos_reagent: 1 });

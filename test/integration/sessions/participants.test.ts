@@ -33,9 +33,13 @@ describe('participants', () => {
     expect(started.participants).toEqual(participants);
     const sessionId = started.sessionId;
 
-    // The apprentice may prepare; the crafter may not strike; the striker may.
+    // The apprentice may prepare but not strike; the striker may strike (the primary entity may always).
     await ok(h, '/craft/session/advance', { sessionId, stepCode: 'prepare', entityId: apprentice.entityId, entityType: 'character' });
-    expectError(await h.post('/craft/session/advance', { sessionId, stepCode: 'strike' }), 400, 'ROLE_NOT_ELIGIBLE');
+    expectError(
+      await h.post('/craft/session/advance', { sessionId, stepCode: 'strike', entityId: apprentice.entityId, entityType: 'character' }),
+      400,
+      'ROLE_NOT_ELIGIBLE',
+    );
     await ok(h, '/craft/session/advance', { sessionId, stepCode: 'strike', entityId: striker.entityId, entityType: 'character' });
     // A step without eligibleRoles belongs to the crafter alone.
     expectError(

@@ -113,7 +113,7 @@ describe('failures and recovery', () => {
     const w = await forgeWorld(h, ONE_STEP);
     await swordMaterials(w);
     const { sessionId, contractId } = await ok(h, '/craft/session/start', noStation(w));
-    await ok(h, '/dev/contract/terminate', { contractId, reason: 'breach' });
+    await ok(h, '/dev/contract/terminate', { contractId, gameServiceId: w.gs, reason: 'breach' });
     const ended = await eventually(() => status(sessionId), (s) => s === 'failed');
     expect(ended).toBe('failed');
     expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
@@ -125,15 +125,16 @@ describe('failures and recovery', () => {
   it('cancel_activeSession_returnsEverythingAndReleasesTheHold', async () => {
     const w = await forgeWorld(h, { recipe: { ...ONE_STEP.recipe, currencyCosts: [{ currencyCode: 'gold', amount: 5 }] } });
     await swordMaterials(w);
-    await ok(h, '/dev/currency/credit', { ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 5 });
+    await ok(h, '/dev/currency/credit', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 5 });
     const { sessionId } = await ok(h, '/craft/session/start', noStation(w));
     const res = await ok(h, '/craft/session/cancel', { sessionId });
     expect(res.status).toBe('cancelled');
     expect(res.materialsReturned).toHaveLength(2);
     expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
-    const wallet = await ok(h, '/dev/currency/wallet/get', { ownerId: w.entityId, ownerType: w.entityType });
+    const wallet = await ok(h, '/dev/currency/wallet/get', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType });
     expect(wallet.wallet.balances[0]).toMatchObject({ amount: 5, held: 0, available: 5 });
-    expectError(await h.post('/craft/session/cancel', { sessionId }), 409, 'SESSION_NOT_ACTIVE');
+    // Cancelling again answers the same result and changes nothing.
+    expect(await ok(h, '/craft/session/cancel', { sessionId })).toEqual(res);
     const cancelled = await streamEvents(h.runtime, `${h.config.eventSubjectPrefix}.session.cancelled`, (p) => p.sessionId === sessionId);
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]!.payload.materialsReturned).toHaveLength(2);

@@ -125,10 +125,10 @@ describe('session/start validation', () => {
 
   it('start_notEnoughCurrency_returns422', async () => {
     const { w, before } = await readyWorld({ recipe: { currencyCosts: [{ currencyCode: 'gold', amount: 10 }] } });
-    await ok(h, '/dev/currency/credit', { ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 9 });
+    await ok(h, '/dev/currency/credit', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 9 });
     expectError(await h.post('/craft/session/start', startBody(w)), 422, 'INSUFFICIENT_FUNDS');
     await expectNothingMoved(w, before);
-    const wallet = await ok(h, '/dev/currency/wallet/get', { ownerId: w.entityId, ownerType: w.entityType });
+    const wallet = await ok(h, '/dev/currency/wallet/get', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType });
     expect(wallet.wallet.balances).toEqual([expect.objectContaining({ currencyCode: 'gold', amount: 9, held: 0, available: 9 })]);
   });
 
@@ -136,13 +136,13 @@ describe('session/start validation', () => {
     const { w } = await readyWorld({
       recipe: { currencyCosts: [{ currencyCode: 'gold', amount: 10 }], steps: [{ code: 'a', name: 'A' }] },
     });
-    await ok(h, '/dev/currency/credit', { ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 25 });
+    await ok(h, '/dev/currency/credit', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType, currencyCode: 'gold', amount: 25 });
     const started = await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
     expect(started.currencyHolds).toEqual([expect.objectContaining({ currencyCode: 'gold', amount: 10 })]);
-    let wallet = await ok(h, '/dev/currency/wallet/get', { ownerId: w.entityId, ownerType: w.entityType });
+    let wallet = await ok(h, '/dev/currency/wallet/get', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType });
     expect(wallet.wallet.balances[0]).toMatchObject({ amount: 25, held: 10, available: 15 });
     await ok(h, '/craft/session/advance', { sessionId: started.sessionId, stepCode: 'a' });
-    wallet = await ok(h, '/dev/currency/wallet/get', { ownerId: w.entityId, ownerType: w.entityType });
+    wallet = await ok(h, '/dev/currency/wallet/get', { gameServiceId: w.gs, ownerId: w.entityId, ownerType: w.entityType });
     expect(wallet.wallet.balances[0]).toMatchObject({ amount: 15, held: 0, available: 15 });
   });
 

@@ -36,10 +36,10 @@ describe('stations and tools during a session', () => {
     await ok(h, '/craft/session/advance', { sessionId, stepCode: 'forge' });
 
     // The crafter gives the hammer away between steps.
-    const [hammer] = (await ok(h, '/dev/inventory/get', { containerId: w.inventoryId })).items.filter((i: any) => i.itemTemplateCode === 'hammer');
+    const [hammer] = (await ok(h, '/dev/inventory/get', { containerId: w.inventoryId, gameServiceId: w.gs })).items.filter((i: any) => i.itemTemplateCode === 'hammer');
     const elsewhere = await newCrafter(h, w.gs);
     await h.runtime.internals.stubs.inventory.transfer(
-      { instanceId: hammer.instanceId, sourceContainerId: w.inventoryId, targetContainerId: elsewhere.inventoryId },
+      { instanceId: hammer.instanceId, sourceContainerId: w.inventoryId, targetContainerId: elsewhere.inventoryId, gameServiceId: w.gs },
       `test:${hammer.instanceId}`,
     );
     const res = await h.post('/craft/session/advance', { sessionId, stepCode: 'grip' });

@@ -25,7 +25,8 @@ async function register() {
 
 const claim = (stationId: string, sessionId: string) => uow.run((tx) => stations.claim(tx, stationId, sessionId));
 const release = (stationId: string, sessionId: string) => uow.run((tx) => stations.release(tx, stationId, sessionId));
-const holder = async (stationId: string) => (await stations.findActive(stationId))?.activeSessionId;
+const holder = async (stationId: string) =>
+  (await h.runtime.internals.prisma.station.findUnique({ where: { id: stationId }, select: { activeSessionId: true } }))?.activeSessionId;
 
 describe('station exclusivity (CRAFT_STATION_EXCLUSIVITY)', () => {
   it('claim_20ConcurrentSessions_exactlyOneWins', async () => {
@@ -81,7 +82,7 @@ describe('station exclusivity (CRAFT_STATION_EXCLUSIVITY)', () => {
     const stationId = await register();
     await h.post('/craft/station/deregister', { stationId });
     expect(await claim(stationId, randomUUID())).toBe(false);
-    expect(await stations.findActive(stationId)).toBeNull();
+    expect((await stations.find(stationId, gs))?.isActive).toBe(false);
     expect(await claim(randomUUID(), randomUUID())).toBe(false);
   });
 
@@ -95,9 +96,9 @@ describe('station exclusivity (CRAFT_STATION_EXCLUSIVITY)', () => {
     expect(await release(stationId, session)).toBe(true);
   });
 
-  it('findActive_activeStation_returnsItWithTheClaim', async () => {
+  it('find_stationOfTheGameService_returnsIt_anotherGameServiceFindsNothing', async () => {
     const stationId = await register();
-    const found = await stations.findActive(stationId);
-    expect(found).toMatchObject({ station: { stationId, isActive: true, quality: 0.7 }, activeSessionId: null });
+    expect(await stations.find(stationId, gs)).toMatchObject({ stationId, isActive: true, quality: 0.7 });
+    expect(await stations.find(stationId, randomUUID())).toBeNull();
   });
 });

@@ -48,6 +48,18 @@ afterAll(async () => {
   await env.close();
 });
 
+/** An item instance (in a container of its game service), created through the stubs. */
+async function anItem() {
+  const gameServiceId = randomUUID();
+  const template = await env.item.createTemplate({ gameServiceId, code: 'sword', category: 'one_hand_sword' });
+  const box = await env.inventory.createContainer({ ownerId: randomUUID(), ownerType: 'character', containerType: 'inventory', gameServiceId }, `t:${randomUUID()}`);
+  const item = await env.item.createInstance(
+    { templateId: template.templateId, containerId: box.containerId, realmId: gameServiceId, quantity: 1, originType: 'Grant' },
+    `t:${randomUUID()}`,
+  );
+  return { itemInstanceId: item.instanceId, gameServiceId };
+}
+
 async function post(path: string, body: unknown, on = app) {
   const res = await on.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
   return { status: res.statusCode, body: JSON.parse(res.body) as any };
@@ -82,8 +94,8 @@ describe('/dev/affix/*', () => {
   });
 
   it('getAffixItem and setAffixItemState: defaults, flags, limits, and a limit below the affixes present', async () => {
-    const itemInstanceId = randomUUID();
-    const fresh = await post('/dev/affix/item/get', { itemInstanceId });
+    const { itemInstanceId, gameServiceId } = await anItem();
+    const fresh = await post('/dev/affix/item/get', { itemInstanceId, gameServiceId });
     expect(fresh).toEqual({
       status: 200,
       body: {
@@ -100,30 +112,39 @@ describe('/dev/affix/*', () => {
         },
       },
     });
-    const set = await post('/dev/affix/item/set-state', { itemInstanceId, isIdentified: false, isCorrupted: true, maxSuffixes: 1 });
+    const set = await post('/dev/affix/item/set-state', { itemInstanceId, gameServiceId, isIdentified: false, isCorrupted: true, maxSuffixes: 1 });
     expect(set.status).toBe(200);
     expect(set.body.item).toMatchObject({ isIdentified: false, isCorrupted: true, maxSuffixes: 1, freeSlots: { prefix: 3, suffix: 1 } });
-    expect((await post('/dev/affix/item/get', { itemInstanceId })).body).toEqual(set.body);
+    expect((await post('/dev/affix/item/get', { itemInstanceId, gameServiceId })).body).toEqual(set.body);
 
-    const gameServiceId = randomUUID();
     const def = await env.affix.createDefinition({ gameServiceId, code: 'cold', slotType: 'suffix', tier: 2, weight: 1, valueMin: 1, valueMax: 3, tags: ['cold'] });
-    await post('/dev/affix/item/set-state', { itemInstanceId, isCorrupted: false });
+    await post('/dev/affix/item/set-state', { itemInstanceId, gameServiceId, isCorrupted: false });
     await env.affix.apply({ itemInstanceId, definitionId: def.definitionId, valuePercentileTarget: 0.5 }, `t:${randomUUID()}`);
-    const item = (await post('/dev/affix/item/get', { itemInstanceId })).body.item;
+    const item = (await post('/dev/affix/item/get', { itemInstanceId, gameServiceId })).body.item;
     expect(item.affixes).toEqual([
       { definitionId: def.definitionId, code: 'cold', tags: ['cold'], slotType: 'suffix', tier: 2, value: 2, valuePercentile: 0.5, isFractured: false },
     ]);
-    expect(await post('/dev/affix/item/set-state', { itemInstanceId, maxSuffixes: 0 })).toMatchObject({
+    expect(await post('/dev/affix/item/set-state', { itemInstanceId, gameServiceId, maxSuffixes: 0 })).toMatchObject({
       status: 400,
       body: { code: 'VALIDATION_FAILED' },
     });
-    expect(await post('/dev/affix/item/get', { itemInstanceId: 'not-a-uuid' })).toMatchObject({ status: 400 });
+    expect(await post('/dev/affix/item/get', { itemInstanceId: 'not-a-uuid', gameServiceId })).toMatchObject({ status: 400 });
+  });
+
+  it('getAffixItem and setAffixItemState: an item of another game service, or none, is 404 ITEM_NOT_FOUND and nothing is set', async () => {
+    const { itemInstanceId, gameServiceId } = await anItem();
+    const other = (await anItem()).gameServiceId;
+    for (const body of [{ itemInstanceId, gameServiceId: other }, { itemInstanceId: randomUUID(), gameServiceId }]) {
+      expect(await post('/dev/affix/item/get', body)).toMatchObject({ status: 404, body: { code: 'ITEM_NOT_FOUND' } });
+      expect(await post('/dev/affix/item/set-state', { ...body, isCorrupted: true })).toMatchObject({ status: 404, body: { code: 'ITEM_NOT_FOUND' } });
+    }
+    expect((await post('/dev/affix/item/get', { itemInstanceId, gameServiceId })).body.item.isCorrupted).toBe(false);
   });
 
   it('without an affix service every affix dev endpoint answers 503 AFFIX_SERVICE_UNAVAILABLE', async () => {
     for (const [path, body] of [
-      ['/dev/affix/item/get', { itemInstanceId: randomUUID() }],
-      ['/dev/affix/item/set-state', { itemInstanceId: randomUUID() }],
+      ['/dev/affix/item/get', { itemInstanceId: randomUUID(), gameServiceId: randomUUID() }],
+      ['/dev/affix/item/set-state', { itemInstanceId: randomUUID(), gameServiceId: randomUUID() }],
       ['/dev/affix/definition/create', { gameServiceId: randomUUID(), code: 'a', slotType: 'prefix', tier: 1, weight: 1, valueMin: 0, valueMax: 1 }],
     ] as const) {
       expect(await post(path, body, withoutAffix), path).toMatchObject({ status: 503, body: { code: 'AFFIX_SERVICE_UNAVAILABLE' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/infra/config/config.js';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../../src/infra/config/config.js';
 
 /** Authentication is on by default: every config needs a secret (or CRAFT_AUTH_DISABLED). */
 const AUTH = { CRAFT_AUTH_JWT_SECRET: 'unit-test-secret-0123456789' };
@@ -13,6 +13,21 @@ function problems(env: Record<string, string>): string[] {
   }
   return [];
 }
+
+describe('production posture', () => {
+  it('standalone_unset_isOff_soNoDevEndpointsAreServed', () => {
+    expect(loadConfig({ ...AUTH }).standalone).toBe(false);
+    expect(loadConfig({ ...AUTH, CRAFT_STANDALONE: 'true' }).standalone).toBe(true);
+  });
+
+  it('developmentSecret_outsideStandaloneOrDevelopment_refusesToStart', () => {
+    const dev = { CRAFT_AUTH_JWT_SECRET: DEV_JWT_SECRET };
+    expect(() => loadConfig(dev)).toThrow(ConfigError);
+    expect(() => loadConfig({ ...dev, NODE_ENV: 'production' })).toThrow(/development secret/);
+    expect(loadConfig({ ...dev, CRAFT_STANDALONE: 'true' }).auth).toMatchObject({ jwtSecret: DEV_JWT_SECRET });
+    expect(loadConfig({ ...dev, NODE_ENV: 'development' }).auth).toMatchObject({ jwtSecret: DEV_JWT_SECRET });
+  });
+});
 
 describe('loadConfig', () => {
   it('loadConfig_emptyEnvironment_usesTheDocumentedDefaults', () => {

@@ -1,5 +1,6 @@
 // ProficiencyService with a store whose backing (the seed service) is unreachable: the
 // seed document's fallback, and the warning it logs at most once per interval.
+import { Scope } from '../../../src/services/scope.js';
 import { describe, expect, it } from 'vitest';
 import { CraftError } from '../../../src/domain/errors.js';
 import { DEFAULT_PHASE_THRESHOLDS } from '../../../src/domain/proficiency/levels.js';
@@ -73,10 +74,10 @@ describe('ProficiencyService, seed service unavailable', () => {
   it('manualOperations_503WithTheDependency', async () => {
     const { service } = setup();
     for (const call of [
-      () => service.get('gs', who, 'blacksmithing'),
-      () => service.list('gs', who),
-      () => service.grant('gs', who, 'blacksmithing', 5),
-      () => service.set('gs', who, 'blacksmithing', 5),
+      () => service.get(Scope.all, 'gs', who, 'blacksmithing'),
+      () => service.list(Scope.all, 'gs', who),
+      () => service.grant(Scope.all, 'gs', who, 'blacksmithing', 5),
+      () => service.set(Scope.all, 'gs', who, 'blacksmithing', 5),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', status: 503, details: { dependency: 'seed' } });
     }

@@ -2452,6 +2452,7 @@ export const StubWalletScalarFieldEnum = {
   id: 'id',
   ownerId: 'ownerId',
   ownerType: 'ownerType',
+  gameServiceId: 'gameServiceId',
   createdAt: 'createdAt'
 } as const
 
@@ -2484,6 +2485,7 @@ export type StubCurrencyHoldScalarFieldEnum = (typeof StubCurrencyHoldScalarFiel
 
 export const StubContractScalarFieldEnum = {
   id: 'id',
+  gameServiceId: 'gameServiceId',
   status: 'status',
   parties: 'parties',
   milestones: 'milestones',
@@ -2796,7 +2798,8 @@ export type StubContainerOrderByRelevanceFieldEnum = (typeof StubContainerOrderB
 export const StubWalletOrderByRelevanceFieldEnum = {
   id: 'id',
   ownerId: 'ownerId',
-  ownerType: 'ownerType'
+  ownerType: 'ownerType',
+  gameServiceId: 'gameServiceId'
 } as const
 
 export type StubWalletOrderByRelevanceFieldEnum = (typeof StubWalletOrderByRelevanceFieldEnum)[keyof typeof StubWalletOrderByRelevanceFieldEnum]
@@ -2822,6 +2825,7 @@ export type StubCurrencyHoldOrderByRelevanceFieldEnum = (typeof StubCurrencyHold
 
 export const StubContractOrderByRelevanceFieldEnum = {
   id: 'id',
+  gameServiceId: 'gameServiceId',
   status: 'status',
   parties: 'parties',
   milestones: 'milestones',

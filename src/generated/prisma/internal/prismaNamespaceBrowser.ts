@@ -350,6 +350,7 @@ export const StubWalletScalarFieldEnum = {
   id: 'id',
   ownerId: 'ownerId',
   ownerType: 'ownerType',
+  gameServiceId: 'gameServiceId',
   createdAt: 'createdAt'
 } as const
 
@@ -382,6 +383,7 @@ export type StubCurrencyHoldScalarFieldEnum = (typeof StubCurrencyHoldScalarFiel
 
 export const StubContractScalarFieldEnum = {
   id: 'id',
+  gameServiceId: 'gameServiceId',
   status: 'status',
   parties: 'parties',
   milestones: 'milestones',
@@ -694,7 +696,8 @@ export type StubContainerOrderByRelevanceFieldEnum = (typeof StubContainerOrderB
 export const StubWalletOrderByRelevanceFieldEnum = {
   id: 'id',
   ownerId: 'ownerId',
-  ownerType: 'ownerType'
+  ownerType: 'ownerType',
+  gameServiceId: 'gameServiceId'
 } as const
 
 export type StubWalletOrderByRelevanceFieldEnum = (typeof StubWalletOrderByRelevanceFieldEnum)[keyof typeof StubWalletOrderByRelevanceFieldEnum]
@@ -720,6 +723,7 @@ export type StubCurrencyHoldOrderByRelevanceFieldEnum = (typeof StubCurrencyHold
 
 export const StubContractOrderByRelevanceFieldEnum = {
   id: 'id',
+  gameServiceId: 'gameServiceId',
   status: 'status',
   parties: 'parties',
   milestones: 'milestones',

@@ -26,6 +26,7 @@ export type AggregateStubContract = {
 
 export type StubContractMinAggregateOutputType = {
   id: string | null
+  gameServiceId: string | null
   status: string | null
   parties: string | null
   milestones: string | null
@@ -37,6 +38,7 @@ export type StubContractMinAggregateOutputType = {
 
 export type StubContractMaxAggregateOutputType = {
   id: string | null
+  gameServiceId: string | null
   status: string | null
   parties: string | null
   milestones: string | null
@@ -48,6 +50,7 @@ export type StubContractMaxAggregateOutputType = {
 
 export type StubContractCountAggregateOutputType = {
   id: number
+  gameServiceId: number
   status: number
   parties: number
   milestones: number
@@ -61,6 +64,7 @@ export type StubContractCountAggregateOutputType = {
 
 export type StubContractMinAggregateInputType = {
   id?: true
+  gameServiceId?: true
   status?: true
   parties?: true
   milestones?: true
@@ -72,6 +76,7 @@ export type StubContractMinAggregateInputType = {
 
 export type StubContractMaxAggregateInputType = {
   id?: true
+  gameServiceId?: true
   status?: true
   parties?: true
   milestones?: true
@@ -83,6 +88,7 @@ export type StubContractMaxAggregateInputType = {
 
 export type StubContractCountAggregateInputType = {
   id?: true
+  gameServiceId?: true
   status?: true
   parties?: true
   milestones?: true
@@ -167,6 +173,7 @@ export type StubContractGroupByArgs<ExtArgs extends runtime.Types.Extensions.Int
 
 export type StubContractGroupByOutputType = {
   id: string
+  gameServiceId: string | null
   status: string
   parties: string
   milestones: string
@@ -199,6 +206,7 @@ export type StubContractWhereInput = {
   OR?: Prisma.StubContractWhereInput[]
   NOT?: Prisma.StubContractWhereInput | Prisma.StubContractWhereInput[]
   id?: Prisma.StringFilter<"StubContract"> | string
+  gameServiceId?: Prisma.StringNullableFilter<"StubContract"> | string | null
   status?: Prisma.StringFilter<"StubContract"> | string
   parties?: Prisma.StringFilter<"StubContract"> | string
   milestones?: Prisma.StringFilter<"StubContract"> | string
@@ -210,6 +218,7 @@ export type StubContractWhereInput = {
 
 export type StubContractOrderByWithRelationInput = {
   id?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrderInput | Prisma.SortOrder
   status?: Prisma.SortOrder
   parties?: Prisma.SortOrder
   milestones?: Prisma.SortOrder
@@ -225,6 +234,7 @@ export type StubContractWhereUniqueInput = Prisma.AtLeast<{
   AND?: Prisma.StubContractWhereInput | Prisma.StubContractWhereInput[]
   OR?: Prisma.StubContractWhereInput[]
   NOT?: Prisma.StubContractWhereInput | Prisma.StubContractWhereInput[]
+  gameServiceId?: Prisma.StringNullableFilter<"StubContract"> | string | null
   status?: Prisma.StringFilter<"StubContract"> | string
   parties?: Prisma.StringFilter<"StubContract"> | string
   milestones?: Prisma.StringFilter<"StubContract"> | string
@@ -236,6 +246,7 @@ export type StubContractWhereUniqueInput = Prisma.AtLeast<{
 
 export type StubContractOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrderInput | Prisma.SortOrder
   status?: Prisma.SortOrder
   parties?: Prisma.SortOrder
   milestones?: Prisma.SortOrder
@@ -253,6 +264,7 @@ export type StubContractScalarWhereWithAggregatesInput = {
   OR?: Prisma.StubContractScalarWhereWithAggregatesInput[]
   NOT?: Prisma.StubContractScalarWhereWithAggregatesInput | Prisma.StubContractScalarWhereWithAggregatesInput[]
   id?: Prisma.StringWithAggregatesFilter<"StubContract"> | string
+  gameServiceId?: Prisma.StringNullableWithAggregatesFilter<"StubContract"> | string | null
   status?: Prisma.StringWithAggregatesFilter<"StubContract"> | string
   parties?: Prisma.StringWithAggregatesFilter<"StubContract"> | string
   milestones?: Prisma.StringWithAggregatesFilter<"StubContract"> | string
@@ -264,6 +276,7 @@ export type StubContractScalarWhereWithAggregatesInput = {
 
 export type StubContractCreateInput = {
   id: string
+  gameServiceId?: string | null
   status: string
   parties: string
   milestones: string
@@ -275,6 +288,7 @@ export type StubContractCreateInput = {
 
 export type StubContractUncheckedCreateInput = {
   id: string
+  gameServiceId?: string | null
   status: string
   parties: string
   milestones: string
@@ -286,6 +300,7 @@ export type StubContractUncheckedCreateInput = {
 
 export type StubContractUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.StringFieldUpdateOperationsInput | string
   parties?: Prisma.StringFieldUpdateOperationsInput | string
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
@@ -297,6 +312,7 @@ export type StubContractUpdateInput = {
 
 export type StubContractUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.StringFieldUpdateOperationsInput | string
   parties?: Prisma.StringFieldUpdateOperationsInput | string
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
@@ -308,6 +324,7 @@ export type StubContractUncheckedUpdateInput = {
 
 export type StubContractCreateManyInput = {
   id: string
+  gameServiceId?: string | null
   status: string
   parties: string
   milestones: string
@@ -319,6 +336,7 @@ export type StubContractCreateManyInput = {
 
 export type StubContractUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.StringFieldUpdateOperationsInput | string
   parties?: Prisma.StringFieldUpdateOperationsInput | string
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
@@ -330,6 +348,7 @@ export type StubContractUpdateManyMutationInput = {
 
 export type StubContractUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.StringFieldUpdateOperationsInput | string
   parties?: Prisma.StringFieldUpdateOperationsInput | string
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
@@ -347,6 +366,7 @@ export type StubContractOrderByRelevanceInput = {
 
 export type StubContractCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   status?: Prisma.SortOrder
   parties?: Prisma.SortOrder
   milestones?: Prisma.SortOrder
@@ -358,6 +378,7 @@ export type StubContractCountOrderByAggregateInput = {
 
 export type StubContractMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   status?: Prisma.SortOrder
   parties?: Prisma.SortOrder
   milestones?: Prisma.SortOrder
@@ -369,6 +390,7 @@ export type StubContractMaxOrderByAggregateInput = {
 
 export type StubContractMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   status?: Prisma.SortOrder
   parties?: Prisma.SortOrder
   milestones?: Prisma.SortOrder
@@ -382,6 +404,7 @@ export type StubContractMinOrderByAggregateInput = {
 
 export type StubContractSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
+  gameServiceId?: boolean
   status?: boolean
   parties?: boolean
   milestones?: boolean
@@ -395,6 +418,7 @@ export type StubContractSelect<ExtArgs extends runtime.Types.Extensions.Internal
 
 export type StubContractSelectScalar = {
   id?: boolean
+  gameServiceId?: boolean
   status?: boolean
   parties?: boolean
   milestones?: boolean
@@ -404,13 +428,17 @@ export type StubContractSelectScalar = {
   updatedAt?: boolean
 }
 
-export type StubContractOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "status" | "parties" | "milestones" | "onFinal" | "terminationReason" | "createdAt" | "updatedAt", ExtArgs["result"]["stubContract"]>
+export type StubContractOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "status" | "parties" | "milestones" | "onFinal" | "terminationReason" | "createdAt" | "updatedAt", ExtArgs["result"]["stubContract"]>
 
 export type $StubContractPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "StubContract"
   objects: {}
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
+    /**
+     * The session's game service (null only for contracts made before it was recorded).
+     */
+    gameServiceId: string | null
     /**
      * Active | Fulfilled | Terminated
      */
@@ -800,6 +828,7 @@ export interface Prisma__StubContractClient<T, Null = never, ExtArgs extends run
  */
 export interface StubContractFieldRefs {
   readonly id: Prisma.FieldRef<"StubContract", 'String'>
+  readonly gameServiceId: Prisma.FieldRef<"StubContract", 'String'>
   readonly status: Prisma.FieldRef<"StubContract", 'String'>
   readonly parties: Prisma.FieldRef<"StubContract", 'String'>
   readonly milestones: Prisma.FieldRef<"StubContract", 'String'>

@@ -14,7 +14,7 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model StubWallet
- * 
+ * A wallet is an owner's in one game service (rows made before that carry '').
  */
 export type StubWalletModel = runtime.Types.Result.DefaultSelection<Prisma.$StubWalletPayload>
 
@@ -28,6 +28,7 @@ export type StubWalletMinAggregateOutputType = {
   id: string | null
   ownerId: string | null
   ownerType: string | null
+  gameServiceId: string | null
   createdAt: Date | null
 }
 
@@ -35,6 +36,7 @@ export type StubWalletMaxAggregateOutputType = {
   id: string | null
   ownerId: string | null
   ownerType: string | null
+  gameServiceId: string | null
   createdAt: Date | null
 }
 
@@ -42,6 +44,7 @@ export type StubWalletCountAggregateOutputType = {
   id: number
   ownerId: number
   ownerType: number
+  gameServiceId: number
   createdAt: number
   _all: number
 }
@@ -51,6 +54,7 @@ export type StubWalletMinAggregateInputType = {
   id?: true
   ownerId?: true
   ownerType?: true
+  gameServiceId?: true
   createdAt?: true
 }
 
@@ -58,6 +62,7 @@ export type StubWalletMaxAggregateInputType = {
   id?: true
   ownerId?: true
   ownerType?: true
+  gameServiceId?: true
   createdAt?: true
 }
 
@@ -65,6 +70,7 @@ export type StubWalletCountAggregateInputType = {
   id?: true
   ownerId?: true
   ownerType?: true
+  gameServiceId?: true
   createdAt?: true
   _all?: true
 }
@@ -145,6 +151,7 @@ export type StubWalletGroupByOutputType = {
   id: string
   ownerId: string
   ownerType: string
+  gameServiceId: string
   createdAt: Date
   _count: StubWalletCountAggregateOutputType | null
   _min: StubWalletMinAggregateOutputType | null
@@ -173,6 +180,7 @@ export type StubWalletWhereInput = {
   id?: Prisma.StringFilter<"StubWallet"> | string
   ownerId?: Prisma.StringFilter<"StubWallet"> | string
   ownerType?: Prisma.StringFilter<"StubWallet"> | string
+  gameServiceId?: Prisma.StringFilter<"StubWallet"> | string
   createdAt?: Prisma.DateTimeFilter<"StubWallet"> | Date | string
 }
 
@@ -180,25 +188,28 @@ export type StubWalletOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _relevance?: Prisma.StubWalletOrderByRelevanceInput
 }
 
 export type StubWalletWhereUniqueInput = Prisma.AtLeast<{
   id?: string
-  ownerId_ownerType?: Prisma.StubWalletOwnerIdOwnerTypeCompoundUniqueInput
+  ownerId_ownerType_gameServiceId?: Prisma.StubWalletOwnerIdOwnerTypeGameServiceIdCompoundUniqueInput
   AND?: Prisma.StubWalletWhereInput | Prisma.StubWalletWhereInput[]
   OR?: Prisma.StubWalletWhereInput[]
   NOT?: Prisma.StubWalletWhereInput | Prisma.StubWalletWhereInput[]
   ownerId?: Prisma.StringFilter<"StubWallet"> | string
   ownerType?: Prisma.StringFilter<"StubWallet"> | string
+  gameServiceId?: Prisma.StringFilter<"StubWallet"> | string
   createdAt?: Prisma.DateTimeFilter<"StubWallet"> | Date | string
-}, "id" | "ownerId_ownerType">
+}, "id" | "ownerId_ownerType_gameServiceId">
 
 export type StubWalletOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.StubWalletCountOrderByAggregateInput
   _max?: Prisma.StubWalletMaxOrderByAggregateInput
@@ -212,6 +223,7 @@ export type StubWalletScalarWhereWithAggregatesInput = {
   id?: Prisma.StringWithAggregatesFilter<"StubWallet"> | string
   ownerId?: Prisma.StringWithAggregatesFilter<"StubWallet"> | string
   ownerType?: Prisma.StringWithAggregatesFilter<"StubWallet"> | string
+  gameServiceId?: Prisma.StringWithAggregatesFilter<"StubWallet"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"StubWallet"> | Date | string
 }
 
@@ -219,6 +231,7 @@ export type StubWalletCreateInput = {
   id: string
   ownerId: string
   ownerType: string
+  gameServiceId?: string
   createdAt?: Date | string
 }
 
@@ -226,6 +239,7 @@ export type StubWalletUncheckedCreateInput = {
   id: string
   ownerId: string
   ownerType: string
+  gameServiceId?: string
   createdAt?: Date | string
 }
 
@@ -233,6 +247,7 @@ export type StubWalletUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   ownerType?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -240,6 +255,7 @@ export type StubWalletUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   ownerType?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -247,6 +263,7 @@ export type StubWalletCreateManyInput = {
   id: string
   ownerId: string
   ownerType: string
+  gameServiceId?: string
   createdAt?: Date | string
 }
 
@@ -254,6 +271,7 @@ export type StubWalletUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   ownerType?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -261,6 +279,7 @@ export type StubWalletUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   ownerType?: Prisma.StringFieldUpdateOperationsInput | string
+  gameServiceId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -270,15 +289,17 @@ export type StubWalletOrderByRelevanceInput = {
   search: string
 }
 
-export type StubWalletOwnerIdOwnerTypeCompoundUniqueInput = {
+export type StubWalletOwnerIdOwnerTypeGameServiceIdCompoundUniqueInput = {
   ownerId: string
   ownerType: string
+  gameServiceId: string
 }
 
 export type StubWalletCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -286,6 +307,7 @@ export type StubWalletMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -293,6 +315,7 @@ export type StubWalletMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
+  gameServiceId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -302,6 +325,7 @@ export type StubWalletSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   id?: boolean
   ownerId?: boolean
   ownerType?: boolean
+  gameServiceId?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["stubWallet"]>
 
@@ -311,10 +335,11 @@ export type StubWalletSelectScalar = {
   id?: boolean
   ownerId?: boolean
   ownerType?: boolean
+  gameServiceId?: boolean
   createdAt?: boolean
 }
 
-export type StubWalletOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "ownerType" | "createdAt", ExtArgs["result"]["stubWallet"]>
+export type StubWalletOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "ownerType" | "gameServiceId" | "createdAt", ExtArgs["result"]["stubWallet"]>
 
 export type $StubWalletPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "StubWallet"
@@ -323,6 +348,7 @@ export type $StubWalletPayload<ExtArgs extends runtime.Types.Extensions.Internal
     id: string
     ownerId: string
     ownerType: string
+    gameServiceId: string
     createdAt: Date
   }, ExtArgs["result"]["stubWallet"]>
   composites: {}
@@ -696,6 +722,7 @@ export interface StubWalletFieldRefs {
   readonly id: Prisma.FieldRef<"StubWallet", 'String'>
   readonly ownerId: Prisma.FieldRef<"StubWallet", 'String'>
   readonly ownerType: Prisma.FieldRef<"StubWallet", 'String'>
+  readonly gameServiceId: Prisma.FieldRef<"StubWallet", 'String'>
   readonly createdAt: Prisma.FieldRef<"StubWallet", 'DateTime'>
 }
     

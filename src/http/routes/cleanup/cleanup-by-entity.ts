@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const cleanupByEntity: Route<'cleanupByEntity'> = ({ cleanup }) => (body) => cleanup.byEntity(body);
+export const cleanupByEntity: Route<'cleanupByEntity'> = ({ cleanup }) => (body, { scope }) => cleanup.byEntity(scope, body);

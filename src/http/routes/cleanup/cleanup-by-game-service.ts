@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const cleanupByGameService: Route<'cleanupByGameService'> = ({ cleanup }) => (body) => cleanup.byGameService(body);
+export const cleanupByGameService: Route<'cleanupByGameService'> = ({ cleanup }) => (body, { scope }) => cleanup.byGameService(scope, body);

@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const cleanupByLocation: Route<'cleanupByLocation'> = ({ cleanup }) => (body) => cleanup.byLocation(body);
+export const cleanupByLocation: Route<'cleanupByLocation'> = ({ cleanup }) => (body, { scope }) => cleanup.byLocation(scope, body);

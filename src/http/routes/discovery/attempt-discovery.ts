@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const attemptDiscovery: Route<'attemptDiscovery'> = ({ discovery }) => (body) => discovery.attempt(body);
+export const attemptDiscovery: Route<'attemptDiscovery'> = ({ discovery }) => (body, { scope }) => discovery.attempt(scope, body);

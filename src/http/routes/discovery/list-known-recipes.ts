@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const listKnownRecipes: Route<'listKnownRecipes'> = ({ discovery }) => (body) => discovery.listKnown(body);
+export const listKnownRecipes: Route<'listKnownRecipes'> = ({ discovery }) => (body, { scope }) => discovery.listKnown(scope, body);

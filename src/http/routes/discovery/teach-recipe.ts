@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const teachRecipe: Route<'teachRecipe'> = ({ discovery }) => (body) => discovery.teach(body);
+export const teachRecipe: Route<'teachRecipe'> = ({ discovery }) => (body, { scope }) => discovery.teach(scope, body);

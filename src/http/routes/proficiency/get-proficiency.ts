@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const getProficiency: Route<'getProficiency'> = ({ proficiency }) => async (body) => ({
-  proficiency: await proficiency.get(body.gameServiceId, body, body.domain),
+export const getProficiency: Route<'getProficiency'> = ({ proficiency }) => async (body, { scope }) => ({
+  proficiency: await proficiency.get(scope, body.gameServiceId, body, body.domain),
 });

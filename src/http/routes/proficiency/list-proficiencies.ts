@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const listProficiencies: Route<'listProficiencies'> = ({ proficiency }) => async (body) => ({
-  proficiencies: await proficiency.list(body.gameServiceId, body),
+export const listProficiencies: Route<'listProficiencies'> = ({ proficiency }) => async (body, { scope }) => ({
+  proficiencies: await proficiency.list(scope, body.gameServiceId, body),
 });

@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const setProficiency: Route<'setProficiency'> = ({ proficiency }) => async (body) => ({
-  proficiency: await proficiency.set(body.gameServiceId, body, body.domain, body.targetValue),
+export const setProficiency: Route<'setProficiency'> = ({ proficiency }) => async (body, { scope }) => ({
+  proficiency: await proficiency.set(scope, body.gameServiceId, body, body.domain, body.targetValue),
 });

@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const canCraft: Route<'canCraft'> = ({ queries }) => (body) => queries.canCraft(body);
+export const canCraft: Route<'canCraft'> = ({ queries }) => (body, { scope }) => queries.canCraft(scope, body);

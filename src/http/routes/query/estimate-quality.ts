@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const estimateQuality: Route<'estimateQuality'> = ({ queries }) => (body) => queries.estimateQuality(body);
+export const estimateQuality: Route<'estimateQuality'> = ({ queries }) => (body, { scope }) => queries.estimateQuality(scope, body);

@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const getNpcVariables: Route<'getNpcVariables'> = ({ npcVariables }) => (body) => npcVariables.evaluate(body);
+export const getNpcVariables: Route<'getNpcVariables'> = ({ npcVariables }) => (body, { scope }) => npcVariables.evaluate(scope, body);

@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const getOutputPreview: Route<'getOutputPreview'> = ({ queries }) => (body) => queries.outputPreview(body.recipeId);
+export const getOutputPreview: Route<'getOutputPreview'> = ({ queries }) => (body, { scope }) => queries.outputPreview(scope, body.recipeId);

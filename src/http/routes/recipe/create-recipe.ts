@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const createRecipe: Route<'createRecipe'> = ({ recipes }) => (body) => recipes.create(body);
+export const createRecipe: Route<'createRecipe'> = ({ recipes }) => (body, { scope }) => recipes.create(scope, body);

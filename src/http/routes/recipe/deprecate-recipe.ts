@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const deprecateRecipe: Route<'deprecateRecipe'> = ({ recipes }) => async (body) => ({
-  recipe: await recipes.deprecate(body.recipeId, body.reason),
+export const deprecateRecipe: Route<'deprecateRecipe'> = ({ recipes }) => async (body, { scope }) => ({
+  recipe: await recipes.deprecate(scope, body.recipeId, body.reason),
 });

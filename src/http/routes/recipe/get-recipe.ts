@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const getRecipe: Route<'getRecipe'> = ({ recipes }) => async (body) => ({ recipe: await recipes.get(body) });
+export const getRecipe: Route<'getRecipe'> = ({ recipes }) => async (body, { scope }) => ({ recipe: await recipes.get(scope, body) });

@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const listRecipeDomains: Route<'listRecipeDomains'> = ({ recipes }) => async (body) => ({
-  domains: await recipes.listDomains(body.gameServiceId, body.includeDeprecated ?? false),
+export const listRecipeDomains: Route<'listRecipeDomains'> = ({ recipes }) => async (body, { scope }) => ({
+  domains: await recipes.listDomains(scope, body.gameServiceId, body.includeDeprecated ?? false),
 });

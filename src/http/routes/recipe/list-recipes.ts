@@ -1,9 +1,9 @@
 import type { Route } from '../../route-types.js';
 
-export const listRecipes: Route<'listRecipes'> = ({ recipes }) => async (body) => {
+export const listRecipes: Route<'listRecipes'> = ({ recipes }) => async (body, { scope }) => {
   const page = body.page ?? 1;
   const pageSize = body.pageSize ?? 20;
-  const { items, totalCount } = await recipes.list({
+  const { items, totalCount } = await recipes.list(scope, {
     gameServiceId: body.gameServiceId,
     recipeType: body.recipeType,
     domain: body.domain,

@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const getSession: Route<'getSession'> = ({ sessions }) => async (body) => ({
-  session: await sessions.get(body.sessionId),
+export const getSession: Route<'getSession'> = ({ sessions }) => async (body, { scope }) => ({
+  session: await sessions.get(scope, body.sessionId),
 });

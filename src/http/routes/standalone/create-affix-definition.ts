@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const createAffixDefinition: Route<'createAffixDefinition'> = ({ standalone }) => async (body) => ({
-  definition: await standalone.createAffixDefinition(body),
+export const createAffixDefinition: Route<'createAffixDefinition'> = ({ standalone }) => async (body, { scope }) => ({
+  definition: await standalone.createAffixDefinition(scope, body),
 });

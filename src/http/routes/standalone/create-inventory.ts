@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const createInventory: Route<'createInventory'> = ({ standalone }) => async (body) => ({
-  container: await standalone.createInventory(body),
+export const createInventory: Route<'createInventory'> = ({ standalone }) => async (body, { scope }) => ({
+  container: await standalone.createInventory(scope, body),
 });

@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const createItemTemplate: Route<'createItemTemplate'> = ({ standalone }) => async (body) => ({
-  template: await standalone.createItemTemplate(body),
+export const createItemTemplate: Route<'createItemTemplate'> = ({ standalone }) => async (body, { scope }) => ({
+  template: await standalone.createItemTemplate(scope, body),
 });

@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const getAffixItem: Route<'getAffixItem'> = ({ standalone }) => async (body) => ({
-  item: await standalone.getAffixItem(body.itemInstanceId),
+export const getAffixItem: Route<'getAffixItem'> = ({ standalone }) => async (body, { scope }) => ({
+  item: await standalone.getAffixItem(scope, body),
 });

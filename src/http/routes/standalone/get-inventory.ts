@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const getInventory: Route<'getInventory'> = ({ standalone }) => (body) => standalone.getInventory(body.containerId);
+export const getInventory: Route<'getInventory'> = ({ standalone }) => (body, { scope }) => standalone.getInventory(scope, body);

@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const grantItem: Route<'grantItem'> = ({ standalone }) => async (body) => ({ item: await standalone.grantItem(body) });
+export const grantItem: Route<'grantItem'> = ({ standalone }) => async (body, { scope }) => ({ item: await standalone.grantItem(scope, body) });

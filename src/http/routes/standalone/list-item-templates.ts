@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const listItemTemplates: Route<'listItemTemplates'> = ({ standalone }) => async (body) => ({
-  templates: await standalone.listItemTemplates(body.gameServiceId),
+export const listItemTemplates: Route<'listItemTemplates'> = ({ standalone }) => async (body, { scope }) => ({
+  templates: await standalone.listItemTemplates(scope, body.gameServiceId),
 });

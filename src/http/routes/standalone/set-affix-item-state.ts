@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const setAffixItemState: Route<'setAffixItemState'> = ({ standalone }) => async (body) => ({
-  item: await standalone.setAffixItemState(body),
+export const setAffixItemState: Route<'setAffixItemState'> = ({ standalone }) => async (body, { scope }) => ({
+  item: await standalone.setAffixItemState(scope, body),
 });

@@ -1,4 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const terminateContract: Route<'terminateContract'> = ({ standalone }) => (body) =>
-  standalone.terminateContract(body.contractId, body.reason);
+export const terminateContract: Route<'terminateContract'> = ({ standalone }) => (body, { scope }) => standalone.terminateContract(scope, body);

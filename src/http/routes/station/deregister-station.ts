@@ -1,4 +1,4 @@
 import type { Route } from '../../route-types.js';
 
-export const deregisterStation: Route<'deregisterStation'> = ({ stations }) => (body) =>
-  stations.deregister(body.stationId);
+export const deregisterStation: Route<'deregisterStation'> = ({ stations }) => (body, { scope }) =>
+  stations.deregister(scope, body.stationId);

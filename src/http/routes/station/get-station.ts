@@ -1,5 +1,5 @@
 import type { Route } from '../../route-types.js';
 
-export const getStation: Route<'getStation'> = ({ stations }) => async (body) => ({
-  station: await stations.get(body.stationId),
+export const getStation: Route<'getStation'> = ({ stations }) => async (body, { scope }) => ({
+  station: await stations.get(scope, body.stationId),
 });

@@ -1,7 +1,7 @@
 import type { Route } from '../../route-types.js';
 
-export const listStations: Route<'listStations'> = ({ stations }) => (body) =>
-  stations.list({
+export const listStations: Route<'listStations'> = ({ stations }) => (body, { scope }) =>
+  stations.list(scope, {
     gameServiceId: body.gameServiceId,
     stationType: body.stationType,
     locationId: body.locationId,

@@ -1,3 +1,3 @@
 import type { Route } from '../../route-types.js';
 
-export const registerStation: Route<'registerStation'> = ({ stations }) => (body) => stations.register(body);
+export const registerStation: Route<'registerStation'> = ({ stations }) => (body, { scope }) => stations.register(scope, body);
