@@ -92,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.idempotency) await app.register(idempotencyPlugin, { service: deps.idempotency });
 
   await app.register(swagger, { mode: 'static', specification: { document: deps.spec.document as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The document's bearer scheme gives the UI its Authorize button; the token survives a reload.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => deps.spec.document);
 
   app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -3427,7 +3427,7 @@ export interface components {
             quantity: number;
             /** @description Quality (0-1) of the instance (a material's or tool's quality); absent = none. */
             quality?: number;
-            /** @description Free-form instance data stored with the instance. */
+            /** @description Free-form instance data stored with the instance (at most 8 levels of nesting and 16 KiB of JSON). */
             instanceMetadata?: {
                 [key: string]: unknown;
             };
@@ -3832,6 +3832,76 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "code": "forge_iron_sword",
+                 *       "recipeType": "production",
+                 *       "domain": "blacksmithing",
+                 *       "category": "weapons",
+                 *       "isDefaultKnown": true,
+                 *       "inputs": [
+                 *         {
+                 *           "itemTemplateCode": "iron_ingot",
+                 *           "quantity": 3
+                 *         },
+                 *         {
+                 *           "itemTemplateCode": "leather_strip",
+                 *           "quantity": 1
+                 *         }
+                 *       ],
+                 *       "steps": [
+                 *         {
+                 *           "code": "heat_metal",
+                 *           "name": "Heat the metal",
+                 *           "stationType": "forge",
+                 *           "durationSeconds": 15,
+                 *           "skillCheck": true
+                 *         },
+                 *         {
+                 *           "code": "hammer_blade",
+                 *           "name": "Hammer the blade",
+                 *           "stationType": "forge",
+                 *           "toolCategory": "hammer",
+                 *           "skillCheck": true
+                 *         },
+                 *         {
+                 *           "code": "quench",
+                 *           "name": "Quench",
+                 *           "stationType": "forge"
+                 *         },
+                 *         {
+                 *           "code": "attach_grip",
+                 *           "name": "Attach the grip",
+                 *           "toolCategory": "hammer"
+                 *         }
+                 *       ],
+                 *       "outputs": [
+                 *         {
+                 *           "itemTemplateCode": "iron_sword",
+                 *           "quantity": 1,
+                 *           "qualityInfluence": 1
+                 *         }
+                 *       ],
+                 *       "proficiencyRequirements": [
+                 *         {
+                 *           "domain": "blacksmithing",
+                 *           "minimumLevel": 3
+                 *         }
+                 *       ],
+                 *       "qualityWeights": {
+                 *         "materialQuality": 0.3,
+                 *         "proficiencyLevel": 0.5,
+                 *         "toolQuality": 0.2
+                 *       },
+                 *       "experienceGrants": [
+                 *         {
+                 *           "domain": "blacksmithing",
+                 *           "baseExperience": 50
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateRecipeRequest"];
             };
         };
@@ -3866,6 +3936,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "code": "forge_iron_sword"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetRecipeRequest"];
             };
         };
@@ -3899,6 +3975,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "domain": "blacksmithing",
+                 *       "page": 1,
+                 *       "pageSize": 20
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListRecipesRequest"];
             };
         };
@@ -3934,6 +4018,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60",
+                 *       "category": "swords",
+                 *       "tags": [
+                 *         "melee",
+                 *         "iron"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateRecipeRequest"];
             };
         };
@@ -3972,6 +4066,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60",
+                 *       "reason": "replaced by forge_steel_sword"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeprecateRecipeRequest"];
             };
         };
@@ -4010,6 +4110,80 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "recipes": [
+                 *         {
+                 *           "code": "forge_iron_sword",
+                 *           "recipeType": "production",
+                 *           "domain": "blacksmithing",
+                 *           "category": "weapons",
+                 *           "isDefaultKnown": true,
+                 *           "inputs": [
+                 *             {
+                 *               "itemTemplateCode": "iron_ingot",
+                 *               "quantity": 3
+                 *             },
+                 *             {
+                 *               "itemTemplateCode": "leather_strip",
+                 *               "quantity": 1
+                 *             }
+                 *           ],
+                 *           "steps": [
+                 *             {
+                 *               "code": "heat_metal",
+                 *               "name": "Heat the metal",
+                 *               "stationType": "forge",
+                 *               "durationSeconds": 15,
+                 *               "skillCheck": true
+                 *             },
+                 *             {
+                 *               "code": "hammer_blade",
+                 *               "name": "Hammer the blade",
+                 *               "stationType": "forge",
+                 *               "toolCategory": "hammer",
+                 *               "skillCheck": true
+                 *             },
+                 *             {
+                 *               "code": "quench",
+                 *               "name": "Quench",
+                 *               "stationType": "forge"
+                 *             },
+                 *             {
+                 *               "code": "attach_grip",
+                 *               "name": "Attach the grip",
+                 *               "toolCategory": "hammer"
+                 *             }
+                 *           ],
+                 *           "outputs": [
+                 *             {
+                 *               "itemTemplateCode": "iron_sword",
+                 *               "quantity": 1,
+                 *               "qualityInfluence": 1
+                 *             }
+                 *           ],
+                 *           "proficiencyRequirements": [
+                 *             {
+                 *               "domain": "blacksmithing",
+                 *               "minimumLevel": 3
+                 *             }
+                 *           ],
+                 *           "qualityWeights": {
+                 *             "materialQuality": 0.3,
+                 *             "proficiencyLevel": 0.5,
+                 *             "toolQuality": 0.2
+                 *           },
+                 *           "experienceGrants": [
+                 *             {
+                 *               "domain": "blacksmithing",
+                 *               "baseExperience": 50
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SeedRecipesRequest"];
             };
         };
@@ -4044,6 +4218,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListRecipeDomainsRequest"];
             };
         };
@@ -4079,6 +4258,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "gracePeriodDays": 30,
+                 *       "dryRun": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["CleanDeprecatedRecipesRequest"];
             };
         };
@@ -4116,6 +4302,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "inventoryId": "4f8a2c6e-1b3d-4e5f-a7c9-2d4f6b8a0c13",
+                 *       "stationId": "9c1e3a5b-7d2f-4a6c-8e0b-3f5d7a9c1e24",
+                 *       "toolItemId": "6e8a0c2d-4f6b-4d8e-b0a2-c4e6f8a0b2d9",
+                 *       "materialItemIds": [
+                 *         "2a4c6e8f-0b1d-4f3a-9c5e-7b9d1f3a5c86",
+                 *         "5c7e9a1b-3d5f-4b7d-8a1c-3e5a7c9e1b35"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["StartSessionRequest"];
             };
         };
@@ -4154,6 +4354,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sessionId": "c7e2b9f1-4d3a-4e8b-b6c5-2f9a1d0e8c47",
+                 *       "stepCode": "heat_metal",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "performance": 0.8
+                 *     }
+                 */
                 "application/json": components["schemas"]["AdvanceSessionRequest"];
             };
         };
@@ -4192,6 +4401,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sessionId": "c7e2b9f1-4d3a-4e8b-b6c5-2f9a1d0e8c47"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CancelSessionRequest"];
             };
         };
@@ -4227,6 +4441,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sessionId": "c7e2b9f1-4d3a-4e8b-b6c5-2f9a1d0e8c47"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetSessionRequest"];
             };
         };
@@ -4260,6 +4479,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "includeFinished": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListSessionsRequest"];
             };
         };
@@ -4292,6 +4519,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "domain": "blacksmithing"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetProficiencyRequest"];
             };
         };
@@ -4325,6 +4560,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListProficienciesRequest"];
             };
         };
@@ -4360,6 +4602,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "domain": "blacksmithing",
+                 *       "amount": 25
+                 *     }
+                 */
                 "application/json": components["schemas"]["GrantProficiencyRequest"];
             };
         };
@@ -4397,6 +4648,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "domain": "blacksmithing",
+                 *       "targetValue": 490
+                 *     }
+                 */
                 "application/json": components["schemas"]["SetProficiencyRequest"];
             };
         };
@@ -4434,6 +4694,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "stationType": "forge",
+                 *       "locationId": "1d3f5a7c-9e1b-4d3f-a5c7-9e1b3d5f7a90",
+                 *       "ownerId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "ownerType": "character",
+                 *       "quality": 0.8
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterStationRequest"];
             };
         };
@@ -4468,6 +4738,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "stationId": "9c1e3a5b-7d2f-4a6c-8e0b-3f5d7a9c1e24"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetStationRequest"];
             };
         };
@@ -4501,6 +4776,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "stationType": "forge",
+                 *       "locationId": "1d3f5a7c-9e1b-4d3f-a5c7-9e1b3d5f7a90",
+                 *       "isActive": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListStationsRequest"];
             };
         };
@@ -4536,6 +4819,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "stationId": "9c1e3a5b-7d2f-4a6c-8e0b-3f5d7a9c1e24"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeregisterStationRequest"];
             };
         };
@@ -4574,6 +4862,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "inventoryId": "4f8a2c6e-1b3d-4e5f-a7c9-2d4f6b8a0c13",
+                 *       "materialItemIds": [
+                 *         "2a4c6e8f-0b1d-4f3a-9c5e-7b9d1f3a5c86",
+                 *         "5c7e9a1b-3d5f-4b7d-8a1c-3e5a7c9e1b35"
+                 *       ],
+                 *       "stationId": "9c1e3a5b-7d2f-4a6c-8e0b-3f5d7a9c1e24"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AttemptDiscoveryRequest"];
             };
         };
@@ -4609,6 +4910,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListKnownRecipesRequest"];
             };
         };
@@ -4644,6 +4952,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TeachRecipeRequest"];
             };
         };
@@ -4679,6 +4995,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "inventoryId": "4f8a2c6e-1b3d-4e5f-a7c9-2d4f6b8a0c13",
+                 *       "stationId": "9c1e3a5b-7d2f-4a6c-8e0b-3f5d7a9c1e24"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CanCraftRequest"];
             };
         };
@@ -4712,6 +5037,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "materialItemIds": [
+                 *         "2a4c6e8f-0b1d-4f3a-9c5e-7b9d1f3a5c86",
+                 *         "5c7e9a1b-3d5f-4b7d-8a1c-3e5a7c9e1b35"
+                 *       ],
+                 *       "toolItemId": "6e8a0c2d-4f6b-4d8e-b0a2-c4e6f8a0b2d9",
+                 *       "stationId": "9c1e3a5b-7d2f-4a6c-8e0b-3f5d7a9c1e24",
+                 *       "simulations": 1000,
+                 *       "seed": 7
+                 *     }
+                 */
                 "application/json": components["schemas"]["EstimateQualityRequest"];
             };
         };
@@ -4745,6 +5085,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipeId": "a3f1c2d4-6b8e-4f0a-9d2c-7e5b1a3c9f60"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetOutputPreviewRequest"];
             };
         };
@@ -4778,6 +5123,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "inventoryId": "4f8a2c6e-1b3d-4e5f-a7c9-2d4f6b8a0c13",
+                 *       "variables": [
+                 *         "can_craft.forge_iron_sword",
+                 *         "materials_for.forge_iron_sword",
+                 *         "proficiency.blacksmithing",
+                 *         "station_nearby.forge",
+                 *         "best_recipe",
+                 *         "queue_depth",
+                 *         "last_craft_quality"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetNpcVariablesRequest"];
             };
         };
@@ -4813,6 +5175,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CleanupByGameServiceRequest"];
             };
         };
@@ -4850,6 +5217,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "entityId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "entityType": "character",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CleanupByEntityRequest"];
             };
         };
@@ -4887,6 +5261,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "locationId": "1d3f5a7c-9e1b-4d3f-a5c7-9e1b3d5f7a90"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CleanupByLocationRequest"];
             };
         };
@@ -4924,6 +5303,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sessionId": "c7e2b9f1-4d3a-4e8b-b6c5-2f9a1d0e8c47",
+                 *       "contractId": "3b5d7f9a-1c3e-4b5d-8f9a-1c3e5b7d9f02"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CompleteSessionRequest"];
             };
         };
@@ -4962,6 +5347,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "stubName": "my-game",
+                 *       "displayName": "My game"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterGameServiceRequest"];
             };
         };
@@ -4997,6 +5388,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {} */
                 "application/json": components["schemas"]["ListGameServicesRequest"];
             };
         };
@@ -5033,6 +5425,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "code": "steel_ingot",
+                 *       "category": "metal"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateItemTemplateRequest"];
             };
         };
@@ -5068,6 +5467,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ListItemTemplatesRequest"];
             };
         };
@@ -5104,6 +5508,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ownerId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "ownerType": "character",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateInventoryRequest"];
             };
         };
@@ -5139,6 +5550,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "containerId": "4f8a2c6e-1b3d-4e5f-a7c9-2d4f6b8a0c13"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetInventoryRequest"];
             };
         };
@@ -5175,6 +5592,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "containerId": "4f8a2c6e-1b3d-4e5f-a7c9-2d4f6b8a0c13",
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "itemTemplateCode": "iron_ingot",
+                 *       "quantity": 3,
+                 *       "quality": 0.65
+                 *     }
+                 */
                 "application/json": components["schemas"]["GrantItemRequest"];
             };
         };
@@ -5213,6 +5639,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "ownerId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "ownerType": "character",
+                 *       "currencyCode": "gold",
+                 *       "amount": 100
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreditWalletRequest"];
             };
         };
@@ -5248,6 +5683,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "ownerId": "e1b7d3c5-9a2f-4c6e-8b4d-0f3a5c7e9b21",
+                 *       "ownerType": "character"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetWalletRequest"];
             };
         };
@@ -5284,6 +5726,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "contractId": "3b5d7f9a-1c3e-4b5d-8f9a-1c3e5b7d9f02",
+                 *       "reason": "the crafter left the game"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TerminateContractRequest"];
             };
         };
@@ -5322,6 +5771,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "code": "of_fire",
+                 *       "tags": [
+                 *         "fire",
+                 *         "elemental"
+                 *       ],
+                 *       "slotType": "suffix",
+                 *       "tier": 1,
+                 *       "weight": 100,
+                 *       "valueMin": 10,
+                 *       "valueMax": 20
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateAffixDefinitionRequest"];
             };
         };
@@ -5360,6 +5824,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "itemInstanceId": "8b0d2f4a-6c8e-4a0b-9d2f-4a6c8e0b2d4f",
+                 *       "isCorrupted": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["SetAffixItemStateRequest"];
             };
         };
@@ -5395,6 +5866,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "itemInstanceId": "8b0d2f4a-6c8e-4a0b-9d2f-4a6c8e0b2d4f"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GetAffixItemRequest"];
             };
         };

@@ -232,12 +232,17 @@ async function requireContainer(tx: StubTx, containerId: string, gameServiceId: 
   if (!container) throw new ClientError(SERVICE, 'not_found', `container ${containerId} not found`);
 }
 
-/** A live stack in the target with the same template, realm and metadata as `row` (the oldest), locked. */
+/**
+ * A live stack in the target with the same template and exactly the same realm and metadata
+ * as `row` (byte for byte: the columns' collation would equate "Ash" and "ash"), the oldest,
+ * locked.
+ */
 async function stackToJoin(tx: StubTx, row: StubItemInstance, containerId: string): Promise<StubItemInstance | null> {
   const candidates = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM stub_item_instance
-    WHERE containerId = ${containerId} AND templateId = ${row.templateId} AND realmId = ${row.realmId}
-      AND instanceMetadata = ${row.instanceMetadata} AND destroyedAt IS NULL AND id <> ${row.id}
+    WHERE containerId = ${containerId} AND templateId = ${row.templateId}
+      AND realmId COLLATE utf8mb4_bin = ${row.realmId} AND instanceMetadata COLLATE utf8mb4_bin = ${row.instanceMetadata}
+      AND destroyedAt IS NULL AND id <> ${row.id}
     ORDER BY createdAt, id LIMIT 1 FOR UPDATE`;
   if (candidates.length === 0) return null;
   return tx.stubItemInstance.findUnique({ where: { id: candidates[0]!.id } });

@@ -45,17 +45,20 @@ afterAll(async () => {
 
 const crafter = () => ({ entityId: randomUUID(), entityType: 'character', role: 'crafter' });
 
+/** A contract of a fresh game service (`gs`, which every later call must name). */
 async function newContract(steps = ['heat', 'hammer', 'quench']) {
   const sessionId = randomUUID();
+  const gs = randomUUID();
   const c = await contract.createInstance(
     {
+      gameServiceId: gs,
       parties: [crafter()],
       milestones: steps.map((code) => ({ code, name: `Step ${code}` })),
       onFinalMilestone: { path: '/craft/internal/complete-session', body: { sessionId } },
     },
     key('contract'),
   );
-  return { c, sessionId };
+  return { c, sessionId, gs };
 }
 
 const callsFor = (sessionId: string) => invoked.filter((i) => i.body.sessionId === sessionId);
@@ -74,7 +77,9 @@ async function messages() {
 describe('contract stub', () => {
   it('creates an Active contract, adding a system party to a single party; replays return it', async () => {
     const party = crafter();
+    const gs = randomUUID();
     const input = {
+      gameServiceId: gs,
       parties: [party],
       milestones: [{ code: 'a', name: 'A' }],
       onFinalMilestone: { path: '/x', body: {} },
@@ -84,74 +89,76 @@ describe('contract stub', () => {
     expect(errors).toEqual([]);
     expect(new Set(ok.map((c) => c.contractId)).size).toBe(1);
     expect(ok[0]).toMatchObject({
+      gameServiceId: gs,
       status: 'Active',
       parties: [party, SYSTEM_PARTY],
       milestones: [{ code: 'a', name: 'A', isComplete: false }],
       terminationReason: null,
     });
-    expect(await contract.getInstance(ok[0]!.contractId)).toEqual(ok[0]);
+    expect(await contract.getInstance(ok[0]!.contractId, gs)).toEqual(ok[0]);
     const two = await contract.createInstance({ ...input, parties: [party, crafter()] }, key());
     expect(two.parties).toHaveLength(2);
     await expect(contract.createInstance({ ...input, milestones: [] }, key())).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(contract.createInstance({ ...input, gameServiceId: '' }, key())).rejects.toMatchObject({ kind: 'invalid' });
     await expect(
       contract.createInstance({ ...input, milestones: [{ code: 'a', name: 'A' }, { code: 'a', name: 'B' }] }, key()),
     ).rejects.toMatchObject({ kind: 'invalid' });
-    expect(await contract.getInstance(randomUUID())).toBeNull();
+    expect(await contract.getInstance(randomUUID(), gs)).toBeNull();
   });
 
   it('completes milestones idempotently and calls the prebound API once when all are done', async () => {
-    const { c, sessionId } = await newContract();
+    const { c, sessionId, gs } = await newContract();
     const k = key('m1');
-    const first = await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'heat' }, k);
-    expect(await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'heat' }, k)).toEqual(first);
+    const first = await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'heat' }, k);
+    expect(await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'heat' }, k)).toEqual(first);
     expect(first.milestones.map((m) => m.isComplete)).toEqual([true, false, false]);
     // Completing it again with a new key is a no-op.
-    await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'heat' }, key());
-    await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'hammer' }, key());
+    await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'heat' }, key());
+    await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'hammer' }, key());
     expect(callsFor(sessionId)).toHaveLength(0);
-    const done = await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'quench' }, key('last'));
+    const done = await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'quench' }, key('last'));
     expect(done.status).toBe('Fulfilled');
     expect(callsFor(sessionId)).toEqual([{ path: '/craft/internal/complete-session', body: { sessionId } }]);
-    await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'quench' }, key());
+    await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'quench' }, key());
     expect(callsFor(sessionId)).toHaveLength(1);
-    await expect(contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'nope' }, key())).rejects.toMatchObject({ kind: 'invalid' });
-    await expect(contract.completeMilestone({ contractId: randomUUID(), milestoneCode: 'heat' }, key())).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'nope' }, key())).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(contract.completeMilestone({ contractId: randomUUID(), gameServiceId: gs, milestoneCode: 'heat' }, key())).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('concurrent completions of the last milestone (same and different keys) call the prebound API once', async () => {
-    const { c, sessionId } = await newContract(['a', 'b']);
-    await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'a' }, key());
+    const { c, sessionId, gs } = await newContract(['a', 'b']);
+    await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'a' }, key());
     const sameKey = key('last');
     const { ok, errors } = await concurrently(50, (i) =>
-      contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'b' }, i % 2 === 0 ? sameKey : key()),
+      contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'b' }, i % 2 === 0 ? sameKey : key()),
     );
     expect(errors).toEqual([]);
     expect(ok.every((x) => x.milestones.every((m) => m.isComplete))).toBe(true);
     expect(callsFor(sessionId)).toHaveLength(1);
-    expect((await contract.getInstance(c.contractId))!.status).toBe('Fulfilled');
+    expect((await contract.getInstance(c.contractId, gs))!.status).toBe('Fulfilled');
   });
 
   it('a failing prebound call is logged and swallowed; the milestone stays complete', async () => {
-    const { c, sessionId } = await newContract(['only']);
+    const { c, sessionId, gs } = await newContract(['only']);
     failPrebound = true;
     try {
-      const done = await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'only' }, key());
+      const done = await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'only' }, key());
       expect(done.status).toBe('Fulfilled');
     } finally {
       failPrebound = false;
     }
     expect(callsFor(sessionId)).toHaveLength(1);
     expect(logged.some((l) => (l.obj as { contractId?: string }).contractId === c.contractId)).toBe(true);
-    expect((await contract.getInstance(c.contractId))!.milestones[0]!.isComplete).toBe(true);
+    expect((await contract.getInstance(c.contractId, gs))!.milestones[0]!.isComplete).toBe(true);
   });
 
   it('terminate marks the contract Terminated and publishes exactly one contract.terminated', async () => {
-    const { c } = await newContract();
+    const { c, gs } = await newContract();
     const by = randomUUID();
     const k = key('terminate');
     const { ok, errors } = await concurrently(30, (i) =>
       contract.terminate(
-        { contractId: c.contractId, reason: 'cancelled by player', terminatedByEntityId: by, terminatedByEntityType: 'character' },
+        { contractId: c.contractId, gameServiceId: gs, reason: 'cancelled by player', terminatedByEntityId: by, terminatedByEntityType: 'character' },
         i < 15 ? k : key(),
       ),
     );
@@ -173,14 +180,14 @@ describe('contract stub', () => {
       terminatedByEntityType: 'character',
     });
 
-    await expect(contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'heat' }, key())).rejects.toMatchObject({ kind: 'conflict' });
-    await expect(contract.terminate({ contractId: randomUUID(), reason: 'x' }, key())).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'heat' }, key())).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(contract.terminate({ contractId: randomUUID(), gameServiceId: gs, reason: 'x' }, key())).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('terminating a fulfilled contract leaves it as it is and publishes nothing', async () => {
-    const { c } = await newContract(['one']);
-    await contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'one' }, key());
-    const after = await contract.terminate({ contractId: c.contractId, reason: 'too late' }, key());
+    const { c, gs } = await newContract(['one']);
+    await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'one' }, key());
+    const after = await contract.terminate({ contractId: c.contractId, gameServiceId: gs, reason: 'too late' }, key());
     expect(after.status).toBe('Fulfilled');
     expect((await messages()).filter((m) => m.data.contractId === c.contractId)).toHaveLength(0);
   });
@@ -196,8 +203,8 @@ describe('contract stub', () => {
         terminatedSubject: stream.subject,
       },
     );
-    const { c } = await newContract();
-    const after = await failing.terminate({ contractId: c.contractId, reason: 'x' }, key());
+    const { c, gs } = await newContract();
+    const after = await failing.terminate({ contractId: c.contractId, gameServiceId: gs, reason: 'x' }, key());
     expect(after.status).toBe('Terminated');
     expect(logged.some((l) => (l.obj as { contractId?: string }).contractId === c.contractId && /publishing/.test(l.msg ?? ''))).toBe(true);
   });
@@ -218,8 +225,8 @@ describe('contract stub', () => {
         awaitPrebound: false,
       },
     );
-    const { c, sessionId } = await newContract(['only']);
-    const done = await background.completeMilestone({ contractId: c.contractId, milestoneCode: 'only' }, key());
+    const { c, sessionId, gs } = await newContract(['only']);
+    const done = await background.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'only' }, key());
     expect(done.status).toBe('Fulfilled');
     expect(calls).toEqual([]);
     release();
@@ -227,8 +234,35 @@ describe('contract stub', () => {
     expect(calls).toEqual([{ sessionId }]);
   });
 
+  it("another game service cannot see a contract: getInstance is null, completeMilestone and terminate not_found, nothing changes", async () => {
+    const { c, sessionId, gs } = await newContract(['only']);
+    const other = randomUUID();
+    const before = await contract.getInstance(c.contractId, gs);
+    expect(before).toMatchObject({ contractId: c.contractId, gameServiceId: gs, status: 'Active' });
+
+    expect(await contract.getInstance(c.contractId, other)).toBeNull();
+    await expect(
+      contract.completeMilestone({ contractId: c.contractId, gameServiceId: other, milestoneCode: 'only' }, key()),
+    ).rejects.toMatchObject({ service: 'contract', kind: 'not_found' });
+    await expect(
+      contract.terminate({ contractId: c.contractId, gameServiceId: other, reason: 'hijack' }, key()),
+    ).rejects.toMatchObject({ service: 'contract', kind: 'not_found' });
+
+    // Still Active with its milestone open, no prebound call, no contract.terminated.
+    expect(await contract.getInstance(c.contractId, gs)).toEqual(before);
+    expect(callsFor(sessionId)).toHaveLength(0);
+    expect(publishCalls).not.toContain(`contract.terminated:${c.contractId}`);
+    expect((await messages()).filter((m) => m.data.contractId === c.contractId)).toHaveLength(0);
+    // The owner can still complete it.
+    const done = await contract.completeMilestone({ contractId: c.contractId, gameServiceId: gs, milestoneCode: 'only' }, key());
+    expect(done).toMatchObject({ status: 'Fulfilled', gameServiceId: gs });
+    expect(callsFor(sessionId)).toHaveLength(1);
+  });
+
   it('errors are ClientErrors of the contract service', async () => {
-    const err = await contract.completeMilestone({ contractId: randomUUID(), milestoneCode: 'x' }, key()).catch((e: unknown) => e);
+    const err = await contract
+      .completeMilestone({ contractId: randomUUID(), gameServiceId: randomUUID(), milestoneCode: 'x' }, key())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientError);
     expect(err).toMatchObject({ service: 'contract', kind: 'not_found' });
   });

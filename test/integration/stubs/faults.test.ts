@@ -22,15 +22,21 @@ afterAll(async () => {
 async function world() {
   const gameServiceId = randomUUID();
   const template = await env.item.createTemplate({ gameServiceId, code: `ore_${randomUUID().slice(0, 8)}`, category: 'material' });
-  const inventory = await env.inventory.createContainer({ ownerId: randomUUID(), ownerType: 'character', containerType: 'inventory' }, key());
-  const escrow = await env.inventory.createContainer({ ownerId: randomUUID(), ownerType: 'craft-session', containerType: 'craft_escrow' }, key());
+  const inventory = await env.inventory.createContainer(
+    { ownerId: randomUUID(), ownerType: 'character', containerType: 'inventory', gameServiceId },
+    key(),
+  );
+  const escrow = await env.inventory.createContainer(
+    { ownerId: randomUUID(), ownerType: 'craft-session', containerType: 'craft_escrow', gameServiceId },
+    key(),
+  );
   const create = (k: string, quantity = 1) =>
     env.item.createInstance(
       { templateId: template.templateId, containerId: inventory.containerId, realmId: gameServiceId, quantity, originType: 'Grant' },
       k,
     );
   const instances = () => env.prisma.stubItemInstance.count({ where: { templateId: template.templateId } });
-  return { template, inventory, escrow, create, instances };
+  return { gameServiceId, template, inventory, escrow, create, instances };
 }
 
 async function unavailable(p: Promise<unknown>, service: string) {
@@ -100,12 +106,19 @@ describe('faults in the stubs', () => {
     const stack = await w.create(key(), 10);
     env.faults.arm('inventory.transfer', { times: 1, phase: 'after' });
     const k = key();
-    const input = { instanceId: stack.instanceId, sourceContainerId: w.inventory.containerId, targetContainerId: w.escrow.containerId, quantity: 4 };
+    const input = {
+      instanceId: stack.instanceId,
+      sourceContainerId: w.inventory.containerId,
+      targetContainerId: w.escrow.containerId,
+      gameServiceId: w.gameServiceId,
+      quantity: 4,
+    };
     await unavailable(env.inventory.transfer(input, k), 'inventory');
     const retried = await env.inventory.transfer(input, k);
-    expect(await env.inventory.count({ containerId: w.escrow.containerId, templateId: w.template.templateId })).toBe(4);
-    expect(await env.inventory.count({ containerId: w.inventory.containerId, templateId: w.template.templateId })).toBe(6);
-    expect((await env.item.getInstance(retried.instanceId))!.containerId).toBe(w.escrow.containerId);
+    const count = (containerId: string) => env.inventory.count({ containerId, templateId: w.template.templateId, gameServiceId: w.gameServiceId });
+    expect(await count(w.escrow.containerId)).toBe(4);
+    expect(await count(w.inventory.containerId)).toBe(6);
+    expect((await env.item.getInstance(retried.instanceId, w.gameServiceId))!.containerId).toBe(w.escrow.containerId);
   });
 
   it('after on destroy: destroyed once; the retry succeeds', async () => {
@@ -113,35 +126,39 @@ describe('faults in the stubs', () => {
     const item = await w.create(key());
     env.faults.arm('item.destroyInstance', { times: 1, phase: 'after' });
     const k = key();
-    await unavailable(env.item.destroyInstance({ instanceId: item.instanceId, reason: 'Consumed' }, k), 'item');
-    expect(await env.item.getInstance(item.instanceId)).toBeNull();
-    await env.item.destroyInstance({ instanceId: item.instanceId, reason: 'Consumed' }, k);
+    const input = { instanceId: item.instanceId, gameServiceId: w.gameServiceId, reason: 'Consumed' as const };
+    await unavailable(env.item.destroyInstance(input, k), 'item');
+    expect(await env.item.getInstance(item.instanceId, w.gameServiceId)).toBeNull();
+    await env.item.destroyInstance(input, k);
   });
 
   it('after on holds: hold placed once, capture deducted once', async () => {
+    const gameServiceId = randomUUID();
     const owner = { ownerId: randomUUID(), ownerType: 'character' };
-    const { walletId } = await env.currency.credit({ ...owner, currencyCode: 'gold', amount: 100 }, key());
+    const { walletId } = await env.currency.credit({ gameServiceId, ...owner, currencyCode: 'gold', amount: 100 }, key());
     env.faults.arm('currency.createHold', { times: 1, phase: 'after' });
     const hk = key();
-    const holdInput = { walletId, currencyCode: 'gold', amount: 40, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    const holdInput = { walletId, gameServiceId, currencyCode: 'gold', amount: 40, expiresAt: new Date(Date.now() + 60_000).toISOString() };
     await unavailable(env.currency.createHold(holdInput, hk), 'currency');
     const hold = await env.currency.createHold(holdInput, hk);
-    expect((await env.currency.getWallet({ walletId }))!.balances[0]).toMatchObject({ amount: 100, held: 40 });
+    expect((await env.currency.getWallet({ gameServiceId, walletId }))!.balances[0]).toMatchObject({ amount: 100, held: 40 });
 
     env.faults.arm('currency.captureHold', { times: 1, phase: 'after' });
     const ck = key();
-    await unavailable(env.currency.captureHold({ holdId: hold.holdId, captureAmount: 40 }, ck), 'currency');
-    expect(await env.currency.captureHold({ holdId: hold.holdId, captureAmount: 40 }, ck)).toMatchObject({ status: 'Captured' });
-    expect((await env.currency.getWallet({ walletId }))!.balances[0]).toEqual({ currencyCode: 'gold', amount: 60, held: 0, available: 60 });
+    await unavailable(env.currency.captureHold({ holdId: hold.holdId, gameServiceId, captureAmount: 40 }, ck), 'currency');
+    expect(await env.currency.captureHold({ holdId: hold.holdId, gameServiceId, captureAmount: 40 }, ck)).toMatchObject({ status: 'Captured' });
+    expect((await env.currency.getWallet({ gameServiceId, walletId }))!.balances[0]).toEqual({ currencyCode: 'gold', amount: 60, held: 0, available: 60 });
 
     env.faults.arm('currency.releaseHold', { times: 1 });
-    await unavailable(env.currency.releaseHold({ holdId: hold.holdId }, key()), 'currency');
+    await unavailable(env.currency.releaseHold({ holdId: hold.holdId, gameServiceId }, key()), 'currency');
   });
 
   it('after on the last milestone: the prebound call happened once; the retry does not repeat it', async () => {
     const sessionId = randomUUID();
+    const gameServiceId = randomUUID();
     const c = await env.contract.createInstance(
       {
+        gameServiceId,
         parties: [{ entityId: randomUUID(), entityType: 'character', role: 'crafter' }],
         milestones: [{ code: 'only', name: 'Only' }],
         onFinalMilestone: { path: '/craft/internal/complete-session', body: { sessionId } },
@@ -150,9 +167,9 @@ describe('faults in the stubs', () => {
     );
     env.faults.arm('contract.completeMilestone', { times: 1, phase: 'after' });
     const k = key();
-    await unavailable(env.contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'only' }, k), 'contract');
+    await unavailable(env.contract.completeMilestone({ contractId: c.contractId, gameServiceId, milestoneCode: 'only' }, k), 'contract');
     expect(prebound.filter((b) => b.sessionId === sessionId)).toHaveLength(1);
-    expect((await env.contract.completeMilestone({ contractId: c.contractId, milestoneCode: 'only' }, k)).status).toBe('Fulfilled');
+    expect((await env.contract.completeMilestone({ contractId: c.contractId, gameServiceId, milestoneCode: 'only' }, k)).status).toBe('Fulfilled');
     expect(prebound.filter((b) => b.sessionId === sessionId)).toHaveLength(1);
   });
 
@@ -161,7 +178,7 @@ describe('faults in the stubs', () => {
     const item = await w.create(key());
     env.faults.arm('item.getInstance', { every: 2 });
     const outcomes = await Promise.all(
-      [0, 1, 2, 3].map(() => env.item.getInstance(item.instanceId).then(() => 'ok', (e: ClientError) => e.kind)),
+      [0, 1, 2, 3].map(() => env.item.getInstance(item.instanceId, w.gameServiceId).then(() => 'ok', (e: ClientError) => e.kind)),
     );
     expect(outcomes.sort()).toEqual(['ok', 'ok', 'unavailable', 'unavailable']);
   });
