@@ -120,19 +120,21 @@ export class SessionDriver {
    * moved stay recorded in the error (MaterialMoveFailed), so the caller can give them back.
    */
   async moveMaterials(s: SessionRecord, escrow: string, materials: ReservedMaterial[], generation: number): Promise<ReservedMaterial[]> {
-    const moved: ReservedMaterial[] = [];
-    for (const [i, m] of materials.entries()) {
+    const result = [...materials];
+    // In one global order (source instance id), so racing starts never each hold part of what the other needs.
+    const order = materials.map((m, i) => ({ m, i })).sort((x, y) => (x.m.sourceInstanceId < y.m.sourceInstanceId ? -1 : x.m.sourceInstanceId > y.m.sourceInstanceId ? 1 : x.i - y.i));
+    for (const { m, i } of order) {
       try {
         const to = await this.d.inventory.transfer(
           { instanceId: m.sourceInstanceId, sourceContainerId: s.inventoryId, targetContainerId: escrow, gameServiceId: s.gameServiceId, quantity: m.quantity },
           generation === 1 ? this.key(s, 'reserve', i) : this.key(s, 'reserve', `g${generation}`, i),
         );
-        moved.push({ ...m, instanceId: to.instanceId });
+        result[i] = { ...m, instanceId: to.instanceId };
       } catch (err) {
-        throw new MaterialMoveFailed(err, [...moved, ...materials.slice(i)]);
+        throw new MaterialMoveFailed(err, result);
       }
     }
-    return moved;
+    return result;
   }
 
   /**

@@ -10,7 +10,7 @@ import type { ConflictMetrics } from '../metrics.js';
 import { MaterialMoveFailed, type SessionDriver } from './session-driver.js';
 import { Scope } from '../scope.js';
 import { sessionEvents } from './session-events.js';
-import type { ReservedMaterial, SessionRecord, StepResult } from './session-model.js';
+import type { SessionRecord, StepResult } from './session-model.js';
 import type { SessionPlanner, StartRequest } from './session-planner.js';
 import type { StationAccess } from './session-ports.js';
 import type { SessionListFilter, SessionRepository } from './session-repository.js';
@@ -49,7 +49,7 @@ export interface AdvanceRequest {
 }
 
 /** How many times a start that lost a material race plans again before it gives up. */
-const MATERIAL_REPLANS = 5;
+const MATERIAL_REPLANS = 6;
 
 const isRace = (err: unknown) => err instanceof ClientError && (err.kind === 'conflict' || err.kind === 'not_found');
 
@@ -103,7 +103,7 @@ export class SessionService {
       state: roundState({ ...plan.state, quality }),
       stepResults: [],
       participants: plan.participants,
-      reservedMaterials: sortedForMoves(plan.materials),
+      reservedMaterials: plan.materials,
       currencyHolds: plan.holds,
       tools: plan.tools,
       stationId: plan.station?.stationId ?? null,
@@ -185,15 +185,29 @@ export class SessionService {
         if (!isRace(err.cause) || generation >= MATERIAL_REPLANS) throw err;
         await this.d.driver.returnMaterials(session, err.materials);
         progress.session = session = { ...session, reservedMaterials: [] };
-        await sleep(5 + Math.random() * 20 * generation);
-        const again = await this.d.planner.replanMaterials(session.recipe, req, {
-          targetItemId: session.targetItemId,
-          toolIds: session.tools.map((t) => t.instanceId),
-          state: session.state,
-        });
+        const again = await this.replan(req, session, generation);
         const quality = this.runningQuality({ ...session, state: again.state });
-        session = { ...session, reservedMaterials: sortedForMoves(again.materials), state: roundState({ ...again.state, quality }), accumulatedQuality: quality };
+        session = { ...session, reservedMaterials: again.materials, state: roundState({ ...again.state, quality }), accumulatedQuality: quality };
         progress.session = session;
+      }
+    }
+  }
+
+  /**
+   * The materials again, after a short random wait. A shortage seen now may be another losing
+   * start's items on their way back: it is only final on the last try.
+   */
+  private async replan(req: StartRequest, s: SessionRecord, generation: number) {
+    for (let attempt = generation; ; attempt++) {
+      await sleep(5 + Math.random() * 20 * attempt);
+      try {
+        return await this.d.planner.replanMaterials(s.recipe, req, {
+          targetItemId: s.targetItemId,
+          toolIds: s.tools.map((t) => t.instanceId),
+          state: s.state,
+        });
+      } catch (err) {
+        if (!(err instanceof CraftError && err.code === 'MATERIALS_INSUFFICIENT') || attempt >= MATERIAL_REPLANS) throw err;
       }
     }
   }
@@ -449,11 +463,6 @@ function checkEligible(s: SessionRecord, roles: readonly string[] | null, req: A
   const participant = s.participants.find((p) => p.entityId === actorId && (actorType === undefined || p.entityType === actorType));
   if (participant && roles && roles.includes(participant.role)) return;
   throw new CraftError('ROLE_NOT_ELIGIBLE', 'this entity may not advance this step', { entityId: actorId, entityType: actorType ?? null, eligibleRoles: roles });
-}
-
-/** Moves in one global order (source instance id), so racing starts never hold parts of each other's materials. */
-function sortedForMoves(materials: ReservedMaterial[]): ReservedMaterial[] {
-  return [...materials].sort((a, b) => (a.sourceInstanceId < b.sourceInstanceId ? -1 : a.sourceInstanceId > b.sourceInstanceId ? 1 : a.inputIndex - b.inputIndex));
 }
 
 function roundState(state: Record<string, number>): Record<string, number> {

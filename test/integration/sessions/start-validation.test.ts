@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientError } from '../../../src/clients/errors.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { expectError, forgeWorld, newCrafter, ok, startBody, swordMaterials, type World } from '../../helpers/world.js';
 
@@ -146,13 +147,73 @@ describe('session/start validation', () => {
     expect(wallet.wallet.balances[0]).toMatchObject({ amount: 15, held: 0, available: 15 });
   });
 
-  it('start_beyondMaxActiveSessions_returns409', async () => {
+  it('start_beyondMaxActiveSessions_returns409ListingTheBlockingSessions', async () => {
     const w = await forgeWorld(h, { recipe: { steps: [{ code: 'a', name: 'A' }] } });
     await swordMaterials(w, 2);
-    await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
+    const first = await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
     const before = await w.contents();
-    expectError(await h.post('/craft/session/start', startBody(w, { stationId: undefined })), 409, 'ACTIVE_SESSION_LIMIT_REACHED');
+    const res = await h.post('/craft/session/start', startBody(w, { stationId: undefined }));
+    expectError(res, 409, 'ACTIVE_SESSION_LIMIT_REACHED');
+    expect(res.body.message).toBe('an entity may run at most 1 session at once');
+    expect(res.body.details).toEqual({ limit: 1, activeSessionIds: [first.sessionId] });
     expect(await w.contents()).toEqual(before);
+  });
+
+  it('start_failedAndCancelledSessions_doNotCountTowardTheLimit', async () => {
+    const w = await forgeWorld(h, { recipe: { steps: [{ code: 'a', name: 'A' }] } });
+    await swordMaterials(w, 2);
+    const first = await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
+    await ok(h, '/craft/session/cancel', { sessionId: first.sessionId });
+    // A start that fails after its row exists (the contract refuses) ends `failed` and blocks nothing.
+    h.runtime.internals.faults.arm('contract.createInstance', { every: 1, times: 1 });
+    expect((await h.post('/craft/session/start', startBody(w, { stationId: undefined }))).status).toBe(503);
+    expect(await h.runtime.internals.prisma.craftSession.count({ where: { entityId: w.entityId, status: 'failed' } })).toBe(1);
+    await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
+  });
+
+  it('start_participantWithBlankEntityType_returns400AndWritesNoSession', async () => {
+    const { w, before } = await readyWorld();
+    for (const entityType of [' ', '\t', ' \n ']) {
+      const res = await h.post('/craft/session/start', startBody(w, { participants: [{ entityId: randomUUID(), entityType, role: 'striker' }] }));
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.message).toMatch(/must not be blank/);
+    }
+    expect(await h.runtime.internals.prisma.craftSession.count({ where: { entityId: w.entityId } })).toBe(0);
+    await expectNothingMoved(w, before);
+  });
+
+  it('start_contractServiceRefusesPermanently_answers422NotARetryable503_andEndsTheSessionFailed', async () => {
+    const { w, before } = await readyWorld();
+    const contract = h.runtime.internals.stubs.contract;
+    const original = contract.createInstance.bind(contract);
+    contract.createInstance = async () => {
+      throw new ClientError('contract', 'invalid', 'party entityType must be a non-empty string');
+    };
+    try {
+      const res = await h.post('/craft/session/start', startBody(w));
+      expectError(res, 422, 'DEPENDENCY_REFUSED');
+      expect(res.body.details).toEqual({ service: 'contract', reason: 'invalid' });
+    } finally {
+      contract.createInstance = original;
+    }
+    // The session is at rest (failed, everything given back), not left for recovery to retry forever.
+    const rows = await h.runtime.internals.prisma.craftSession.findMany({ where: { entityId: w.entityId } });
+    expect(rows.map((r) => [r.status, r.pendingEffects])).toEqual([['failed', false]]);
+    await h.runtime.internals.recovery.runOnce();
+    expect((await h.runtime.internals.prisma.craftSession.findFirstOrThrow({ where: { entityId: w.entityId } })).status).toBe('failed');
+    await expectNothingMoved(w, before);
+  });
+
+  it('start_upperCasedOrUrnIds_actOnTheSameResources', async () => {
+    const { w } = await readyWorld();
+    const res = await ok(h, '/craft/session/start', {
+      ...startBody(w),
+      recipeId: w.recipeId.toUpperCase(),
+      inventoryId: `urn:uuid:${w.inventoryId}`,
+      stationId: `{${w.stationId.toUpperCase()}}`,
+    });
+    const session = (await ok(h, '/craft/session/get', { sessionId: res.sessionId.toUpperCase() })).session;
+    expect([session.recipeId, session.inventoryId, session.stationId]).toEqual([w.recipeId, w.inventoryId, w.stationId]);
   });
 
   it('start_namedMaterials_areTheOnesReserved', async () => {
