@@ -1,17 +1,4 @@
-import {
-  baseQuality,
-  clamp,
-  clamp01,
-  finalQuality,
-  MAX_STEP_BONUS_TOTAL,
-  NEUTRAL_QUALITY,
-  qualityBand,
-  skillScore,
-  stepBonus,
-  type QualityBand,
-  type QualityFactors,
-  type QualityWeights,
-} from '../quality/quality.js';
+import { baseQuality, clamp, clamp01, finalQuality, MAX_STEP_BONUS_TOTAL, NEUTRAL_QUALITY, qualityBand, skillScore, stepBonus, type QualityBand, type QualityFactors, type QualityWeights, roundQuality } from '../quality/quality.js';
 import { rngFor } from '../rng.js';
 
 /**
@@ -46,10 +33,10 @@ export interface QualityBreakdown {
  */
 export function qualityBreakdown(input: EstimateInput): QualityBreakdown {
   return {
-    materialContribution: input.material * input.weights.materialQuality,
-    proficiencyContribution: input.proficiency * input.weights.proficiencyLevel,
-    toolContribution: input.tool * input.weights.toolQuality,
-    estimatedQuality: finalQuality({ ...input, stepBonuses: [], collaborationBonus: input.collaborationBonus ?? 0 }),
+    materialContribution: roundQuality(input.material * input.weights.materialQuality),
+    proficiencyContribution: roundQuality(input.proficiency * input.weights.proficiencyLevel),
+    toolContribution: roundQuality(input.tool * input.weights.toolQuality),
+    estimatedQuality: roundQuality(finalQuality({ ...input, stepBonuses: [], collaborationBonus: input.collaborationBonus ?? 0 })),
   };
 }
 
@@ -114,8 +101,9 @@ export function simulateQuality(input: SimulationInput): QualityDistribution {
   const results = new Float64Array(n);
   for (let sim = 0; sim < n; sim++) {
     let bonuses = 0;
-    for (let k = 0; k < checks; k++) bonuses += stepBonus(skillScore(undefined, rng(), input.proficiency), checks);
-    results[sim] = clamp01(base + clamp(bonuses, -MAX_STEP_BONUS_TOTAL, MAX_STEP_BONUS_TOTAL) + collaboration);
+    // Rounded as a session stores them (roundQuality): the values reported are ones sessions reach.
+    for (let k = 0; k < checks; k++) bonuses += roundQuality(stepBonus(skillScore(undefined, rng(), input.proficiency), checks));
+    results[sim] = roundQuality(clamp01(base + clamp(bonuses, -MAX_STEP_BONUS_TOTAL, MAX_STEP_BONUS_TOTAL) + collaboration));
   }
   return summarize(results);
 }
@@ -147,12 +135,12 @@ export function summarize(values: ArrayLike<number>): QualityDistribution {
     bands[qualityBand(v)]++;
   }
   return {
-    mean: Math.min(1, Math.max(0, sum / count)),
-    p10: rank(0.1),
-    p50: rank(0.5),
-    p90: rank(0.9),
-    min: sorted[0]!,
-    max: sorted[count - 1]!,
+    mean: roundQuality(Math.min(1, Math.max(0, sum / count))),
+    p10: roundQuality(rank(0.1)),
+    p50: roundQuality(rank(0.5)),
+    p90: roundQuality(rank(0.9)),
+    min: roundQuality(sorted[0]!),
+    max: roundQuality(sorted[count - 1]!),
     simulations: count,
     bandChances: { low: bands.low / count, medium: bands.medium / count, high: bands.high / count },
   };

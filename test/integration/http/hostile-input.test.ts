@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import * as mariadb from 'mariadb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadSpec, sharedSchemas, type SpecOperation } from '../../../src/http/openapi/load-spec.js';
+import { uuidCanonicalizer } from '../../../src/http/openapi/canonical-ids.js';
+import { jsonLimits } from '../../../src/http/openapi/json-limits.js';
+import { request as httpRequest } from 'node:http';
 import { databaseUrlFor, SPEC_PATH, startHarness, workerNames, type Harness } from '../../helpers/harness.js';
 
 /**
@@ -40,6 +43,8 @@ type Schema = {
   minProperties?: number;
   maxProperties?: number;
   propertyNames?: Schema;
+  'x-max-depth'?: number;
+  'x-max-json-length'?: number;
 };
 
 const WRITTEN_TABLES = [
@@ -54,6 +59,10 @@ const WRITTEN_TABLES = [
   'stub_item_template',
   'stub_container',
   'stub_game_service',
+  'stub_wallet',
+  'stub_wallet_balance',
+  'stub_currency_hold',
+  'stub_contract',
 ] as const;
 
 function resolve(schema: Schema): Schema {
@@ -165,8 +174,12 @@ function plausible(schema: Schema, ctx: Ctx, depth = 0, key = ''): fc.Arbitrary<
     switch (t) {
       case 'string': {
         if (s.format === 'uuid') {
-          // Mostly "uuid of nothing"; the game service is often real so calls get deeper.
-          return key === 'gameServiceId' ? fc.oneof(fc.constant(ctx.gameServiceId), fc.uuid()) : fc.uuid();
+          // Mostly "uuid of nothing"; the game service is often real so calls get deeper. Every
+          // form a caller may write it in (upper case, urn:uuid:, braces) is accepted as the same id.
+          const id = key === 'gameServiceId' ? fc.oneof(fc.constant(ctx.gameServiceId), fc.uuid()) : fc.uuid();
+          return fc.tuple(id, fc.constantFrom('plain', 'upper', 'urn', 'braces', 'mixed')).map(([v, form]) =>
+            form === 'upper' ? v.toUpperCase() : form === 'urn' ? `urn:uuid:${v}` : form === 'braces' ? `{${v}}` : form === 'mixed' ? `URN:UUID:${v.toUpperCase()}` : v,
+          );
         }
         if (s.format === 'date-time') {
           return fc
@@ -236,7 +249,9 @@ function invalid(schema: Schema, ctx: Ctx, depth = 0): fc.Arbitrary<unknown> {
       );
     }
     if (s.minLength) options.push(fc.constant(''));
-    if (s.format === 'uuid') options.push(wrongIds);
+    // Non-blank strings: whitespace of every kind is refused, not stored to fail later.
+    if (s.pattern === '\\S') options.push(fc.constantFrom(' ', '\t', '\n', ' \r\n\t ', '\u00a0', '\u3000', '\u2028'));
+    if (s.format === 'uuid') options.push(wrongIds, fc.constantFrom('{123e4567-e89b-12d3-a456-426614174000', 'urn:uuid:{123e4567-e89b-12d3-a456-426614174000}', 'uuid:123e4567-e89b-12d3-a456-426614174000'));
     if (s.pattern) {
       const off = ['has space', '🔥', '../x', 'a\u0000b', 'ÄÖÜ'].filter((v) => !new RegExp(s.pattern!).test(v));
       if (off.length > 0) options.push(fc.constantFrom(...off));
@@ -265,6 +280,15 @@ function invalid(schema: Schema, ctx: Ctx, depth = 0): fc.Arbitrary<unknown> {
         .tuple(fc.array(item, { minLength: Math.max(s.minItems ?? 0, 0), maxLength: 2 }), invalid(s.items ?? {}, ctx, depth + 1))
         .map(([xs, bad]) => [...xs, bad]),
     );
+  }
+  if (s['x-max-depth'] !== undefined) {
+    // Free-form JSON nested past its limit, up to deep enough to exhaust a recursive walker's stack.
+    options.push(fc.integer({ min: s['x-max-depth'] + 1, max: 20_000 }).map((n) => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n)).a));
+    options.push(fc.integer({ min: s['x-max-depth'], max: 5_000 }).map((n) => JSON.parse('['.repeat(n) + ']'.repeat(n))).map((deep) => ({ deep })));
+  }
+  if (s['x-max-json-length'] !== undefined) {
+    const limit = s['x-max-json-length'];
+    options.push(fc.constantFrom({ blob: 'x'.repeat(limit) }, Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'y'.repeat(Math.ceil(limit / 40))]))));
   }
   if (types.includes('object') && depth <= 4) {
     const valid = plausible(s, ctx, depth) as fc.Arbitrary<Record<string, unknown>>;
@@ -325,7 +349,7 @@ function samples(op: SpecOperation, ctx: Ctx): fc.Arbitrary<Sample> {
 
 // ---------- the property ----------
 
-const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, removeAdditional: false });
+const ajv = jsonLimits(new Ajv({ strict: false, allErrors: false, coerceTypes: false, removeAdditional: false }));
 (formatsPlugin as unknown as { default: (a: Ajv) => void }).default(ajv);
 for (const schema of sharedSchemas(spec.schemas)) ajv.addSchema(schema);
 const validators = new Map<string, ValidateFunction>();
@@ -336,8 +360,11 @@ function specAccepts(op: SpecOperation, body: unknown): boolean {
     v = ajv.getSchema(op.requestSchema)!;
     validators.set(op.requestSchema, v);
   }
-  // What the server receives: the JSON text parsed again (undefined keys dropped, -0 kept as 0...).
-  return v(structuredClone(body)) as boolean;
+  // What the server validates: the JSON text parsed again (undefined keys dropped, -0 kept as 0...),
+  // its ids in canonical form (the contract accepts upper case, urn:uuid: and braces).
+  const received = structuredClone(body);
+  if (received !== null && typeof received === 'object') uuidCanonicalizer(op.requestSchema, spec.schemas)?.(received);
+  return v(received) as boolean;
 }
 
 let h: Harness;
@@ -406,4 +433,26 @@ describe('hostile input, every operation of the spec', () => {
       );
     });
   }
+
+  it('oversizedHeaders_answer431WithTheErrorBody_notNodesOwn', async () => {
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as { port: number };
+    const send = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/craft/recipe/list', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const oversized: Record<string, string>[] = [{ authorization: `Bearer ${"x".repeat(100_000)}` }, { "x-filler": "y".repeat(20_000), "x-more": "z".repeat(20_000) }];
+    for (const headers of oversized) {
+      const res = await send(headers);
+      expect(res.status).toBe(431);
+      expect(JSON.parse(res.body)).toEqual({ code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('headers') });
+    }
+  });
 });
+

@@ -26,6 +26,22 @@ describe('HTTP surface', () => {
     expect(res.body).toContain('swagger');
   });
 
+  it('swaggerUi_documentHasTheBearerScheme_andTryItOutWorksWithAToken', async () => {
+    for (const url of ['/openapi.json', '/docs/json']) {
+      const doc = (await h.app.inject({ method: 'GET', url })).json();
+      expect(doc.components.securitySchemes.bearerAuth, url).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+      expect(doc.security, url).toEqual([{ bearerAuth: [] }]);
+    }
+    // What "Try it out" sends after Authorize: the operation's example with the bearer token.
+    const doc = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const example = doc.paths['/craft/recipe/list'].post.requestBody.content['application/json'].example;
+    const body = JSON.stringify({ ...example, gameServiceId: await h.gameService() });
+    const headers = { 'content-type': 'application/json' };
+    expect((await h.app.inject({ method: 'POST', url: '/craft/recipe/list', headers, payload: body })).statusCode).toBe(401);
+    const tried = await h.app.inject({ method: 'POST', url: '/craft/recipe/list', headers: { ...headers, authorization: h.authorization }, payload: body });
+    expect(tried.statusCode).toBe(200);
+  });
+
   it('requestId_givenByCaller_isEchoed', async () => {
     const res = await h.post('/craft/recipe/list', { gameServiceId: await h.gameService() }, { 'x-request-id': 'trace-123' });
     expect(res.headers['x-request-id']).toBe('trace-123');

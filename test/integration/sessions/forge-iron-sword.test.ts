@@ -103,6 +103,21 @@ describe('Forge Iron Sword, step by step', () => {
     expect(res.body.details.expectedStepCode).toBe('heat_metal');
   });
 
+  it('qualityValues_inAnswers_haveNoFloatNoise', async () => {
+    // Three checks at 0.8: (0.8 - 0.5) x 0.2 / 3 is 0.020000000000000004 in floating point.
+    const steps = ['a', 'b', 'c'].map((code) => ({ code, name: code, skillCheck: true }));
+    const w = await forgeWorld(h, { recipe: { steps } });
+    await swordMaterials(w);
+    const { sessionId } = await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
+    const answers = [];
+    for (const { code } of steps) answers.push(await ok(h, '/craft/session/advance', { sessionId, stepCode: code, performance: 0.8 }));
+    answers.push(await ok(h, '/craft/session/get', { sessionId }));
+    answers.push(await ok(h, '/craft/query/estimate-quality', { recipeId: w.recipeId, entityId: w.entityId, entityType: w.entityType, materialItemIds: [] }));
+    const noisy = JSON.stringify(answers).match(/\d\.\d{7,}/g);
+    expect(noisy).toBeNull();
+    expect(answers[0].qualityContribution).toBe(0.02);
+  });
+
   it('advance_withoutPerformance_rollsFromTheSessionSeedDeterministically', async () => {
     const w = await forgeWorld(h, { recipe: { steps: [{ code: 'a', name: 'A', skillCheck: true }] } });
     await swordMaterials(w);

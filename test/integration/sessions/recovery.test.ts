@@ -122,6 +122,26 @@ describe('failures and recovery', () => {
     expect(inbox).toBe(1);
   });
 
+  it('cancel_materialsRejoinTheStacksTheyCameFrom', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    const ingots = await w.grant('iron_ingot', 5, 0.65);
+    const strips = await w.grant('leather_strip', 2, 0.65);
+    await w.grant('hammer', 1, 0.8);
+    const { sessionId } = await ok(h, '/craft/session/start', noStation(w));
+    const res = await ok(h, '/craft/session/cancel', { sessionId });
+    expect(res.materialsReturned.map((m: any) => [m.itemTemplateCode, m.quantity, m.returnedToInstanceId]).sort()).toEqual([
+      ['iron_ingot', 3, ingots],
+      ['leather_strip', 1, strips],
+    ]);
+    const items = (await ok(h, '/dev/inventory/get', { containerId: w.inventoryId, gameServiceId: w.gs })).items as any[];
+    expect(items.filter((i) => i.itemTemplateCode !== 'hammer').map((i) => [i.instanceId, i.quantity]).sort()).toEqual(
+      [
+        [ingots, 5],
+        [strips, 2],
+      ].sort(),
+    );
+  });
+
   it('cancel_activeSession_returnsEverythingAndReleasesTheHold', async () => {
     const w = await forgeWorld(h, { recipe: { ...ONE_STEP.recipe, currencyCosts: [{ currencyCode: 'gold', amount: 5 }] } });
     await swordMaterials(w);

@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/domain/errors.js';
-import { loadSpec } from '../../../src/http/openapi/load-spec.js';
+import { Ajv } from 'ajv';
+import formatsPlugin from 'ajv-formats';
+import { loadSpec, sharedSchemas } from '../../../src/http/openapi/load-spec.js';
+import { jsonLimits } from '../../../src/http/openapi/json-limits.js';
 import { registerSpecRoutes } from '../../../src/http/openapi/register-routes.js';
 import type { Handlers } from '../../../src/http/route-types.js';
 
@@ -81,4 +84,30 @@ describe('spec and code agree', () => {
     for (const name of requestSchemas) walk({ $ref: `#/components/schemas/${name}` }, name);
     expect(unbounded).toEqual([]);
   });
+
+  it('everyOperation_hasARequestExample_thatItsOwnSchemaAccepts', () => {
+    // The examples are the "Try it out" bodies of /docs and the baseline of the tenancy test.
+    const ajv = jsonLimits(new Ajv({ strict: false, allErrors: true }));
+    (formatsPlugin as unknown as { default: (a: Ajv) => void }).default(ajv);
+    for (const schema of sharedSchemas(spec.schemas)) ajv.addSchema(schema);
+    const problems: string[] = [];
+    for (const op of spec.operations) {
+      const media = (spec.document.paths as any)[op.path][op.method].requestBody?.content?.['application/json'];
+      if (media?.example === undefined) {
+        problems.push(`${op.operationId}: no example`);
+        continue;
+      }
+      const validate = ajv.getSchema(op.requestSchema!)!;
+      if (!validate(structuredClone(media.example))) problems.push(`${op.operationId}: ${ajv.errorsText(validate.errors)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('everyOperation_needsTheBearerScheme_declaredForSwaggerUi', () => {
+    const doc = spec.document as any;
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    for (const op of spec.operations) expect(doc.paths[op.path][op.method].security, op.operationId).toBeUndefined();
+  });
 });
+
