@@ -47,7 +47,7 @@ export interface InventoryClient {
    * splits it atomically (the source keeps the rest; a new instance with the same template
    * and metadata is created in the target and its id returned); larger is `conflict`.
    * With `mergeStacks`, the moved quantity joins a stack already in the target with the same
-   * template and metadata (quality included) when there is one, and that stack's id is
+   * template, metadata (quality included) and origin when there is one, and that stack's id is
    * returned: items returned from an escrow land back on the stack they came from.
    * `not_found` for an unknown or destroyed instance or an unknown target.
    */

@@ -3050,11 +3050,13 @@ export interface components {
         PreviewOutput: {
             /** @description Item template code. */
             itemTemplateCode: string;
-            /** @description Quantity produced (for extraction: the expected quantity). */
+            /** @description Quantity produced. Extraction: a whole quantity a session can yield (the lowest of a range when `maxQuantity` is set); the entries of one output list every quantity with a chance above 0, from the same rule the session rolls by. */
             quantity: number;
+            /** @description Extraction with a wide quantity variance, the neighbouring quantities grouped into one entry are `quantity` .. `maxQuantity`; null = exactly `quantity`. */
+            maxQuantity?: number | null;
             /** @description Quality the item gets at this band; null when the output carries no quality. */
             quality?: number | null;
-            /** @description Chance the output is produced (extraction); null = always. */
+            /** @description Extraction: the chance a session yields exactly this quantity of the output (any of the range with `maxQuantity`); null = always produced. */
             probability?: number | null;
         };
         /** @description What a recipe produces at one quality band. */

@@ -151,8 +151,9 @@ export class InventoryStub implements InventoryClient {
       if (join) {
         await tx.stubItemInstance.update({ where: { id: join.id }, data: { quantity: formatUnits(units(join.quantity) + moving) } });
         if (moving === stack) {
-          // The whole stack joined another: this row ends (not consumed: `Merged`, its quantity kept for audits).
-          await tx.stubItemInstance.update({ where: { id: row.id }, data: { destroyedAt: new Date(), destroyReason: 'Merged' } });
+          // The whole stack joined another: this row ends as `Merged` (not consumed) with quantity 0,
+          // so every sum over the rows (live, consumed, crafted) counts the items once, in the stack.
+          await tx.stubItemInstance.update({ where: { id: row.id }, data: { destroyedAt: new Date(), destroyReason: 'Merged', quantity: '0.0000' } });
         } else {
           await tx.stubItemInstance.update({ where: { id: row.id }, data: { quantity: formatUnits(stack - moving) } });
         }
@@ -233,15 +234,17 @@ async function requireContainer(tx: StubTx, containerId: string, gameServiceId: 
 }
 
 /**
- * A live stack in the target with the same template and exactly the same realm and metadata
- * as `row` (byte for byte: the columns' collation would equate "Ash" and "ash"), the oldest,
- * locked.
+ * A live stack in the target with the same template and exactly the same realm, metadata and
+ * origin as `row` (byte for byte: the columns' collation would equate "Ash" and "ash"), the
+ * oldest, locked. A different origin (looted vs crafted, another session's output) keeps its
+ * own stack: its provenance would be lost in a merge.
  */
 async function stackToJoin(tx: StubTx, row: StubItemInstance, containerId: string): Promise<StubItemInstance | null> {
   const candidates = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM stub_item_instance
     WHERE containerId = ${containerId} AND templateId = ${row.templateId}
       AND realmId COLLATE utf8mb4_bin = ${row.realmId} AND instanceMetadata COLLATE utf8mb4_bin = ${row.instanceMetadata}
+      AND originType = ${row.originType} AND originId COLLATE utf8mb4_bin <=> ${row.originId}
       AND destroyedAt IS NULL AND id <> ${row.id}
     ORDER BY createdAt, id LIMIT 1 FOR UPDATE`;
   if (candidates.length === 0) return null;

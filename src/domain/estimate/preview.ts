@@ -1,5 +1,5 @@
-import { expectedExtraction, type ExtractionOutputRule } from '../extraction/extraction.js';
-import { outputQuality, QUALITY_BAND_MIDPOINTS, type QualityBand } from '../quality/quality.js';
+import { extractionChances, type ExtractionOutputRule } from '../extraction/extraction.js';
+import { outputQuality, QUALITY_BAND_MIDPOINTS, roundQuality, type QualityBand } from '../quality/quality.js';
 
 /** The spec's ceiling on a previewed quantity (PreviewOutput.quantity). */
 const MAX_PREVIEW_QUANTITY = 1_000_000;
@@ -13,6 +13,8 @@ export interface PreviewRecipe {
 export interface PreviewOutput {
   itemTemplateCode: string;
   quantity: number;
+  /** Extraction: the highest quantity of a range of quantities this entry covers; null = exactly `quantity`. */
+  maxQuantity: number | null;
   /** Null when the output carries no quality (extracted materials). */
   quality: number | null;
   /** Null = always produced. */
@@ -31,9 +33,9 @@ const BANDS: QualityBand[] = ['low', 'medium', 'high'];
  * What a recipe produces at each quality band, evaluated at the band's midpoint
  * (QUALITY_BAND_MIDPOINTS: 0.2, 0.55, 0.85), with the functions a completion uses:
  * - production: every output with its quantity and `outputQuality(q, qualityInfluence)`;
- * - extraction: `expectedExtraction(rules, q)`: the quantity an output yields when it is
- *   produced (base x (0.5 + q), before rounding and variance) and its chance, quality null
- *   (extracted components carry none);
+ * - extraction: for each output, every whole quantity a session can yield with its chance
+ *   (`extractionChances`: the rule `rollExtraction` rolls by, worked out exactly; wide
+ *   variances grouped into ranges), quality null (extracted components carry none);
  * - modification and any other type: no outputs (a modification changes its target item).
  */
 export function outputPreview(recipe: PreviewRecipe): PreviewBand[] {
@@ -49,16 +51,20 @@ function outputsAt(recipe: PreviewRecipe, q: number): PreviewOutput[] {
       return (recipe.outputs ?? []).map((o) => ({
         itemTemplateCode: o.itemTemplateCode,
         quantity: o.quantity,
-        quality: outputQuality(q, o.qualityInfluence),
+        maxQuantity: null,
+        quality: roundQuality(outputQuality(q, o.qualityInfluence)),
         probability: null,
       }));
     case 'extraction':
-      return expectedExtraction(recipe.extractionOutputs ?? [], q).map((o) => ({
-        itemTemplateCode: o.itemTemplateCode,
-        quantity: Math.min(MAX_PREVIEW_QUANTITY, o.quantity),
-        quality: null,
-        probability: o.probability,
-      }));
+      return (recipe.extractionOutputs ?? []).flatMap((rule) =>
+        extractionChances(rule, q).map((c) => ({
+          itemTemplateCode: rule.itemTemplateCode,
+          quantity: Math.min(MAX_PREVIEW_QUANTITY, c.quantity),
+          maxQuantity: c.maxQuantity === null ? null : Math.min(MAX_PREVIEW_QUANTITY, c.maxQuantity),
+          quality: null,
+          probability: roundQuality(c.probability),
+        })),
+      );
     default:
       return [];
   }

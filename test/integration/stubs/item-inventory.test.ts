@@ -29,7 +29,7 @@ async function world() {
   const grant = (
     quantity: number,
     metadata: Record<string, unknown> = { quality: 0.7 },
-    where: { containerId?: string; realmId?: string } = {},
+    where: { containerId?: string; realmId?: string; originType?: 'Grant' | 'Craft' | 'Loot'; originId?: string } = {},
   ) =>
     env.item.createInstance(
       {
@@ -38,7 +38,8 @@ async function world() {
         realmId: where.realmId ?? gameServiceId,
         quantity,
         instanceMetadata: metadata,
-        originType: 'Grant',
+        originType: where.originType ?? 'Grant',
+        ...(where.originId && { originId: where.originId }),
       },
       key('grant'),
     );
@@ -457,12 +458,12 @@ describe('transfer with mergeStacks', () => {
     expect(await w.get(stack.instanceId)).toMatchObject({ containerId: w.inventory.containerId, quantity: 5, instanceMetadata: { quality: 0.7 } });
     expect(await w.contents(w.inventory.containerId)).toEqual([stack.instanceId]);
     expect(await w.contents(escrow.containerId)).toEqual([]);
-    // The moved row ended as Merged (not Consumed), keeping its quantity for audits.
+    // The moved row ended as Merged (not Consumed) with quantity 0: its items are counted once, in the stack.
     expect(await w.get(split.instanceId)).toBeNull();
     const merged = await rowOf(split.instanceId);
     expect(merged.destroyReason).toBe('Merged');
     expect(merged.destroyedAt).toBeInstanceOf(Date);
-    expect(Number(merged.quantity)).toBe(2);
+    expect(Number(merged.quantity)).toBe(0);
     expect(await liveTotal(w.template.templateId)).toBe(5);
     // With a new key, the merged row is gone.
     await expect(w.transfer(back, key())).rejects.toMatchObject({ kind: 'not_found' });
@@ -539,6 +540,19 @@ describe('transfer with mergeStacks', () => {
     expect(await liveTotal(w.template.templateId)).toBe(10);
   });
 
+  it('stacks of another origin (looted vs granted, another session output) are not merged: provenance stays', async () => {
+    const w = await world();
+    const escrow = await w.escrow();
+    const granted = await w.grant(5);
+    const crafted = await w.grant(2, undefined, { containerId: escrow.containerId, originType: 'Craft', originId: 'session-1' });
+    const looted = await w.grant(1, undefined, { containerId: escrow.containerId, originType: 'Loot' });
+    const toInventory = { sourceContainerId: escrow.containerId, targetContainerId: w.inventory.containerId, mergeStacks: true };
+    expect(await w.transfer({ ...toInventory, instanceId: crafted.instanceId })).toEqual({ instanceId: crafted.instanceId });
+    expect(await w.transfer({ ...toInventory, instanceId: looted.instanceId })).toEqual({ instanceId: looted.instanceId });
+    expect(await w.get(granted.instanceId)).toMatchObject({ quantity: 5, originType: 'Grant' });
+    expect(await w.get(crafted.instanceId)).toMatchObject({ quantity: 2, originType: 'Craft', originId: 'session-1' });
+  });
+
   it('stacks whose metadata or realm differ only in letter case or accents are not merged', async () => {
     const w = await world();
     const escrow = await w.escrow();
@@ -584,11 +598,11 @@ describe('transfer with mergeStacks', () => {
     expect(await w.contents(w.inventory.containerId)).toEqual([stack.instanceId]);
     expect(await w.count(escrow.containerId)).toBe(0);
     expect(await liveTotal(w.template.templateId)).toBe(25);
-    // Every piece ended Merged with its quantity kept: 20 in, 20 accounted for.
+    // Every piece ended Merged, its quantity now in the stack: summing every row still counts 25.
     const rows = await env.prisma.stubItemInstance.findMany({ where: { id: { in: pieces } } });
     expect(rows).toHaveLength(20);
     expect(rows.every((r) => r.destroyReason === 'Merged' && r.destroyedAt !== null)).toBe(true);
-    expect(rows.reduce((sum, r) => sum + Number(r.quantity), 0)).toBe(20);
+    expect(rows.reduce((sum, r) => sum + Number(r.quantity), 0)).toBe(0);
   });
 
   it('20 concurrent mergeStacks returns into a container with no stack yet: the exact total arrives, in live stacks', async () => {
