@@ -4,7 +4,9 @@
 #   1. npm ci, when node_modules is missing
 #   2. load .env when present (variables already set in the shell win)
 #   3. make sure MariaDB, Redis and NATS (JetStream) answer
-#      (scripts/ensure-services.sh; pass --install to let it apt-get install)
+#      (scripts/ensure-services.sh: starts them, and installs the missing ones from
+#      Debian's packages when this user can, as root or with sudo without a password;
+#      --no-install only says what is missing)
 #   4. apply the SQL migrations (npm run db:migrate)
 #   5. start the service in watch mode (tsx watch src/server.ts)
 set -euo pipefail
@@ -16,7 +18,8 @@ ENSURE_ARGS=()
 for arg in "$@"; do
   case "$arg" in
     --install) ENSURE_ARGS+=(--install) ;;
-    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-install) ENSURE_ARGS+=(--no-install) ;;
+    -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "dev: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done

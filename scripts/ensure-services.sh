@@ -2,16 +2,19 @@
 # Make sure the backing services of lib-craft answer: MariaDB, Redis and NATS
 # with JetStream.
 #
-#   bash scripts/ensure-services.sh [--install]
+#   bash scripts/ensure-services.sh [--install | --no-install]
 #
 # For each service, host and port come from DATABASE_URL / REDIS_URL / NATS_URL
 # (defaults: mysql://root@127.0.0.1:3306/craft, redis://127.0.0.1:6379,
 # nats://127.0.0.1:4222).
 #   - already answering            -> say so (NATS: also check JetStream)
 #   - local, installed, not running -> start it, then wait until it answers
-#   - local, not installed          -> with --install, or as root with CI=true:
-#                                      apt-get install it, then start it;
-#                                      otherwise print what to install, exit 1
+#   - local, not installed          -> apt-get install it (saying so first), then
+#                                      start it, when this user can: root, or sudo
+#                                      without a password; otherwise print the one
+#                                      command to run, exit 1. --no-install: never
+#                                      install, only say what is missing.
+#                                      (--install is accepted and is the default.)
 #   - remote (not localhost)        -> only wait for it, never start anything
 # For a local MariaDB it also makes sure the DATABASE_URL user can log in over
 # TCP (fresh Debian installs only allow root over the unix socket) and that the
@@ -25,10 +28,11 @@ set -euo pipefail
 
 usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-INSTALL=0
+INSTALL=1
 for arg in "$@"; do
   case "$arg" in
     --install) INSTALL=1 ;;
+    --no-install) INSTALL=0 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "ensure-services: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
@@ -59,6 +63,12 @@ err() { printf '[ensure-services] ERROR: %s\n' "$*" >&2; }
 fail() { err "$1"; FAILED+=("$1"); }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
+# sudo that never asks for a password (fails instead).
+can_sudo() { have sudo && sudo -n true 2>/dev/null; }
+can_admin() { is_root || can_sudo; }
+as_root() { # as_root COMMAND ARGS...: directly as root, else through passwordless sudo
+  if is_root; then "$@"; else sudo -n "$@"; fi
+}
 have() { # an executable on PATH (command -v alone also reports non-executables)
   local p
   p=$(command -v "$1" 2>/dev/null) && [ -x "$p" ]
@@ -129,24 +139,16 @@ daemonize() { # daemonize EXECUTABLE ARGS...
   fi
 }
 
-should_install() { [ "$INSTALL" -eq 1 ] || [ "${CI:-}" = "true" ]; }
+should_install() { [ "$INSTALL" -eq 1 ] && can_admin && have apt-get; }
 
 apt_install() { # apt_install PACKAGE
-  if ! is_root; then
-    err "installing $1 needs root: sudo bash scripts/ensure-services.sh --install"
-    return 1
-  fi
-  if ! have apt-get; then
-    err "apt-get not found: install $1 with your system's package manager"
-    return 1
-  fi
   if [ "$APT_UPDATED" -eq 0 ]; then
-    log "apt-get update"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+    log "apt-get update$(is_root || echo ' (with sudo)')"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
     APT_UPDATED=1
   fi
-  log "apt-get install -y $1"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" || return 1
+  log "apt-get install -y $1$(is_root || echo ' (with sudo)')"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" || return 1
 }
 
 # ---------------------------------------------------------------- MariaDB ---
@@ -182,36 +184,41 @@ mysqld_default() { # mysqld_default OPTION -> value from the server's my.cnf
 mariadb_start() { # mariadb_start HOST PORT
   local bin datadir socket logerr args=()
   bin=$(mariadbd_bin) || return 1
-  if ! is_root; then
+  if ! can_admin; then
     err "starting MariaDB needs root (it runs as user mysql): sudo bash scripts/ensure-services.sh"
     return 1
   fi
+  is_root || log "MariaDB runs as user mysql: starting it with sudo"
   datadir=$(mysqld_default datadir)
   datadir=${datadir:-/var/lib/mysql}
   socket=$(mysqld_default socket)
   socket=${socket:-/run/mysqld/mysqld.sock}
   logerr=$(mysqld_default log-error)
-  mkdir -p "$(dirname "$socket")" || return 1
-  chown mysql:mysql "$(dirname "$socket")" || return 1
+  as_root mkdir -p "$(dirname "$socket")" || return 1
+  as_root chown mysql:mysql "$(dirname "$socket")" || return 1
   if [ -n "$logerr" ]; then
-    mkdir -p "$(dirname "$logerr")" && chown mysql:mysql "$(dirname "$logerr")" || return 1
+    as_root mkdir -p "$(dirname "$logerr")" && as_root chown mysql:mysql "$(dirname "$logerr")" || return 1
   fi
-  if [ ! -d "$datadir/mysql" ]; then
+  if ! as_root test -d "$datadir/mysql"; then
     log "MariaDB data dir $datadir is not initialised: running mariadb-install-db"
-    mkdir -p "$datadir" && chown mysql:mysql "$datadir" || return 1
+    as_root mkdir -p "$datadir" && as_root chown mysql:mysql "$datadir" || return 1
     local installdb
     installdb=$(command -v mariadb-install-db || command -v mysql_install_db) || {
       err "mariadb-install-db not found"
       return 1
     }
-    "$installdb" --user=mysql --datadir="$datadir" --auth-root-authentication-method=normal \
+    as_root "$installdb" --user=mysql --datadir="$datadir" --auth-root-authentication-method=normal \
       --skip-test-db >"$LOG_DIR/mariadb-install-db.log" 2>&1 || {
       err "mariadb-install-db failed, see $LOG_DIR/mariadb-install-db.log"
       return 1
     }
   fi
   if [ "$2" != 3306 ]; then args+=("--port=$2"); fi
-  daemonize "$bin" "${args[@]}"
+  if is_root; then
+    daemonize "$bin" "${args[@]}"
+  else
+    sudo -n start-stop-daemon --start --oknodo --background --exec "$bin" -- "${args[@]}"
+  fi
 }
 
 sql_str() { local s=${1//\\/\\\\}; printf "'%s'" "${s//\'/\'\'}"; }
@@ -230,7 +237,7 @@ mariadb_post() { # mariadb_post HOST PORT USER PASS DB
       --connect-timeout=3 -N -e "$1" </dev/null 2>&1
   }
   if ! out=$(tcp_login 'SELECT 1'); then
-    if ! is_root || ! "$client" -u root -N -e 'SELECT 1' </dev/null >/dev/null 2>&1; then
+    if ! can_admin || ! as_root "$client" -u root -N -e 'SELECT 1' </dev/null >/dev/null 2>&1; then
       fail "MariaDB answers but '$user' cannot log in over TCP at $host:$port: $out"
       return 1
     fi
@@ -239,20 +246,20 @@ mariadb_post() { # mariadb_post HOST PORT USER PASS DB
     u=$(sql_str "$user")
     p=$(sql_str "$pass")
     for h in localhost 127.0.0.1 ::1; do
-      exists=$("$client" -u root -N -e "SELECT COUNT(*) FROM mysql.user WHERE User=$u AND Host='$h'" </dev/null)
+      exists=$(as_root "$client" -u root -N -e "SELECT COUNT(*) FROM mysql.user WHERE User=$u AND Host='$h'" </dev/null)
       if [ "$exists" = 0 ]; then
         sql+="CREATE USER $u@'$h' IDENTIFIED BY $p; GRANT ALL PRIVILEGES ON *.* TO $u@'$h' WITH GRANT OPTION; "
       else
         # Only touch accounts that cannot use a password at all (unix_socket
         # only, or the 'invalid' placeholder of a fresh install).
-        weak=$("$client" -u root -N -e "SELECT COUNT(*) FROM mysql.user WHERE User=$u AND Host='$h' AND (plugin='unix_socket' OR authentication_string='invalid')" </dev/null)
+        weak=$(as_root "$client" -u root -N -e "SELECT COUNT(*) FROM mysql.user WHERE User=$u AND Host='$h' AND (plugin='unix_socket' OR authentication_string='invalid')" </dev/null)
         if [ "$weak" != 0 ]; then
           sql+="ALTER USER $u@'$h' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD($p); "
         fi
       fi
     done
     if [ -n "$sql" ]; then
-      "$client" -u root -e "$sql FLUSH PRIVILEGES;" </dev/null || {
+      as_root "$client" -u root -e "$sql FLUSH PRIVILEGES;" </dev/null || {
         fail "MariaDB: could not grant TCP access to '$user'"
         return 1
       }
@@ -399,11 +406,16 @@ ensure() {
         log "$name is up at $host:$port (started by the package)"
         return 0
       fi
-    else
-      fail "$name is not installed and nothing answers at $host:$port. Install it with:
+    elif [ "$INSTALL" -eq 0 ]; then
+      fail "$name is not installed and nothing answers at $host:$port (--no-install). Install it with:
     sudo apt-get update && sudo apt-get install -y $pkg
-  or rerun as root with --install (bash scripts/ensure-services.sh --install),
   or point the URL variable at a running server."
+      return 1
+    else
+      fail "$name is not installed and nothing answers at $host:$port, and this user cannot install it
+  (not root, no sudo without a password). Run once:
+    sudo bash scripts/ensure-services.sh
+  or install it yourself (sudo apt-get install -y $pkg), or point the URL variable at a running server."
       return 1
     fi
   fi

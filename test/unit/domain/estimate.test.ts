@@ -157,20 +157,26 @@ describe('outputPreview', () => {
       ['high', 0.85],
     ]);
     expect(bands[2]!.outputs).toEqual([
-      { itemTemplateCode: 'iron_sword', quantity: 1, quality: 0.85, probability: null },
-      { itemTemplateCode: 'scrap', quantity: 2, quality: 0.5, probability: null },
+      { itemTemplateCode: 'iron_sword', quantity: 1, maxQuantity: null, quality: 0.85, probability: null },
+      { itemTemplateCode: 'scrap', quantity: 2, maxQuantity: null, quality: 0.5, probability: null },
     ]);
   });
 
-  it('outputPreview_extraction_expectedQuantityAndChance', () => {
+  it('outputPreview_extraction_eachWholeQuantityWithItsChance', () => {
     const bands = outputPreview({
       recipeType: 'extraction',
       extractionOutputs: [{ itemTemplateCode: 'iron_ingot', baseQuantity: 2, quantityVariance: 1, probability: 0.5 }],
     });
-    expect(bands[0]!.outputs[0]).toMatchObject({ quantity: 1.4, quality: null, probability: 0.5 });
-    // Above 0.7 a missed roll gets a second chance of (q - 0.7).
-    expect(bands[2]!.outputs[0]!.quantity).toBeCloseTo(2.7, 12);
-    expect(bands[2]!.outputs[0]!.probability).toBeCloseTo(0.5 + 0.5 * 0.15, 12);
+    // Low band (0.2): x = 2 + s in [1, 3), quantity round(0.7 x): 1 for x < 1.5 / 0.7, else 2.
+    const low = bands[0]!.outputs;
+    expect(low.map((o) => [o.quantity, o.maxQuantity, o.quality])).toEqual([
+      [1, null, null],
+      [2, null, null],
+    ]);
+    expect(low[0]!.probability).toBeCloseTo(0.5 * ((1.5 / 0.7 - 1) / 2), 6);
+    expect(low[0]!.probability + low[1]!.probability).toBeCloseTo(0.5, 6);
+    // Above 0.7 a missed roll gets a second chance of (q - 0.7): at 0.85 the chances sum to 0.575.
+    expect(bands[2]!.outputs.reduce((sum, o) => sum + o.probability!, 0)).toBeCloseTo(0.5 + 0.5 * 0.15, 6);
   });
 
   it('outputPreview_modification_noOutputs', () => {
