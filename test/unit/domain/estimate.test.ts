@@ -174,7 +174,7 @@ describe('outputPreview', () => {
       [2, null, null],
     ]);
     expect(low[0]!.probability).toBeCloseTo(0.5 * ((1.5 / 0.7 - 1) / 2), 6);
-    expect(low[0]!.probability + low[1]!.probability).toBeCloseTo(0.5, 6);
+    expect(low[0]!.probability! + low[1]!.probability!).toBeCloseTo(0.5, 6);
     // Above 0.7 a missed roll gets a second chance of (q - 0.7): at 0.85 the chances sum to 0.575.
     expect(bands[2]!.outputs.reduce((sum, o) => sum + o.probability!, 0)).toBeCloseTo(0.5 + 0.5 * 0.15, 6);
   });
