@@ -203,39 +203,13 @@ export class StandaloneAdmin {
     return { contractId, status: after!.status };
   }
 
-  async createAffixDefinition(
-    scope: Scope,
-    input: {
-      gameServiceId: string;
-      code: string;
-      slotType: string;
-      tier: number;
-      weight: number;
-      valueMin: number;
-      valueMax: number;
-      tags?: string[];
-      validItemClasses?: string[] | null;
-      minItemLevel?: number;
-    },
-  ) {
+  async createAffixDefinition(scope: Scope, input: Parameters<AffixClient['createDefinition']>[0]) {
     const affix = this.affix();
     await this.requireGameService(scope, input.gameServiceId);
     return affixDefinitionInfo(await affix.createDefinition(input).catch(affixInputError));
   }
 
-  async setAffixItemState(
-    scope: Scope,
-    input: {
-      itemInstanceId: string;
-      gameServiceId: string;
-      isIdentified?: boolean;
-      isCorrupted?: boolean;
-      isMirrored?: boolean;
-      isFractured?: boolean;
-      maxPrefixes?: number;
-      maxSuffixes?: number;
-    },
-  ) {
+  async setAffixItemState(scope: Scope, input: Parameters<AffixClient['setItemState']>[0] & { gameServiceId: string }) {
     const affix = this.affix();
     const { gameServiceId, ...state } = input;
     await this.requireItem(scope, input.itemInstanceId, gameServiceId);
