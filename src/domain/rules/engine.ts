@@ -1,0 +1,375 @@
+import type { CompiledAction, CompiledEffect, CompiledModifier, CompiledRuleset } from './compile.js';
+import { toBoolean, toNumber } from './expr.js';
+import type { Stream } from './ruleset.js';
+
+/**
+ * The session engine: pure functions over a compiled ruleset, no I/O. A session and the
+ * estimate both call them, so an estimate is the distribution of real sessions by construction.
+ *
+ * - `init`: the state an attempt starts in;
+ * - `available`: each action now, usable or why not, with its cost and chance;
+ * - `apply`: one action: costs, the success roll, effects, consumed buffs, buff ticks, the end
+ *   checks, the next condition;
+ * - `outcome` (outcome.ts): what an ended attempt yields.
+ *
+ * Randomness comes from `draw(stream)`, a uniform [0, 1) number of a named stream; a session
+ * derives each stream from its stored seed, attempt and turn, so it replays exactly.
+ */
+
+export type Draw = (stream: Stream) => number;
+
+/** What the session fixes at start and every expression can read (docs/rules.md, "Context"). */
+export interface EngineInputs {
+  stats: Record<string, number>;
+  params: Record<string, number>;
+  /** The recipe's ruleset parameters, plus `inputs` (the number of input slots) and `steps`. */
+  recipe: Record<string, number | string | boolean>;
+  crafter: { level: number; proficiencyFactor: number };
+  materials: { quality: number; count: number; tier: number };
+  tool: { quality: number };
+  station: { quality: number; tier: number };
+  trial: boolean;
+  /** The recipe's own quality breakpoints: traits the output gains when the outcome score reaches each. */
+  recipeTraits: { min: number; traits: string[] }[];
+}
+
+export interface BuffState {
+  stacks: number;
+  /** Turns left; null = until consumed or the attempt ends. */
+  turns: number | null;
+}
+
+export type EndReason = 'success' | 'failure' | 'finish' | 'fail' | 'turns' | 'timeout';
+
+export interface EngineState {
+  attempt: number;
+  /** Actions taken in this attempt. */
+  turn: number;
+  pools: Record<string, number>;
+  /** Each pool's [min, max], evaluated when the attempt starts. */
+  bounds: Record<string, [number, number]>;
+  buffs: Record<string, BuffState>;
+  condition: string | null;
+  /** Uses per action in this attempt and in the whole session (charges). */
+  attemptUses: Record<string, number>;
+  sessionUses: Record<string, number>;
+  ended: { how: EndReason; reason?: string } | null;
+}
+
+export interface ActionView {
+  code: string;
+  usable: boolean;
+  /** Why not, when not usable. */
+  reason: string | null;
+  costs: Record<string, number>;
+  chance: number;
+}
+
+export interface TurnResult {
+  action: string;
+  success: boolean;
+  score: number | null;
+  costs: Record<string, number>;
+  /** Change of each pool over the whole turn (costs, effects, ticks). */
+  deltas: Record<string, number>;
+  buffsGained: string[];
+  buffsLost: string[];
+  conditionBefore: string | null;
+  conditionAfter: string | null;
+  ended: EngineState['ended'];
+}
+
+export class RuleError extends Error {
+  constructor(
+    readonly code: 'ACTION_NOT_FOUND' | 'ACTION_NOT_AVAILABLE' | 'ATTEMPT_ENDED',
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'RuleError';
+  }
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/** The evaluation context of a state: the inputs, the state's values and per-call extras. */
+export function contextOf(inputs: EngineInputs, state: EngineState, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const buffs: Record<string, number> = {};
+  for (const [code, b] of Object.entries(state.buffs)) buffs[code] = b.stacks;
+  return {
+    stats: inputs.stats,
+    params: inputs.params,
+    recipe: inputs.recipe,
+    crafter: inputs.crafter,
+    materials: inputs.materials,
+    tool: inputs.tool,
+    station: inputs.station,
+    trial: inputs.trial,
+    pools: state.pools,
+    buffs,
+    condition: state.condition,
+    turn: state.turn,
+    attempt: state.attempt,
+    performance: null,
+    roll: null,
+    score: null,
+    stacks: 0,
+    ...extra,
+  };
+}
+
+/** The state an attempt starts in; `carry` keeps the session-wide charge counts of earlier attempts. */
+export function init(rs: CompiledRuleset, inputs: EngineInputs, attempt = 1, carry?: Pick<EngineState, 'sessionUses'>): EngineState {
+  const state: EngineState = {
+    attempt,
+    turn: 0,
+    pools: {},
+    bounds: {},
+    buffs: {},
+    condition: rs.conditions?.initial ?? null,
+    attemptUses: {},
+    sessionUses: { ...(carry?.sessionUses ?? {}) },
+    ended: null,
+  };
+  // Pools in declaration order: a pool's start may read the ones declared before it.
+  for (const p of rs.pools) {
+    const ctx = contextOf(inputs, state);
+    const min = p.min ? toNumber(p.min(ctx)) : Number.NEGATIVE_INFINITY;
+    const max = p.max ? toNumber(p.max(ctx)) : Number.POSITIVE_INFINITY;
+    state.bounds[p.name] = [min, Math.max(min, max)];
+    state.pools[p.name] = bound(state, p.name, toNumber(p.start(ctx)));
+  }
+  return state;
+}
+
+/** A pool's value clamped into its bounds, at 6 decimal places (no float noise such as 21.599999999999998). */
+function bound(state: EngineState, pool: string, v: number): number {
+  const [min, max] = state.bounds[pool] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return round(Math.min(max, Math.max(min, v)));
+}
+
+/** Buffs' and the condition's modifiers of a target, applied to a value: v * mul + add, in order. */
+function modified(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, target: string, value: number): number {
+  let v = value;
+  const applyAll = (mods: CompiledModifier[], stacks: number) => {
+    for (const m of mods) {
+      if (m.target !== target) continue;
+      const ctx = m.mul || m.add ? contextOf(inputs, state, { stacks }) : null;
+      if (m.mul) v *= toNumber(m.mul(ctx));
+      if (m.add) v += toNumber(m.add(ctx));
+    }
+  };
+  for (const [code, b] of Object.entries(state.buffs)) {
+    const def = rs.buffs.get(code);
+    if (def && def.modifiers.length > 0) applyAll(def.modifiers, b.stacks);
+  }
+  if (state.condition && rs.conditions) applyAll(rs.conditions.modifiers.get(state.condition) ?? [], 0);
+  return v;
+}
+
+function costsOf(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a: CompiledAction): Record<string, number> {
+  const costs: Record<string, number> = {};
+  if (a.costs.length === 0) return costs;
+  const ctx = contextOf(inputs, state);
+  for (const [pool, amount] of a.costs) costs[pool] = Math.max(0, modified(rs, inputs, state, `cost.${pool}`, toNumber(amount(ctx))));
+  return costs;
+}
+
+function chanceOf(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a: CompiledAction, performance: number | null = null): number {
+  let c = a.chance ? toNumber(a.chance(contextOf(inputs, state, { performance }))) : 1;
+  c = modified(rs, inputs, state, 'chance', c);
+  c = modified(rs, inputs, state, `chance.${a.code}`, c);
+  return clamp01(c);
+}
+
+/** Why an action cannot be used now (null: it can), its costs and chance (given the reported performance). */
+function check(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a: CompiledAction, performance: number | null = null): ActionView {
+  const costs = costsOf(rs, inputs, state, a);
+  const view = (reason: string | null): ActionView => ({ code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, inputs, state, a, performance) });
+  if (state.ended) return view('the attempt has ended');
+  if (a.requires && !toBoolean(a.requires(contextOf(inputs, state)))) return view('its requirement is not met');
+  for (const [pool, cost] of Object.entries(costs)) {
+    if ((state.pools[pool] ?? 0) < cost) return view(`not enough ${pool} (${round(state.pools[pool] ?? 0)} of ${round(cost)})`);
+  }
+  const charges = a.def.charges;
+  if (charges && charges.per !== 'period') {
+    const used = (charges.per === 'attempt' ? state.attemptUses : state.sessionUses)[a.code] ?? 0;
+    if (used >= charges.max) return view(`used ${used} of ${charges.max} times this ${charges.per}`);
+  }
+  return view(null);
+}
+
+/** Every action of the ruleset now, in declaration order. */
+export function available(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState): ActionView[] {
+  return rs.actionCodes.map((code) => check(rs, inputs, state, rs.actions.get(code)!));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function runEffects(
+  rs: CompiledRuleset,
+  inputs: EngineInputs,
+  state: EngineState,
+  effects: CompiledEffect[],
+  extra: Record<string, unknown>,
+  changes: { gained: Set<string>; lost: Set<string> },
+) {
+  for (const e of effects) {
+    if (state.ended) return;
+    const ctx = () => contextOf(inputs, state, extra);
+    switch (e.op) {
+      case 'add': {
+        let amount = toNumber(e.amount!(ctx()));
+        if (amount > 0) amount = modified(rs, inputs, state, `gain.${e.pool}`, amount);
+        state.pools[e.pool!] = bound(state, e.pool!, (state.pools[e.pool!] ?? 0) + amount);
+        break;
+      }
+      case 'set':
+        state.pools[e.pool!] = bound(state, e.pool!, toNumber(e.amount!(ctx())));
+        break;
+      case 'buff': {
+        const def = rs.buffs.get(e.buff!)!;
+        const have = state.buffs[e.buff!];
+        const stacks = e.stacks ? Math.max(1, Math.round(toNumber(e.stacks(ctx())))) : 1;
+        const turns = e.turns ? Math.max(1, Math.round(toNumber(e.turns(ctx())))) : def.turns;
+        state.buffs[e.buff!] = { stacks: Math.min(def.maxStacks, (have?.stacks ?? 0) + stacks), turns };
+        if (!have) changes.gained.add(e.buff!);
+        break;
+      }
+      case 'removeBuff':
+        if (state.buffs[e.buff!]) {
+          delete state.buffs[e.buff!];
+          changes.lost.add(e.buff!);
+        }
+        break;
+      case 'finish':
+        state.ended = { how: 'finish' };
+        break;
+      case 'fail':
+        state.ended = { how: 'fail', reason: e.reason ?? 'failed' };
+        break;
+    }
+  }
+}
+
+/**
+ * Takes one action. Throws RuleError when the action is unknown or cannot be used now (the
+ * state is unchanged). `performance` is what the caller reports (0..1, a mini-game result).
+ */
+export function apply(
+  rs: CompiledRuleset,
+  inputs: EngineInputs,
+  before: EngineState,
+  actionCode: string,
+  input: { performance?: number | null },
+  draw: Draw,
+): { state: EngineState; result: TurnResult } {
+  const a = rs.actions.get(actionCode);
+  if (!a) throw new RuleError('ACTION_NOT_FOUND', `"${actionCode}" is not an action of this ruleset`, { action: actionCode, actions: rs.actionCodes });
+  if (before.ended) throw new RuleError('ATTEMPT_ENDED', 'the attempt has ended', { ended: before.ended });
+  const performance = typeof input.performance === 'number' ? clamp01(input.performance) : null;
+  const view = check(rs, inputs, before, a, performance);
+  if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
+
+  const state = cloneState(before);
+  const poolsBefore = { ...before.pools };
+  const changes = { gained: new Set<string>(), lost: new Set<string>() };
+  for (const [pool, cost] of Object.entries(view.costs)) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - cost);
+  state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
+  state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
+
+  const success = view.chance >= 1 ? true : view.chance <= 0 ? false : draw('success') < view.chance;
+  const roll = a.score && performance === null ? draw('score') : null;
+  const score = a.score ? clamp01(toNumber(a.score(contextOf(inputs, state, { performance, roll })))) : null;
+  const extra = { performance, roll, score };
+  runEffects(rs, inputs, state, success ? a.onSuccess : a.onFailure, extra, changes);
+
+  for (const code of Object.keys(state.buffs)) {
+    if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.gained.has(code)) {
+      delete state.buffs[code];
+      changes.lost.add(code);
+    }
+  }
+  // Ticks, then the count-down, of the buffs active at the end of the turn (not one gained now).
+  for (const code of Object.keys(state.buffs)) {
+    const def = rs.buffs.get(code)!;
+    const b = state.buffs[code]!;
+    if (def.tick.length > 0 && !changes.gained.has(code)) runEffects(rs, inputs, state, def.tick, { ...extra, stacks: b.stacks }, changes);
+    if (b.turns !== null && !changes.gained.has(code)) {
+      b.turns -= 1;
+      if (b.turns <= 0) {
+        delete state.buffs[code];
+        changes.lost.add(code);
+      }
+    }
+  }
+  state.turn += 1;
+
+  if (!state.ended) {
+    const ctx = contextOf(inputs, state);
+    if (rs.end.failure && toBoolean(rs.end.failure(ctx))) state.ended = { how: 'failure' };
+    else if (rs.end.success && toBoolean(rs.end.success(ctx))) state.ended = { how: 'success' };
+    else if (rs.end.maxTurns !== null && state.turn >= rs.end.maxTurns) state.ended = { how: 'turns' };
+  }
+  const conditionBefore = state.condition;
+  if (!state.ended && rs.conditions) state.condition = nextCondition(rs, state.condition, draw);
+
+  const deltas: Record<string, number> = {};
+  for (const [pool, v] of Object.entries(state.pools)) {
+    const d = round(v - (poolsBefore[pool] ?? 0));
+    if (d !== 0) deltas[pool] = d;
+  }
+  return {
+    state,
+    result: {
+      action: a.code,
+      success,
+      score,
+      costs: view.costs,
+      deltas,
+      buffsGained: [...changes.gained].filter((b) => state.buffs[b]),
+      buffsLost: [...changes.lost].filter((b) => !state.buffs[b]),
+      conditionBefore,
+      conditionAfter: state.condition,
+      ended: state.ended,
+    },
+  };
+}
+
+function cloneState(s: EngineState): EngineState {
+  const buffs: Record<string, BuffState> = {};
+  for (const [k, b] of Object.entries(s.buffs)) buffs[k] = { stacks: b.stacks, turns: b.turns };
+  return {
+    attempt: s.attempt,
+    turn: s.turn,
+    pools: { ...s.pools },
+    bounds: s.bounds,
+    buffs,
+    condition: s.condition,
+    attemptUses: { ...s.attemptUses },
+    sessionUses: { ...s.sessionUses },
+    ended: s.ended,
+  };
+}
+
+/** The forced successor, else a weighted roll of the `condition` stream. */
+function nextCondition(rs: CompiledRuleset, current: string | null, draw: Draw): string {
+  const c = rs.conditions!;
+  const forced = current ? c.next.get(current) : undefined;
+  if (forced) return forced;
+  const total = c.weights.reduce((s, w) => s + w, 0);
+  let r = draw('condition') * total;
+  for (let i = 0; i < c.codes.length; i++) {
+    r -= c.weights[i]!;
+    if (r < 0) return c.codes[i]!;
+  }
+  return c.codes[c.codes.length - 1]!;
+}
+
+/** Ends an attempt whose time ran out (end.timeLimitSeconds): as it stands, or as a failure. */
+export function timeOut(rs: CompiledRuleset, state: EngineState): EngineState {
+  if (state.ended) return state;
+  return { ...state, ended: rs.end.onTimeout === 'fail' ? { how: 'fail', reason: 'time ran out' } : { how: 'timeout' } };
+}

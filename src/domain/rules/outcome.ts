@@ -1,0 +1,107 @@
+import type { CompiledLoss, CompiledRuleset } from './compile.js';
+import { contextOf, type Draw, type EngineInputs, type EngineState } from './engine.js';
+import { toBoolean, toNumber } from './expr.js';
+
+/** What an ended attempt yields, as the ruleset's outcome section decides it. */
+export interface RuleOutcome {
+  score: number;
+  success: boolean;
+  /** The band the score fell in (bands mode). */
+  band: string | null;
+  /** Output quantities are multiplied by this (0 on failure). */
+  outputMultiplier: number;
+  /** Written on the outputs; null = none. */
+  quality: number | null;
+  grade: string | null;
+  /** Traits the outputs gain: the band's, the breakpoints reached, a first-try bonus, rare events. */
+  traits: string[];
+  /** Rare events that happened (masterpiece...). */
+  rare: string[];
+  /** On failure: the share of the materials lost, 0..1 (the rest goes back, or to the next attempt). */
+  loss: number;
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+function rollLoss(loss: CompiledLoss | null, ctx: Record<string, unknown>, draw: Draw, fallback: number): number {
+  if (!loss) return fallback;
+  const min = clamp01(toNumber(loss.min(ctx)));
+  const max = loss.max ? clamp01(toNumber(loss.max(ctx))) : min;
+  if (max <= min) return min;
+  return min + (max - min) * draw('loss');
+}
+
+/**
+ * The outcome of an ended attempt (or of one being finished now). Draws from the `loss`,
+ * `bonus` (first-try) and `rare` streams; deterministic in (state, draws).
+ */
+export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, draw: Draw): RuleOutcome {
+  const o = rs.outcome;
+  const base = contextOf(inputs, state);
+  const score = toNumber(o.score(base));
+  const ctx = contextOf(inputs, state, { score, outcome: { score, ended: state.ended?.how ?? null } });
+  let success: boolean;
+  let band: (typeof o.bands)[number] | null = null;
+  let lossRange: CompiledLoss | null = null;
+
+  if (o.mode === 'bands') {
+    for (const b of o.bands) if (score >= b.min) band = b;
+    const index = band ? o.bands.indexOf(band) : -1;
+    success = !!band?.success;
+    lossRange = index >= 0 ? (o.bandLoss[index] ?? null) : null;
+  } else {
+    success = o.success ? toBoolean(o.success(ctx)) : state.ended?.how === 'success';
+    lossRange = o.failureLoss;
+  }
+  // Ending by a `fail` effect (an explosion) is a failure whatever the score, with its own loss.
+  if (state.ended?.how === 'fail') {
+    success = false;
+    lossRange = o.failLoss ?? lossRange;
+  }
+
+  if (!success) {
+    return {
+      score,
+      success: false,
+      band: band?.name ?? null,
+      outputMultiplier: 0,
+      quality: null,
+      grade: band?.grade ?? null,
+      traits: [],
+      rare: [],
+      loss: rollLoss(lossRange ?? rs.attempts.loss, ctx, draw, 1),
+    };
+  }
+
+  let multiplier = band?.outputMultiplier ?? 1;
+  if (o.outputMultiplier) multiplier *= Math.max(0, toNumber(o.outputMultiplier(ctx)));
+  const traits = [...(band?.traits ?? [])];
+  for (const b of [...o.breakpoints, ...inputs.recipeTraits]) if (score >= b.min) traits.push(...b.traits);
+  let grade = band?.grade ?? null;
+  if (o.grades) {
+    const value = toNumber(o.grades.value(ctx));
+    for (const g of o.grades.names) if (value >= g.min) grade = g.name;
+  }
+  if (state.attempt === 1 && rs.attempts.firstTry && draw('bonus') < clamp01(toNumber(rs.attempts.firstTry.chance(ctx)))) {
+    traits.push(...rs.attempts.firstTry.traits);
+  }
+  const rare: string[] = [];
+  for (const r of rs.rareEvents) {
+    if (draw('rare') >= clamp01(toNumber(r.chance(ctx)))) continue;
+    rare.push(r.code);
+    traits.push(...r.traits);
+    if (r.grade) grade = r.grade;
+    if (r.outputMultiplier !== null) multiplier *= r.outputMultiplier;
+  }
+  return {
+    score,
+    success: true,
+    band: band?.name ?? null,
+    outputMultiplier: multiplier,
+    quality: o.quality ? clamp01(toNumber(o.quality(ctx))) : null,
+    grade,
+    traits: [...new Set(traits)],
+    rare,
+    loss: 0,
+  };
+}
