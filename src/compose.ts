@@ -35,6 +35,9 @@ import { NpcVariableProvider } from './services/queries/npc-variables.js';
 import { QueryService } from './services/queries/query-service.js';
 import { GameServiceRecipeCache } from './services/queries/recipe-list-cache.js';
 import { RecipeService } from './services/recipes/recipe-service.js';
+import { RulesetService } from './services/rulesets/ruleset-service.js';
+import { PrismaRulesetRepository } from './infra/repositories/prisma-ruleset-repository.js';
+import { RulesSessions } from './services/sessions/rules-sessions.js';
 import type { Services } from './services/services.js';
 import { Scope } from './services/scope.js';
 import { CraftAssessor } from './services/sessions/craft-assessor.js';
@@ -162,7 +165,9 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     log,
     settings: proficiencySettings,
   });
+  const rulesets = new RulesetService({ repo: new PrismaRulesetRepository(prisma), uow, gameServices, clock, ids });
   const recipes = new RecipeService({
+    rulesets,
     repo: new PrismaRecipeRepository(prisma),
     metrics,
     cache,
@@ -208,6 +213,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     affix,
     proficiency: proficiencyAccess,
     stations: stationAccess,
+    compile: (rules) => rulesets.compiled({ rulesetId: rules.rulesetId, definition: rules.definition as never }),
     uow,
     outbox,
     clock,
@@ -257,11 +263,13 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     recipeLists: new GameServiceRecipeCache(queryRepo, { maxEntries: 64, maxAgeMs: 60_000 }),
     defaultQualityWeights: config.defaultQualityWeights,
   });
+  const rulesSessions = new RulesSessions({ rulesets, repo: sessionRepo, driver, item: stubs.item, inventory: stubs.inventory, clock, ids, log });
   sessions = new SessionService({
     repo: sessionRepo,
     metrics,
     planner,
     driver,
+    rules: rulesSessions,
     contract: stubs.contract,
     stations: stationAccess,
     uow,
@@ -331,6 +339,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
 
   const services: Services = {
     recipes,
+    rulesets,
     gameServiceAdmin: new GameServiceAdmin(gameServices),
     proficiency,
     stations,

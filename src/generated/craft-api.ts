@@ -208,7 +208,7 @@ export interface paths {
          *     (nothing is written). Publishes `craft.recipe.created` per created recipe.
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, RECIPE_SEED_INVALID, GAME_SERVICE_NOT_FOUND, RECIPE_LIMIT_REACHED
+         *     - 400: VALIDATION_FAILED, RECIPE_SEED_INVALID, GAME_SERVICE_NOT_FOUND, RECIPE_LIMIT_REACHED, RULESET_INVALID, RULESET_DEPRECATED
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -290,6 +290,183 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/craft/ruleset/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a ruleset
+         * @description Creates version 1 of a ruleset: how sessions of the recipes that name it play (pools, actions, buffs,
+         *     conditions, end, outcome, attempts, trial, rare events; docs/rules.md). The code is unique in the game service.
+         *
+         *     Validation (else 400 RULESET_INVALID, `details.errors` lists each problem with its JSON pointer
+         *     from the ruleset's root): names are unique and every name used exists (pools in costs, effects and
+         *     modifiers; buffs; actions in consumedBy and `chance.<action>`; conditions in `initial` and `next`);
+         *     forced conditions do not cycle without a way out; expressions use only the allowed operators
+         *     (docs/rules.md, "Expressions"), read only known context paths, and stay within 12 levels and 256 parts;
+         *     bands are in increasing order; the attempt can end (an end predicate, maxTurns, a time limit or a finishing action).
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, RULESET_INVALID, GAME_SERVICE_NOT_FOUND
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 409: RULESET_CODE_EXISTS, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["createRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/ruleset/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ruleset
+         * @description A ruleset version by id, or by game service and code: the version named, else the latest.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: RULESET_NOT_FOUND
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["getRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/ruleset/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List rulesets
+         * @description The latest version of each ruleset of a game service, by code.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["listRulesets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/ruleset/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a version of a ruleset
+         * @description Stores the ruleset as its next version (the code names it). Earlier versions stay readable; sessions
+         *     keep the version they started with; recipes that pin a version keep it, the others use the new one from
+         *     their next session. A deprecated ruleset cannot be updated.
+         *
+         *     Validation (else 400 RULESET_INVALID, `details.errors` lists each problem with its JSON pointer
+         *     from the ruleset's root): names are unique and every name used exists (pools in costs, effects and
+         *     modifiers; buffs; actions in consumedBy and `chance.<action>`; conditions in `initial` and `next`);
+         *     forced conditions do not cycle without a way out; expressions use only the allowed operators
+         *     (docs/rules.md, "Expressions"), read only known context paths, and stay within 12 levels and 256 parts;
+         *     bands are in increasing order; the attempt can end (an end predicate, maxTurns, a time limit or a finishing action).
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, RULESET_INVALID, RULESET_DEPRECATED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: RULESET_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["updateRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/ruleset/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deprecate a ruleset
+         * @description Deprecates every version of a ruleset: no new session starts with it (400 RULESET_DEPRECATED at
+         *     session/start); running sessions finish. Deprecating again keeps the first reason.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: RULESET_NOT_FOUND
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["deprecateRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/craft/session/start": {
         parameters: {
             query?: never;
@@ -311,7 +488,7 @@ export interface paths {
          *     `craft.session.started`. Modification recipes need the affix service (503 AFFIX_SERVICE_UNAVAILABLE).
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID
+         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -354,13 +531,13 @@ export interface paths {
          *     `craft.session.failed`).
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, STEP_NOT_FOUND, ROLE_NOT_ELIGIBLE, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE
+         *     - 400: VALIDATION_FAILED, STEP_NOT_FOUND, ROLE_NOT_ELIGIBLE, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, ACTION_NOT_FOUND, CONSUMABLE_NOT_AVAILABLE
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
          *     - 403: FORBIDDEN
          *     - 404: SESSION_NOT_FOUND
-         *     - 409: SESSION_VERSION_CONFLICT, STEP_OUT_OF_ORDER, STEP_ALREADY_COMPLETED, STEP_NOT_READY, SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS, SESSION_EXPIRED
+         *     - 409: SESSION_VERSION_CONFLICT, STEP_OUT_OF_ORDER, STEP_ALREADY_COMPLETED, STEP_NOT_READY, SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS, SESSION_EXPIRED, ACTION_NOT_AVAILABLE, ATTEMPT_ENDED
          *     - 422: IDEMPOTENCY_KEY_REUSED
          *     - 429: RATE_LIMITED
          *     - 500: INTERNAL_ERROR
@@ -464,6 +641,41 @@ export interface paths {
          *     - 503: DEPENDENCY_UNAVAILABLE
          */
         post: operations["listSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/session/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the next attempt
+         * @description Starts the next attempt of a ruleset session whose attempt failed with attempts left
+         *     (`rules.awaitingRetry`): the pools start again on what remains of the material pool (the failed attempt's
+         *     rolled loss is already destroyed). A session that is not awaiting a retry answers 409 RETRY_NOT_AVAILABLE.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: SESSION_NOT_FOUND
+         *     - 409: RETRY_NOT_AVAILABLE, SESSION_NOT_ACTIVE, SESSION_LOCKED, SESSION_VERSION_CONFLICT, SESSION_EXPIRED, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["retrySession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -876,7 +1088,7 @@ export interface paths {
          *     the skill checks `simulations` times (seeded by `seed` when given) for a distribution. Read-only.
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED
+         *     - 400: VALIDATION_FAILED, ACTION_NOT_FOUND
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -1770,6 +1982,8 @@ export interface components {
             discoveryHints?: string[] | null;
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[] | null;
+            /** @description The ruleset sessions of this recipe play by (docs/rules.md); null = the step model (steps advanced in order). */
+            ruleset?: components["schemas"]["RecipeRuleset"] | null;
             /**
              * Format: uuid
              * @description Recipe id.
@@ -1853,6 +2067,8 @@ export interface components {
             discoveryHints?: string[];
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[];
+            /** @description The ruleset sessions of this recipe play by (docs/rules.md); absent = the step model (steps advanced in order). */
+            ruleset?: components["schemas"]["RecipeRuleset"];
         };
         /** @description Result of recipe/create. */
         CreateRecipeResponse: {
@@ -1974,6 +2190,19 @@ export interface components {
             discoveryHints?: string[];
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[];
+            /** @description The ruleset sessions play by; null = back to the step model. */
+            ruleset?: {
+                /** @description Ruleset code in the recipe's game service. */
+                code: components["schemas"]["RuleName"];
+                /** @description A pinned version; null / absent = the latest when a session starts. */
+                version?: number | null;
+                /** @description Recipe parameters the ruleset reads as `recipe.<name>`. */
+                params?: {
+                    [key: string]: number | string | boolean;
+                };
+                /** @description The recipe's quality breakpoints. */
+                traits?: components["schemas"]["RuleBreakpoint"][];
+            } | null;
         };
         /** @description Result of recipe/update. */
         UpdateRecipeResponse: {
@@ -2053,6 +2282,8 @@ export interface components {
             discoveryHints?: string[];
             /** @description Codes of recipes the entity must know before this one can be discovered. */
             prerequisiteRecipeCodes?: string[];
+            /** @description The ruleset sessions of this recipe play by (docs/rules.md); absent = the step model (steps advanced in order). */
+            ruleset?: components["schemas"]["RecipeRuleset"];
         };
         /** @description A batch of recipes to create. */
         SeedRecipesRequest: {
@@ -2063,6 +2294,8 @@ export interface components {
             gameServiceId: string;
             /** @description Recipes to create (codes must be unique within the batch). */
             recipes: components["schemas"]["SeedRecipeItem"][];
+            /** @description Rulesets the recipes name, stored first (a new code is created; a changed definition becomes the next version; an unchanged one is left). */
+            rulesets?: components["schemas"]["RulesetDefinition"][];
         };
         /** @description A recipe created by a seed. */
         SeededRecipe: {
@@ -2084,6 +2317,23 @@ export interface components {
             created: components["schemas"]["SeededRecipe"][];
             /** @description Codes skipped because they already existed (their stored definitions were not changed). */
             skipped: string[];
+            /** @description What became of each ruleset of the request, in order. */
+            rulesets?: {
+                /** @description Ruleset code. */
+                code: string;
+                /** @description The version now current. */
+                version: number;
+                /**
+                 * Format: uuid
+                 * @description Id of that version.
+                 */
+                rulesetId: string;
+                /**
+                 * @description Created, stored as a new version, or already current.
+                 * @enum {string}
+                 */
+                result: "created" | "versioned" | "unchanged";
+            }[];
         };
         /** @description Request of recipe/list-domains. */
         ListRecipeDomainsRequest: {
@@ -2327,6 +2577,8 @@ export interface components {
             outputItemIds?: string[] | null;
             /** @description Why the session failed; null unless failed. */
             failureReason?: string | null;
+            /** @description Ruleset sessions, the current attempt's state, the actions available and what ended attempts yielded; null for step recipes. */
+            rules?: components["schemas"]["RulesView"] | null;
         };
         /** @description Starts crafting a recipe. */
         StartSessionRequest: {
@@ -2366,6 +2618,15 @@ export interface components {
             participants?: components["schemas"]["Participant"][];
             /** @description Material instances to use; otherwise the service picks, highest quality first. */
             materialItemIds?: string[];
+            /** @description Ruleset recipes only, the crafter's numbers the game owns (craftsmanship, control, cp...), as the ruleset declares them (`stats`); undeclared names or values out of range are refused. */
+            stats?: {
+                [key: string]: number;
+            };
+            /**
+             * @description A trial craft (ruleset recipes whose `trial.allowed` holds): nothing is escrowed, consumed or created; experience as the ruleset says.
+             * @default false
+             */
+            trial: boolean;
         };
         /** @description Result of session/start. */
         StartSessionResponse: {
@@ -2394,6 +2655,8 @@ export interface components {
              * @description Server deadline of the session.
              */
             expiresAt: string;
+            /** @description Ruleset sessions only, the first turn (pools, buffs, condition, actions available). */
+            rules?: components["schemas"]["RulesView"];
         };
         /** @description Completes the current step of a session. */
         AdvanceSessionRequest: {
@@ -2402,8 +2665,8 @@ export interface components {
              * @description Session to advance.
              */
             sessionId: string;
-            /** @description Code of the step being completed; must be the current step. */
-            stepCode: string;
+            /** @description Step recipes, the code of the step being completed (required; must be the current step). Ruleset sessions may leave it out. */
+            stepCode?: string;
             /**
              * Format: uuid
              * @description Entity advancing the step; absent = the primary entity.
@@ -2411,10 +2674,15 @@ export interface components {
             entityId?: string;
             /** @description Type of that entity. */
             entityType?: string;
-            /** @description Rules-engine action code, stored with the step result. */
+            /** @description Ruleset sessions, the action to take (required); step recipes, a label stored with the step result. */
             action?: string;
             /** @description Mini-game result (0-1) used as the skill-check score; otherwise the session RNG is used. */
             performance?: number;
+            /**
+             * Format: uuid
+             * @description Ruleset actions with a consumable, the item to use (of the action's category or template); absent = the first fitting item of the inventory.
+             */
+            consumableItemId?: string;
         };
         /** @description Result of session/advance. */
         AdvanceSessionResponse: {
@@ -2443,6 +2711,10 @@ export interface components {
             finalQuality?: number | null;
             /** @description Items created or modified when the session completed with this step. */
             outputItemIds?: string[] | null;
+            /** @description Ruleset sessions, what the action did. */
+            turn?: components["schemas"]["RuleTurnResult"];
+            /** @description Ruleset sessions, the state after it and the actions available next. */
+            rules?: components["schemas"]["RulesView"];
         };
         /** @description Cancels a session. */
         CancelSessionRequest: {
@@ -2994,6 +3266,22 @@ export interface components {
             simulations: number;
             /** @description RNG seed; the same seed gives the same distribution. */
             seed?: number;
+            /** @description Ruleset recipes, the crafter's stats as session/start takes them. */
+            stats?: {
+                [key: string]: number;
+            };
+            /** @description Ruleset recipes, how the simulated sessions are played (default greedy). Simulations x turns is capped at 30,000 per request. */
+            policy?: {
+                /**
+                 * @description `greedy`: the built-in policy (docs/rules.md, "Estimates"); `sequence`: the actions given, in order, then greedy.
+                 * @enum {string}
+                 */
+                kind: "greedy" | "sequence";
+                /** @description The sequence (kind sequence). */
+                actions?: components["schemas"]["RuleName"][];
+                /** @description The performance reported with every action (absent = rolled, as when a session gets none). */
+                performance?: number;
+            };
         };
         /** @description Deterministic part of the quality formula (weighted factors; step bonuses excluded). */
         QualityBreakdown: {
@@ -3040,6 +3328,8 @@ export interface components {
             breakdown: components["schemas"]["QualityBreakdown"];
             /** @description Simulated distribution. */
             distribution: components["schemas"]["QualityDistribution"];
+            /** @description Ruleset recipes, the simulated sessions' outcomes by band, success rate, final pools and turns. */
+            rules?: components["schemas"]["RulesEstimate"];
         };
         /**
          * @description A quality band: low (< 0.4), medium (0.4 to < 0.7), high (>= 0.7).
@@ -3710,6 +4000,596 @@ export interface components {
             /** @description The item's affix state. */
             item: components["schemas"]["AffixItemInfo"];
         };
+        /** @description A restricted JSON Logic expression (docs/rules.md, "Expressions"), or a plain number, string or boolean: operators var, + - * / % min max abs floor ceil round pow, == != === !== < <= > >=, and or ! !!, if, in; at most 12 levels and 256 parts. */
+        RuleExpression: unknown;
+        /** @description A name of the ruleset (pool, action, buff, condition, stat). */
+        RuleName: string;
+        /** @description A number the game passes at session start (`stats` of session/start), read as `stats.<name>`. */
+        RuleStat: {
+            /** @description Stat name. */
+            name: components["schemas"]["RuleName"];
+            /** @description Lowest value accepted. */
+            min?: number;
+            /** @description Highest value accepted. */
+            max?: number;
+            /** @description Used when the start does not give it; without one the stat is required. */
+            default?: number;
+        };
+        /** @description A named number of the session (progress, quality, integrity, cp...), read as `pools.<name>`. */
+        RulePool: {
+            /** @description Pool name. */
+            name: components["schemas"]["RuleName"];
+            /** @description Value at the start of an attempt (may read the pools declared before it). */
+            start: components["schemas"]["RuleExpression"];
+            /** @description Lower bound, evaluated at the start of an attempt. */
+            min?: components["schemas"]["RuleExpression"];
+            /** @description Upper bound, evaluated at the start of an attempt. */
+            max?: components["schemas"]["RuleExpression"];
+        };
+        /** @description One operation of the closed vocabulary: add (to a pool; positive amounts scaled by gain modifiers), set, buff (apply or stack), removeBuff, finish (end the attempt as it stands), fail (end it as a failure). */
+        RuleEffect: {
+            /**
+             * @description The operation.
+             * @enum {string}
+             */
+            op: "add" | "set" | "buff" | "removeBuff" | "finish" | "fail";
+            /** @description Pool of add / set. */
+            pool?: components["schemas"]["RuleName"];
+            /** @description Amount of add / set. */
+            amount?: components["schemas"]["RuleExpression"];
+            /** @description Buff of buff / removeBuff. */
+            buff?: components["schemas"]["RuleName"];
+            /** @description Stacks added by buff (default 1). */
+            stacks?: components["schemas"]["RuleExpression"];
+            /** @description Turns set by buff (default the buff's). */
+            turns?: components["schemas"]["RuleExpression"];
+            /** @description Reason of fail (e.g. explosion). */
+            reason?: string;
+        };
+        /** @description Changes a value while its buff or condition is active: v x mul + add. Targets: gain.<pool>, cost.<pool>, chance, chance.<action>. */
+        RuleModifier: {
+            /** @description What it changes. */
+            target: string;
+            /** @description Multiplier (may read `stacks`). */
+            mul?: components["schemas"]["RuleExpression"];
+            /** @description Added after the multiplier. */
+            add?: components["schemas"]["RuleExpression"];
+        };
+        /** @description Something the crafter can do in a turn. */
+        RuleAction: {
+            /** @description Action code (session/advance `action`). */
+            code: components["schemas"]["RuleName"];
+            /** @description Display name. */
+            name?: string;
+            /** @description Usable only when true. */
+            requires?: components["schemas"]["RuleExpression"];
+            /** @description Pool -> amount paid before the roll; unusable while a pool holds less. */
+            costs?: {
+                [key: string]: components["schemas"]["RuleExpression"];
+            };
+            /** @description Success chance 0..1 (default 1); may read the reported `performance`. */
+            chance?: components["schemas"]["RuleExpression"];
+            /** @description A score the effects read as `score` (e.g. the reported performance, else a `roll`). */
+            score?: components["schemas"]["RuleExpression"];
+            /** @description Effects when the roll succeeds. */
+            onSuccess?: components["schemas"]["RuleEffect"][];
+            /** @description Effects when it fails. */
+            onFailure?: components["schemas"]["RuleEffect"][];
+            /** @description Server time the action takes; the next waits for it. */
+            durationSeconds?: number;
+            /** @description An item taken from the crafter's inventory when the action is used. */
+            consumable?: {
+                /** @description Any item of this template category. */
+                category?: string;
+                /** @description Or an item of this template. */
+                itemTemplateCode?: string;
+                /** @description Quantity taken (default 1). */
+                quantity?: number;
+            };
+            /** @description How often it may be used. */
+            charges?: {
+                /** @description Uses allowed. */
+                max: number;
+                /**
+                 * @description Per attempt, per session, or per entity and period.
+                 * @enum {string}
+                 */
+                per: "attempt" | "session" | "period";
+                /** @description Length of a period (per = period). */
+                periodSeconds?: number;
+            };
+        };
+        /** @description A state that lasts some turns (or until consumed) and changes values. */
+        RuleBuff: {
+            /** @description Buff code. */
+            code: components["schemas"]["RuleName"];
+            /** @description Display name. */
+            name?: string;
+            /** @description Default 1. */
+            maxStacks?: number;
+            /** @description Turns it lasts; absent = until consumed or the attempt ends. */
+            turns?: number;
+            /** @description What it changes while active. */
+            modifiers?: components["schemas"]["RuleModifier"][];
+            /** @description Effects at the end of every turn while active. */
+            tick?: components["schemas"]["RuleEffect"][];
+            /** @description Actions whose use removes it. */
+            consumedBy?: components["schemas"]["RuleName"][];
+        };
+        /** @description A random state of the material for a turn. */
+        RuleCondition: {
+            /** @description Condition code. */
+            code: components["schemas"]["RuleName"];
+            /** @description Relative chance of becoming the condition after a turn. */
+            weight: number;
+            /** @description The condition that always follows this one. */
+            next?: components["schemas"]["RuleName"];
+            /** @description What it changes while current. */
+            modifiers?: components["schemas"]["RuleModifier"][];
+        };
+        /** @description A share of the materials lost, 0..1, rolled between min and max. */
+        RuleLoss: {
+            /** @description Lowest share. */
+            min: components["schemas"]["RuleExpression"];
+            /** @description Highest share (default min). */
+            max?: components["schemas"]["RuleExpression"];
+        };
+        /** @description A band of outcome scores. */
+        RuleBand: {
+            /** @description The band applies from this score up. */
+            min: number;
+            /** @description Band name. */
+            name: components["schemas"]["RuleName"];
+            /** @description Whether it yields outputs. */
+            success: boolean;
+            /** @description Output quantities are multiplied by it (default 1). */
+            outputMultiplier?: number;
+            /** @description Grade written on the outputs. */
+            grade?: string;
+            /** @description Traits written on the outputs. */
+            traits?: string[];
+            /** @description On a failed band, the share of the materials lost. */
+            loss?: components["schemas"]["RuleLoss"];
+        };
+        /** @description Traits an output gains when the outcome score reaches `min`. */
+        RuleBreakpoint: {
+            /** @description Score reached. */
+            min: number;
+            /** @description Traits gained. */
+            traits: string[];
+        };
+        /** @description How a crafting session plays, as data (docs/rules.md). */
+        RulesetDefinition: {
+            /** @description Ruleset code, unique in the game service (recipes name it). */
+            code: components["schemas"]["RuleName"];
+            /** @description Display name. */
+            name?: string;
+            /** @description What it models. */
+            description?: string;
+            /** @description Numbers the game passes at start. */
+            stats?: components["schemas"]["RuleStat"][];
+            /** @description Constants, read as `params.<name>`. */
+            params?: {
+                [key: string]: number;
+            };
+            /** @description Named numbers of the session. */
+            pools: components["schemas"]["RulePool"][];
+            /** @description What the crafter can do. */
+            actions: components["schemas"]["RuleAction"][];
+            /** @description States that last some turns. */
+            buffs?: components["schemas"]["RuleBuff"][];
+            /** @description A random condition per turn. */
+            conditions?: {
+                /** @description The first turn's condition. */
+                initial: components["schemas"]["RuleName"];
+                /** @description The conditions. */
+                states: components["schemas"]["RuleCondition"][];
+            };
+            /** @description When an attempt ends. */
+            end: {
+                /** @description The attempt ends as a success when true after an action. */
+                success?: components["schemas"]["RuleExpression"];
+                /** @description The attempt ends as a failure when true (checked first). */
+                failure?: components["schemas"]["RuleExpression"];
+                /** @description Actions an attempt may take. */
+                maxTurns?: number;
+                /** @description Server time an attempt may take. */
+                timeLimitSeconds?: number;
+                /**
+                 * @description When time runs out, finish as it stands (default) or fail.
+                 * @enum {string}
+                 */
+                onTimeout?: "finish" | "fail";
+            };
+            /** @description What an ended attempt yields. */
+            outcome: {
+                /**
+                 * @description Gradient bands over the score, or success / failure.
+                 * @enum {string}
+                 */
+                mode: "bands" | "allOrNothing";
+                /** @description The outcome's score. */
+                score: components["schemas"]["RuleExpression"];
+                /** @description Bands by increasing min (mode bands). */
+                bands?: components["schemas"]["RuleBand"][];
+                /** @description Success predicate (mode allOrNothing; default the attempt ended by end.success). */
+                success?: components["schemas"]["RuleExpression"];
+                /** @description Loss of a failed attempt (mode allOrNothing). */
+                failureLoss?: components["schemas"]["RuleLoss"];
+                /** @description Loss when a fail effect ended the attempt (an explosion). */
+                failLoss?: components["schemas"]["RuleLoss"];
+                /** @description Quality 0..1 written on the outputs. */
+                quality?: components["schemas"]["RuleExpression"];
+                /** @description Grade names by a value. */
+                grades?: {
+                    /** @description The value named (e.g. a +X bonus). */
+                    value: components["schemas"]["RuleExpression"];
+                    /** @description Names by increasing min. */
+                    names: {
+                        /** @description From this value up. */
+                        min: number;
+                        /** @description Grade name. */
+                        name: string;
+                    }[];
+                };
+                /** @description Traits by score reached. */
+                breakpoints?: components["schemas"]["RuleBreakpoint"][];
+                /** @description Output quantities multiplied by it on success. */
+                outputMultiplier?: components["schemas"]["RuleExpression"];
+            };
+            /** @description Several attempts on one material pool. */
+            attempts?: {
+                /** @description Attempts on one material pool (session/retry). */
+                max: number;
+                /** @description Loss of a failed attempt when the outcome does not say. */
+                loss?: components["schemas"]["RuleLoss"];
+                /** @description A bonus only the first attempt can get. */
+                firstTryBonus?: {
+                    /** @description Chance on a successful first attempt. */
+                    chance: components["schemas"]["RuleExpression"];
+                    /** @description Traits gained. */
+                    traits: string[];
+                };
+            };
+            /** @description Trial crafts (nothing escrowed, consumed or created). */
+            trial?: {
+                /** @description Trial crafts are allowed when true. */
+                allowed: components["schemas"]["RuleExpression"];
+                /** @description Share of the experience a trial craft grants (default 0). */
+                experienceMultiplier?: number;
+            };
+            /** @description Rare events of a successful outcome (a masterpiece). */
+            rareEvents?: {
+                /** @description Event code (e.g. masterpiece). */
+                code: components["schemas"]["RuleName"];
+                /** @description Chance on a successful outcome. */
+                chance: components["schemas"]["RuleExpression"];
+                /** @description Traits gained. */
+                traits?: string[];
+                /** @description Grade given. */
+                grade?: string;
+                /** @description Output quantities multiplied by it. */
+                outputMultiplier?: number;
+            }[];
+        };
+        /** @description A version of a ruleset. */
+        RulesetInfo: {
+            /**
+             * Format: uuid
+             * @description Id of this version.
+             */
+            rulesetId: string;
+            /**
+             * Format: uuid
+             * @description Owning game service.
+             */
+            gameServiceId: string;
+            /** @description Ruleset code. */
+            code: components["schemas"]["RuleName"];
+            /** @description Version (1, 2, ...); every update adds one, earlier ones stay readable. */
+            version: number;
+            /** @description The ruleset. */
+            definition: components["schemas"]["RulesetDefinition"];
+            /** @description No new session may start with it (running ones finish). */
+            isDeprecated: boolean;
+            /**
+             * Format: date-time
+             * @description When it was deprecated.
+             */
+            deprecatedAt?: string | null;
+            /** @description Why. */
+            deprecationReason?: string | null;
+            /**
+             * Format: date-time
+             * @description When this version was created.
+             */
+            createdAt: string;
+        };
+        /** @description Creates version 1 of a ruleset. */
+        CreateRulesetRequest: {
+            /**
+             * Format: uuid
+             * @description Owning game service.
+             */
+            gameServiceId: string;
+            /** @description The ruleset. */
+            ruleset: components["schemas"]["RulesetDefinition"];
+        };
+        /** @description Adds a version to a ruleset (its `code` names it). */
+        UpdateRulesetRequest: {
+            /**
+             * Format: uuid
+             * @description Owning game service.
+             */
+            gameServiceId: string;
+            /** @description The new version. */
+            ruleset: components["schemas"]["RulesetDefinition"];
+        };
+        /** @description A ruleset version. */
+        RulesetResponse: {
+            /** @description The ruleset. */
+            ruleset: components["schemas"]["RulesetInfo"];
+        };
+        /** @description A ruleset version by id, or by game service and code (the latest version, or the one named). */
+        GetRulesetRequest: {
+            /**
+             * Format: uuid
+             * @description Id of a version.
+             */
+            rulesetId?: string;
+            /**
+             * Format: uuid
+             * @description Game service (with code).
+             */
+            gameServiceId?: string;
+            /** @description Ruleset code (with gameServiceId). */
+            code?: components["schemas"]["RuleName"];
+            /** @description A version; absent = the latest. */
+            version?: number;
+        };
+        /** @description The latest version of each ruleset of a game service. */
+        ListRulesetsRequest: {
+            /**
+             * Format: uuid
+             * @description Game service.
+             */
+            gameServiceId: string;
+            /**
+             * @description Include deprecated rulesets.
+             * @default false
+             */
+            includeDeprecated: boolean;
+            /**
+             * @description Page (1-based).
+             * @default 1
+             */
+            page: number;
+            /**
+             * @description Items per page.
+             * @default 20
+             */
+            pageSize: number;
+        };
+        /** @description A page of rulesets (latest versions, by code). */
+        ListRulesetsResponse: {
+            /** @description The rulesets. */
+            items: components["schemas"]["RulesetInfo"][];
+            /** @description Page. */
+            page: number;
+            /** @description Page size. */
+            pageSize: number;
+            /** @description Matching rulesets. */
+            totalCount: number;
+        };
+        /** @description Deprecates a ruleset (every version). */
+        DeprecateRulesetRequest: {
+            /**
+             * Format: uuid
+             * @description Game service.
+             */
+            gameServiceId: string;
+            /** @description Ruleset code. */
+            code: components["schemas"]["RuleName"];
+            /** @description Why. */
+            reason?: string;
+        };
+        /** @description The ruleset a recipe plays by (absent = the specification's step model). */
+        RecipeRuleset: {
+            /** @description Ruleset code in the recipe's game service. */
+            code: components["schemas"]["RuleName"];
+            /** @description A pinned version; null / absent = the latest when a session starts. */
+            version?: number | null;
+            /** @description Recipe parameters the ruleset reads as `recipe.<name>` (difficulty, durability, tier...). */
+            params?: {
+                [key: string]: number | string | boolean;
+            };
+            /** @description The recipe's quality breakpoints (traits locked in when the outcome score reaches them). */
+            traits?: components["schemas"]["RuleBreakpoint"][];
+        };
+        /** @description An action now. */
+        RuleActionView: {
+            /** @description Action code. */
+            code: components["schemas"]["RuleName"];
+            /** @description Display name. */
+            name?: string | null;
+            /** @description Whether it can be used now. */
+            usable: boolean;
+            /** @description Why not, when not usable. */
+            reason?: string | null;
+            /** @description Pool -> what it costs now. */
+            costs: {
+                [key: string]: number;
+            };
+            /** @description Success chance now. */
+            chance: number;
+        };
+        /** @description What an action did. */
+        RuleTurnResult: {
+            /** @description The action. */
+            action: components["schemas"]["RuleName"];
+            /** @description Whether its roll succeeded. */
+            success: boolean;
+            /** @description Its score, when it has one. */
+            score?: number | null;
+            /** @description The score stream's draw, when the score rolled one. */
+            roll?: number | null;
+            /** @description What it cost. */
+            costs: {
+                [key: string]: number;
+            };
+            /** @description Change of each pool over the turn. */
+            deltas: {
+                [key: string]: number;
+            };
+            /** @description Buffs gained. */
+            buffsGained: string[];
+            /** @description Buffs lost (consumed or expired). */
+            buffsLost: string[];
+            /** @description Condition during the turn. */
+            conditionBefore?: string | null;
+            /** @description Condition of the next turn. */
+            conditionAfter?: string | null;
+            /**
+             * Format: uuid
+             * @description The consumable item used, if any.
+             */
+            consumedItemId?: string | null;
+            /**
+             * @description How the attempt ended, if it did with this action.
+             * @enum {string|null}
+             */
+            ended?: "success" | "failure" | "finish" | "fail" | "turns" | "timeout" | null;
+        };
+        /** @description What an ended attempt yielded. */
+        RuleOutcomeView: {
+            /** @description The attempt. */
+            attempt: number;
+            /** @description The outcome's score. */
+            score: number;
+            /** @description Whether it yielded outputs. */
+            success: boolean;
+            /** @description The band the score fell in. */
+            band?: string | null;
+            /** @description Output quantities were multiplied by it. */
+            outputMultiplier: number;
+            /** @description Quality written on the outputs. */
+            quality?: number | null;
+            /** @description Grade written on the outputs. */
+            grade?: string | null;
+            /** @description Traits written on the outputs. */
+            traits: string[];
+            /** @description Rare events that happened. */
+            rare: string[];
+            /** @description Share of the materials lost (failure). */
+            loss: number;
+        };
+        /** @description A ruleset session's state, what can be done next and what ended attempts yielded. */
+        RulesView: {
+            /** @description Ruleset code. */
+            code: components["schemas"]["RuleName"];
+            /** @description Ruleset version the session plays. */
+            version: number;
+            /** @description Current attempt. */
+            attempt: number;
+            /** @description Attempts allowed on the material pool. */
+            maxAttempts: number;
+            /** @description Actions taken in this attempt. */
+            turn: number;
+            /** @description Pool values. */
+            pools: {
+                [key: string]: number;
+            };
+            /** @description Active buffs. */
+            buffs: {
+                /** @description Buff. */
+                code: string;
+                /** @description Stacks. */
+                stacks: number;
+                /** @description Turns left; null = until consumed. */
+                turns?: number | null;
+            }[];
+            /** @description Condition of the next turn. */
+            condition?: string | null;
+            /**
+             * @description How the current attempt ended, if it has.
+             * @enum {string|null}
+             */
+            ended?: "success" | "failure" | "finish" | "fail" | "turns" | "timeout" | null;
+            /** @description The attempt failed and another is allowed (session/retry). */
+            awaitingRetry: boolean;
+            /** @description A trial craft (nothing escrowed, consumed or created). */
+            trial: boolean;
+            /**
+             * Format: date-time
+             * @description When the next action may be taken (after a timed one).
+             */
+            readyAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When the attempt's time runs out (end.timeLimitSeconds).
+             */
+            deadline?: string | null;
+            /** @description Every action now. */
+            available: components["schemas"]["RuleActionView"][];
+            /** @description What each ended attempt yielded. */
+            outcomes: components["schemas"]["RuleOutcomeView"][];
+        };
+        /** @description Starts the next attempt of a ruleset session whose attempt failed. */
+        RetrySessionRequest: {
+            /**
+             * Format: uuid
+             * @description Session.
+             */
+            sessionId: string;
+        };
+        /** @description The session at the start of its next attempt. */
+        RetrySessionResponse: {
+            /**
+             * Format: uuid
+             * @description Session.
+             */
+            sessionId: string;
+            /** @description Status (active). */
+            status: components["schemas"]["SessionStatus"];
+            /** @description The new attempt. */
+            rules: components["schemas"]["RulesView"];
+        };
+        /** @description Simulated sessions of a ruleset recipe played by a policy. */
+        RulesEstimate: {
+            /** @description Sessions simulated. */
+            simulations: number;
+            /** @description The policy (sequence or greedy). */
+            policy: string;
+            /** @description Share of sessions that yielded outputs (on any attempt). */
+            successRate: number;
+            /** @description Where the final outcomes fell. */
+            bands: {
+                /** @description Band (or success / failure). */
+                name: string;
+                /** @description Share of sessions ending in it. */
+                probability: number;
+            }[];
+            /** @description Pool values at the end of the final attempt. */
+            pools: {
+                [key: string]: {
+                    /** @description Mean. */
+                    mean: number;
+                    /** @description 10th percentile. */
+                    p10: number;
+                    /** @description Median. */
+                    p50: number;
+                    /** @description 90th percentile. */
+                    p90: number;
+                };
+            };
+            /** @description Actions per session. */
+            turns: {
+                /** @description Mean actions per session. */
+                mean: number;
+                /** @description Most actions of a session. */
+                max: number;
+            };
+        };
     };
     responses: {
         /** @description The body exceeds the size limit (4 MiB). Nothing was changed. */
@@ -4292,6 +5172,372 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    createRuleset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "ruleset": {
+                 *         "code": "quick_forge",
+                 *         "name": "Quick forge",
+                 *         "stats": [
+                 *           {
+                 *             "name": "strength",
+                 *             "min": 0,
+                 *             "max": 1000,
+                 *             "default": 10
+                 *           }
+                 *         ],
+                 *         "pools": [
+                 *           {
+                 *             "name": "progress",
+                 *             "start": 0,
+                 *             "min": 0,
+                 *             "max": 100
+                 *           },
+                 *           {
+                 *             "name": "heat",
+                 *             "start": 3,
+                 *             "min": 0,
+                 *             "max": 3
+                 *           }
+                 *         ],
+                 *         "actions": [
+                 *           {
+                 *             "code": "hammer",
+                 *             "costs": {
+                 *               "heat": 1
+                 *             },
+                 *             "chance": 0.9,
+                 *             "onSuccess": [
+                 *               {
+                 *                 "op": "add",
+                 *                 "pool": "progress",
+                 *                 "amount": {
+                 *                   "+": [
+                 *                     40,
+                 *                     {
+                 *                       "var": "stats.strength"
+                 *                     }
+                 *                   ]
+                 *                 }
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "code": "stoke",
+                 *             "onSuccess": [
+                 *               {
+                 *                 "op": "add",
+                 *                 "pool": "heat",
+                 *                 "amount": 2
+                 *               }
+                 *             ]
+                 *           }
+                 *         ],
+                 *         "end": {
+                 *           "success": {
+                 *             ">=": [
+                 *               {
+                 *                 "var": "pools.progress"
+                 *               },
+                 *               100
+                 *             ]
+                 *           },
+                 *           "maxTurns": 10
+                 *         },
+                 *         "outcome": {
+                 *           "mode": "allOrNothing",
+                 *           "score": {
+                 *             "var": "pools.progress"
+                 *           },
+                 *           "failureLoss": {
+                 *             "min": 0.5
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateRulesetRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRuleset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "code": "quick_forge"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GetRulesetRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRulesets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "page": 1,
+                 *       "pageSize": 20
+                 *     }
+                 */
+                "application/json": components["schemas"]["ListRulesetsRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListRulesetsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateRuleset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "ruleset": {
+                 *         "code": "quick_forge",
+                 *         "name": "Quick forge",
+                 *         "stats": [
+                 *           {
+                 *             "name": "strength",
+                 *             "min": 0,
+                 *             "max": 1000,
+                 *             "default": 10
+                 *           }
+                 *         ],
+                 *         "pools": [
+                 *           {
+                 *             "name": "progress",
+                 *             "start": 0,
+                 *             "min": 0,
+                 *             "max": 100
+                 *           },
+                 *           {
+                 *             "name": "heat",
+                 *             "start": 3,
+                 *             "min": 0,
+                 *             "max": 3
+                 *           }
+                 *         ],
+                 *         "actions": [
+                 *           {
+                 *             "code": "hammer",
+                 *             "costs": {
+                 *               "heat": 1
+                 *             },
+                 *             "chance": 0.9,
+                 *             "onSuccess": [
+                 *               {
+                 *                 "op": "add",
+                 *                 "pool": "progress",
+                 *                 "amount": {
+                 *                   "+": [
+                 *                     40,
+                 *                     {
+                 *                       "var": "stats.strength"
+                 *                     }
+                 *                   ]
+                 *                 }
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "code": "stoke",
+                 *             "onSuccess": [
+                 *               {
+                 *                 "op": "add",
+                 *                 "pool": "heat",
+                 *                 "amount": 2
+                 *               }
+                 *             ]
+                 *           }
+                 *         ],
+                 *         "end": {
+                 *           "success": {
+                 *             ">=": [
+                 *               {
+                 *                 "var": "pools.progress"
+                 *               },
+                 *               100
+                 *             ]
+                 *           },
+                 *           "maxTurns": 10
+                 *         },
+                 *         "outcome": {
+                 *           "mode": "allOrNothing",
+                 *           "score": {
+                 *             "var": "pools.progress"
+                 *           },
+                 *           "failureLoss": {
+                 *             "min": 0.5
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateRulesetRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deprecateRuleset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "code": "quick_forge",
+                 *       "reason": "replaced by forge_v2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeprecateRulesetRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     startSession: {
         parameters: {
             query?: never;
@@ -4507,6 +5753,49 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retrySession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "8b1f6c0e-2d4a-4f3b-9e7c-5a6d8e9f0a1b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RetrySessionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrySessionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

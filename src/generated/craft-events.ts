@@ -351,6 +351,40 @@ export interface components {
              * @description Entity that advanced the step; null = the primary entity.
              */
             advancedByEntityId?: string | null;
+            /** @description Ruleset sessions, the action taken (stepCode carries it too). */
+            action?: string;
+            /** @description Ruleset sessions, the attempt. */
+            attempt?: number;
+            /** @description Ruleset sessions, the action's number in the attempt. */
+            turn?: number;
+            /** @description Ruleset sessions, whether the action's roll succeeded. */
+            success?: boolean;
+            /** @description Ruleset sessions, the change of each pool over the turn. */
+            deltas?: {
+                [key: string]: number;
+            };
+            /** @description Ruleset sessions, the pools after the turn. */
+            pools?: {
+                [key: string]: number;
+            };
+            /**
+             * @description Ruleset sessions, how the attempt ended with this action, if it did.
+             * @enum {string|null}
+             */
+            ended?: "success" | "failure" | "finish" | "fail" | "turns" | "timeout" | null;
+            /** @description Ruleset sessions, what the attempt yielded when it ended with this action. */
+            outcome?: {
+                /** @description Whether the attempt yields outputs. */
+                success: boolean;
+                /** @description The outcome's score. */
+                score: number;
+                /** @description Band. */
+                band?: string | null;
+                /** @description Grade. */
+                grade?: string | null;
+                /** @description Share of the materials lost. */
+                loss?: number;
+            } | null;
         };
         /** @description A crafting session completed successfully. */
         CraftSessionCompletedEvent: {

@@ -20,6 +20,7 @@ export interface RecipeShape {
   discoveryHints?: readonly string[] | null;
   prerequisiteRecipeCodes?: readonly string[] | null;
   masteryLevel?: number | null;
+  ruleset?: { code: string; params?: Record<string, unknown> | null; traits?: readonly { min: number }[] | null } | null;
 }
 
 export interface RecipeRules {
@@ -70,6 +71,14 @@ export function validateRecipe(recipe: RecipeShape, rules: RecipeRules): RecipeP
   const add = (path: string, code: string, message: string) => problems.push({ path, code, message });
 
   if (recipe.steps.length === 0) add('steps', 'STEPS_REQUIRED', 'a recipe needs at least one step');
+  if (recipe.ruleset) {
+    if (recipe.recipeType !== 'production') add('ruleset', 'RULESET_RECIPE_TYPE', 'only production recipes play by a ruleset');
+    for (const name of Object.keys(recipe.ruleset.params ?? {})) {
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) add(`ruleset.params.${name}`, 'NAME_INVALID', 'a parameter name is 1-64 letters, digits or _, starting with a letter');
+    }
+    const mins = (recipe.ruleset.traits ?? []).map((t) => t.min);
+    if (mins.some((m, i) => i > 0 && m < mins[i - 1]!)) add('ruleset.traits', 'TRAITS_ORDER', 'trait breakpoints go by increasing min');
+  }
   const stepCodes = recipe.steps.map((s) => s.code);
   for (const code of duplicates(stepCodes)) {
     add('steps', 'STEP_CODE_DUPLICATE', `step code "${code}" appears more than once`);

@@ -69,6 +69,8 @@ export interface TurnResult {
   action: string;
   success: boolean;
   score: number | null;
+  /** The `score` stream's draw, when the score rolled one (no performance reported). */
+  roll: number | null;
   costs: Record<string, number>;
   /** Change of each pool over the whole turn (costs, effects, ticks). */
   deltas: Record<string, number>;
@@ -327,6 +329,7 @@ export function apply(
       action: a.code,
       success,
       score,
+      roll,
       costs: view.costs,
       deltas,
       buffsGained: [...changes.gained].filter((b) => state.buffs[b]),

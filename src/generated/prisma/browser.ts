@@ -23,6 +23,16 @@ export * from './enums.js';
  */
 export type Recipe = Prisma.RecipeModel
 /**
+ * Model Ruleset
+ * One version of a ruleset (docs/rules.md): how sessions of the recipes that name it play.
+ */
+export type Ruleset = Prisma.RulesetModel
+/**
+ * Model CraftAbilityUse
+ * A use of a ruleset action limited per entity and period (charges.per = period).
+ */
+export type CraftAbilityUse = Prisma.CraftAbilityUseModel
+/**
  * Model RecipeTag
  * 
  */

@@ -9,6 +9,8 @@
  * 🟢 You can import this file directly.
  */
 export type * from './models/Recipe.js'
+export type * from './models/Ruleset.js'
+export type * from './models/CraftAbilityUse.js'
 export type * from './models/RecipeTag.js'
 export type * from './models/CraftSession.js'
 export type * from './models/Proficiency.js'

@@ -27,6 +27,12 @@ import { getSession } from './session/get-session.js';
 import { cancelSession } from './session/cancel-session.js';
 import { advanceSession } from './session/advance-session.js';
 import { startSession } from './session/start-session.js';
+import { retrySession } from './session/retry-session.js';
+import { createRuleset } from './ruleset/create-ruleset.js';
+import { getRuleset } from './ruleset/get-ruleset.js';
+import { listRulesets } from './ruleset/list-rulesets.js';
+import { updateRuleset } from './ruleset/update-ruleset.js';
+import { deprecateRuleset } from './ruleset/deprecate-ruleset.js';
 import { getProficiency } from './proficiency/get-proficiency.js';
 import { grantProficiency } from './proficiency/grant-proficiency.js';
 import { listProficiencies } from './proficiency/list-proficiencies.js';
@@ -57,12 +63,19 @@ export function buildHandlers(s: Services): Handlers {
     listRecipeDomains: listRecipeDomains(s),
     cleanDeprecatedRecipes: cleanDeprecatedRecipes(s),
 
+    createRuleset: createRuleset(s),
+    getRuleset: getRuleset(s),
+    listRulesets: listRulesets(s),
+    updateRuleset: updateRuleset(s),
+    deprecateRuleset: deprecateRuleset(s),
+
     startSession: startSession(s),
     advanceSession: advanceSession(s),
     cancelSession: cancelSession(s),
     getSession: getSession(s),
     listSessions: listSessions(s),
     completeSession: completeSession(s),
+    retrySession: retrySession(s),
 
     getProficiency: getProficiency(s),
     listProficiencies: listProficiencies(s),

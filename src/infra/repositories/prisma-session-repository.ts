@@ -2,7 +2,7 @@ import type { CraftSession, PrismaClient } from '../../generated/prisma/client.j
 import type { Tx } from '../../services/ports.js';
 import type { RecipeInfo } from '../../services/recipes/recipe-model.js';
 import { LIVE_STATUSES, type SessionRecord, type SessionStatus } from '../../services/sessions/session-model.js';
-import type { SessionListFilter, SessionRepository } from '../../services/sessions/session-repository.js';
+import type { AbilityUseQuery, SessionListFilter, SessionRepository } from '../../services/sessions/session-repository.js';
 import { txClient } from '../db/unit-of-work.js';
 import { sqlTransaction, type SqlPool } from '../db/sql-pool.js';
 import type { OutboxEventInput } from '../../services/ports.js';
@@ -43,7 +43,16 @@ function toRecord(row: CraftSession): SessionRecord {
     completedAt: row.completedAt,
     updatedAt: row.updatedAt,
     recipe: JSON.parse(row.recipeSnapshot) as RecipeInfo,
+    rules: row.rules && row.rulesDefinition ? { ...JSON.parse(row.rules), definition: JSON.parse(row.rulesDefinition) } : null,
   };
+}
+
+/** The rules state without the definition (stored once, in its own column). */
+function rulesColumn(s: SessionRecord): string | null {
+  if (!s.rules) return null;
+  const { definition, ...rest } = s.rules;
+  void definition;
+  return JSON.stringify(rest);
 }
 
 /** The columns a transition may change (everything a session is started with stays as written). */
@@ -72,6 +81,7 @@ function mutableColumns(s: SessionRecord) {
     expiresAt: s.expiresAt,
     completedAt: s.completedAt,
     updatedAt: s.updatedAt,
+    rules: rulesColumn(s),
   };
 }
 
@@ -87,6 +97,7 @@ function toRow(s: SessionRecord) {
     rngSeed: s.rngSeed,
     startedAt: s.startedAt,
     recipeSnapshot: JSON.stringify(s.recipe),
+    rulesDefinition: s.rules ? JSON.stringify(s.rules.definition) : null,
     ...mutableColumns(s),
   };
 }
@@ -243,5 +254,25 @@ export class PrismaSessionRepository implements SessionRepository {
       INSERT IGNORE INTO InboxMessage (messageId, subject, processedAt) VALUES (${messageId}, ${subject}, NOW(3))`;
     return inserted === 1;
   }
-}
 
+  async abilityUses(q: AbilityUseQuery, tx?: Tx) {
+    const out = new Map<string, number>();
+    for (const { action, from } of q.since) {
+      const rows = tx
+        ? await txClient(tx).$queryRaw<{ n: bigint }[]>`
+            SELECT COUNT(*) AS n FROM CraftAbilityUse
+            WHERE gameServiceId = ${q.gameServiceId} AND entityId = ${q.entityId} AND entityType = ${q.entityType}
+              AND rulesetCode = ${q.rulesetCode} AND action = ${action} AND usedAt >= ${from} FOR UPDATE`
+        : await this.prisma.$queryRaw<{ n: bigint }[]>`
+            SELECT COUNT(*) AS n FROM CraftAbilityUse
+            WHERE gameServiceId = ${q.gameServiceId} AND entityId = ${q.entityId} AND entityType = ${q.entityType}
+              AND rulesetCode = ${q.rulesetCode} AND action = ${action} AND usedAt >= ${from}`;
+      out.set(action, Number(rows[0]?.n ?? 0));
+    }
+    return out;
+  }
+
+  async recordAbilityUse(tx: Tx, use: { id: string; gameServiceId: string; entityId: string; entityType: string; rulesetCode: string; action: string; sessionId: string; usedAt: Date }) {
+    await txClient(tx).craftAbilityUse.create({ data: use });
+  }
+}

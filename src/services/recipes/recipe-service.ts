@@ -17,9 +17,13 @@ import {
 } from './recipe-model.js';
 import type { RecipeRepository } from './recipe-repository.js';
 import type { Scope } from '../scope.js';
+import type { RulesetService } from '../rulesets/ruleset-service.js';
+import type { RulesetDefinitionInput } from '../rulesets/ruleset-model.js';
 
 export interface RecipeServiceDeps {
   repo: RecipeRepository;
+  /** A recipe may name a ruleset; a seed may carry the rulesets its recipes name. */
+  rulesets: Pick<RulesetService, 'find' | 'problems' | 'seedInTx'>;
   cache: RecipeCache;
   uow: UnitOfWork;
   outbox: Outbox;
@@ -47,6 +51,7 @@ export class RecipeService {
   async create(scope: Scope, input: CreateRecipeInput): Promise<{ recipeId: string; recipe: RecipeInfo }> {
     await this.requireGameService(scope, input.gameServiceId);
     this.assertValid(input);
+    await this.assertRulesetExists(input.gameServiceId, input.ruleset ?? null);
     const record = this.newRecord(input, this.d.clock.now());
     await this.d.uow.run(async (tx) => {
       const count = await this.d.repo.countForInsert(tx, input.gameServiceId);
@@ -107,6 +112,10 @@ export class RecipeService {
   }
 
   async update(scope: Scope, input: UpdateRecipeInput): Promise<RecipeInfo> {
+    if (input.ruleset) {
+      const current = await this.find(scope, { recipeId: input.recipeId });
+      if (current) await this.assertRulesetExists(current.recipe.gameServiceId, input.ruleset);
+    }
     return this.mutate(scope, input.recipeId, (current) => {
       const patch: Record<string, unknown> = { ...input };
       for (const field of IMMUTABLE_FIELDS) delete patch[field];
@@ -131,8 +140,10 @@ export class RecipeService {
     });
   }
 
-  async seed(scope: Scope, gameServiceId: string, items: SeedRecipeItem[]) {
+  async seed(scope: Scope, gameServiceId: string, items: SeedRecipeItem[], rulesets: RulesetDefinitionInput[] = []) {
     await this.requireGameService(scope, gameServiceId);
+    this.assertSeedRulesets(rulesets);
+    const seededRulesets = new Set(rulesets.map((r) => r.code));
     const invalid: { index: number; code: string; errors: RecipeProblem[] }[] = [];
     const seen = new Map<string, number>();
     items.forEach((item, index) => {
@@ -146,6 +157,17 @@ export class RecipeService {
       } else seen.set(item.code, index);
       if (errors.length > 0) invalid.push({ index, code: item.code, errors });
     });
+    await Promise.all(
+      items.map(async (item, index) => {
+        if (!item.ruleset || (seededRulesets.has(item.ruleset.code) && item.ruleset.version == null)) return;
+        const problem = await this.rulesetProblem(gameServiceId, item.ruleset, seededRulesets);
+        if (!problem) return;
+        const entry = invalid.find((i) => i.index === index);
+        if (entry) entry.errors.push(problem);
+        else invalid.push({ index, code: item.code, errors: [problem] });
+      }),
+    );
+    invalid.sort((x, y) => x.index - y.index);
     if (invalid.length > 0) {
       throw new CraftError('RECIPE_SEED_INVALID', `${invalid.length} of ${items.length} recipes are invalid; nothing was written`, {
         invalid,
@@ -153,7 +175,7 @@ export class RecipeService {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.seedOnce(gameServiceId, items);
+        return await this.seedOnce(gameServiceId, items, rulesets);
       } catch (err) {
         // A concurrent seed inserted one of our codes: the next attempt skips it.
         if (!(err instanceof CraftError && err.code === 'RECIPE_CODE_EXISTS') || attempt >= VERSION_RETRIES) throw err;
@@ -198,13 +220,16 @@ export class RecipeService {
     return { cleaned: cleanedIds.length, remaining: deprecated.length - cleanedIds.length, errors, cleanedIds };
   }
 
-  private async seedOnce(gameServiceId: string, items: SeedRecipeItem[]) {
+  private async seedOnce(gameServiceId: string, items: SeedRecipeItem[], rulesets: RulesetDefinitionInput[]) {
     const now = this.d.clock.now();
     const created: CachedRecipe[] = [];
     const skipped: string[] = [];
+    let seededRulesets: Awaited<ReturnType<RecipeServiceDeps['rulesets']['seedInTx']>> = [];
     await this.d.uow.run(async (tx) => {
       created.length = 0;
       skipped.length = 0;
+      // Rulesets first, in the same transaction: a recipe never names a ruleset that is not there.
+      seededRulesets = rulesets.length > 0 ? await this.d.rulesets.seedInTx(tx, gameServiceId, rulesets) : [];
       const count = await this.d.repo.countForInsert(tx, gameServiceId);
       const existing = await this.d.repo.existingCodes(tx, gameServiceId, items.map((i) => i.code));
       for (const item of items) {
@@ -227,6 +252,7 @@ export class RecipeService {
       skippedCount: skipped.length,
       created: created.map((c) => ({ code: c.recipe.code, recipeId: c.recipe.recipeId })),
       skipped,
+      ...(rulesets.length > 0 && { rulesets: seededRulesets }),
     };
   }
 
@@ -321,6 +347,32 @@ export class RecipeService {
       throw new CraftError('RECIPE_INVALID', `the recipe is invalid: ${errors.map((e) => e.message).join('; ')}`, {
         errors,
       });
+    }
+  }
+
+  /** A recipe's ruleset must exist in its game service (the version too, when pinned). */
+  private async assertRulesetExists(gameServiceId: string, ref: { code: string; version?: number | null } | null) {
+    if (!ref) return;
+    const problem = await this.rulesetProblem(gameServiceId, ref, new Set());
+    if (problem) throw new CraftError('RECIPE_INVALID', `the recipe is invalid: ${problem.message}`, { errors: [problem] });
+  }
+
+  private async rulesetProblem(gameServiceId: string, ref: { code: string; version?: number | null }, seeded: Set<string>): Promise<RecipeProblem | null> {
+    if (seeded.has(ref.code) && ref.version == null) return null;
+    if (await this.d.rulesets.find(gameServiceId, ref.code, ref.version ?? null)) return null;
+    const what = ref.version == null ? `ruleset "${ref.code}"` : `version ${ref.version} of ruleset "${ref.code}"`;
+    return { path: ref.version == null ? 'ruleset.code' : 'ruleset.version', code: 'RULESET_NOT_FOUND', message: `${what} does not exist in the game service` };
+  }
+
+  /** Every problem of every ruleset of a seed, each path from the request's root (`/rulesets/<i>/...`). */
+  private assertSeedRulesets(rulesets: RulesetDefinitionInput[]) {
+    const errors = rulesets.flatMap((r, i) => this.d.rulesets.problems(r).map((p) => ({ ...p, path: `/rulesets/${i}${p.path}` })));
+    const codes = rulesets.map((r) => r.code);
+    codes.forEach((c, i) => {
+      if (codes.indexOf(c) !== i) errors.push({ path: `/rulesets/${i}/code`, code: 'CODE_DUPLICATE_IN_SEED', message: `ruleset code "${c}" appears twice` });
+    });
+    if (errors.length > 0) {
+      throw new CraftError('RULESET_INVALID', `rulesets of the seed are invalid: ${errors.slice(0, 5).map((e) => `${e.path} ${e.message}`).join('; ')}; nothing was written`, { errors });
     }
   }
 

@@ -6,6 +6,8 @@ import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient } from '../../clients/item-client.js';
 import type { AffixClient } from '../../clients/affix-client.js';
 import { rngFor } from '../../domain/rng.js';
+import type { CompiledRuleset } from '../../domain/rules/compile.js';
+import { expireAttempt, type RulesRecord } from '../../domain/rules/play.js';
 import { resolveOutcome } from '../../domain/session/outcome.js';
 import { executeModification } from '../modification/modification-executor.js';
 import { q4 } from '../../domain/session/quantity.js';
@@ -15,8 +17,12 @@ import type { ReservedMaterial, SessionRecord } from './session-model.js';
 import { sessionEvents } from './session-events.js';
 import type { SessionRepository } from './session-repository.js';
 import type { ProficiencyAccess, StationAccess } from './session-ports.js';
+import { RulesEffects, rulesOutputs } from './rules-effects.js';
+import { attemptEndChange } from './rules-transitions.js';
 
 export const COMPLETE_SESSION_PATH = '/craft/internal/complete-session';
+/** The one contract milestone of a ruleset session. */
+export const RULES_MILESTONE = 'craft';
 
 export interface DriverDeps {
   repo: SessionRepository;
@@ -34,6 +40,8 @@ export interface DriverDeps {
   log: Logger;
   /** Lifecycle counts and lost version races; no-ops when not given. */
   metrics?: SessionMetrics & ConflictMetrics;
+  /** The compiled ruleset of a ruleset session (to end an attempt whose time ran out). */
+  compile?: (rules: RulesRecord) => CompiledRuleset;
   settings: {
     stationExclusivity: boolean;
     collaborationBonusMultiplier: number;
@@ -63,7 +71,10 @@ export class MaterialMoveFailed extends Error {
  * is a conditional update on the session version, so only one driver commits it.
  */
 export class SessionDriver {
-  constructor(private readonly d: DriverDeps) {}
+  private readonly rules: RulesEffects;
+  constructor(private readonly d: DriverDeps) {
+    this.rules = new RulesEffects({ item: d.item, inventory: d.inventory });
+  }
 
   private key(s: SessionRecord, ...parts: (string | number)[]) {
     return `craft:${s.id}:${parts.join(':')}`;
@@ -235,13 +246,29 @@ export class SessionDriver {
    * materials go back. False when it is not (or no longer) an expired active session.
    */
   async expire(s: SessionRecord): Promise<boolean> {
-    if (s.status !== 'active' || s.expiresAt > this.d.clock.now()) return false;
+    const now = this.d.clock.now();
+    if (s.status !== 'active' || s.expiresAt > now) return false;
+    if (s.rules && now < new Date(s.rules.sessionExpiresAt)) return this.expireAttempt(s);
     if (!(await this.transition(s, { status: 'cancelling', failureReason: 'timed out' }, []))) return false;
     try {
       await this.drive(s.id);
     } catch (err) {
       this.d.log.warn({ err, sessionId: s.id }, 'timeout refund will be retried');
     }
+    return true;
+  }
+
+  /**
+   * A ruleset attempt whose time limit passed (the session itself has time left) ends as the
+   * ruleset says: finished as it stands, or failed; then the session goes on as after any ended
+   * attempt (completion, a retry, or the end).
+   */
+  private async expireAttempt(s: SessionRecord): Promise<boolean> {
+    const rules = s.rules!;
+    if (rules.state.ended || !rules.deadline || !this.d.compile) return false;
+    const { rules: next, ended } = expireAttempt(this.d.compile(rules), rules, s.rngSeed);
+    if (!(await this.transition(s, attemptEndChange(s, next, ended), []))) return false;
+    await this.drive(s.id).catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'ending the timed-out attempt will be retried'));
     return true;
   }
 
@@ -271,7 +298,8 @@ export class SessionDriver {
       {
         gameServiceId: s.gameServiceId,
         parties: [{ entityId: s.entityId, entityType: s.entityType, role: 'crafter' }, ...s.participants],
-        milestones: s.recipe.steps.map((st) => ({ code: st.code, name: st.name })),
+        // A ruleset session's number of turns is not known in advance: one milestone (ADR 0009).
+        milestones: s.rules ? [{ code: RULES_MILESTONE, name: 'Craft' }] : s.recipe.steps.map((st) => ({ code: st.code, name: st.name })),
         onFinalMilestone: { path: COMPLETE_SESSION_PATH, body: { sessionId: s.id } },
       },
       this.key(s, 'contract'),
@@ -281,10 +309,13 @@ export class SessionDriver {
 
   /** Materials consumed at a completed step leave the escrow for good. */
   private async consumeStepMaterials(s: SessionRecord): Promise<boolean> {
-    for (const m of s.reservedMaterials) {
+    const lossPending = s.rules?.pendingLoss != null;
+    const reservedMaterials = lossPending ? await this.rules.applyLoss(s) : s.reservedMaterials;
+    for (const m of reservedMaterials) {
       if (m.consumed && m.instanceId) await this.destroy(s, m.instanceId);
     }
-    return this.transition(s, { pendingEffects: false }, []);
+    if (!lossPending) return this.transition(s, { pendingEffects: false }, []);
+    return this.transition(s, { pendingEffects: false, reservedMaterials, rules: { ...s.rules!, pendingLoss: null } }, []);
   }
 
   private async destroy(s: SessionRecord, instanceId: string) {
@@ -301,12 +332,15 @@ export class SessionDriver {
    * outputs, then commit `completed`. Every step is keyed, so a re-run repeats nothing.
    */
   private async finishCompletion(s: SessionRecord): Promise<boolean> {
-    const outcome = resolveOutcome(
-      s,
-      { defaultWeights: this.d.settings.defaultQualityWeights, collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier },
-      (stream) => rngFor(s.rngSeed, stream),
-    );
-    if (s.recipe.recipeType === 'modification' && !(await this.modifyTarget(s, outcome.finalQuality))) return false;
+    const outcome: { finalQuality: number | null; outputs: { itemTemplateCode: string; quantity: number; quality: number | null; metadata?: Record<string, unknown> }[] } =
+      s.rules
+        ? rulesOutputs(s)
+        : resolveOutcome(
+            s,
+            { defaultWeights: this.d.settings.defaultQualityWeights, collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier },
+            (stream) => rngFor(s.rngSeed, stream),
+          );
+    if (s.recipe.recipeType === 'modification' && !(await this.modifyTarget(s, outcome.finalQuality ?? 0))) return false;
     for (const m of s.reservedMaterials) if (m.instanceId) await this.destroy(s, m.instanceId);
     for (const h of s.currencyHolds) {
       if (h.holdId) {
@@ -333,6 +367,7 @@ export class SessionDriver {
           quantity: q4(o.quantity),
           instanceMetadata: {
             ...(o.quality !== null && { quality: o.quality }),
+            ...o.metadata,
             craftedBy: s.entityId,
             recipeCode: s.recipeCode,
             sessionId: s.id,
@@ -344,12 +379,13 @@ export class SessionDriver {
       );
       outputItemIds.push(created.instanceId);
     }
+    if (s.rules) await this.rules.returnStrays(s);
     const now = this.d.clock.now();
     const completed: Partial<SessionRecord> = {
       status: 'completed',
       finalQuality: outcome.finalQuality,
-      accumulatedQuality: outcome.finalQuality,
-      state: { ...s.state, quality: outcome.finalQuality },
+      accumulatedQuality: outcome.finalQuality ?? s.accumulatedQuality,
+      state: s.rules ? s.state : { ...s.state, quality: outcome.finalQuality! },
       outputItemIds,
       completedAt: now,
       pendingEffects: false,
@@ -402,12 +438,14 @@ export class SessionDriver {
   }
 
   private async grantExperience(tx: Tx, s: SessionRecord): Promise<OutboxEventInput[]> {
-    const first = await this.d.repo.recordCompletion(tx, s);
+    // A trial craft is not a craft: no first-craft bonus, a share of the experience as the ruleset says.
+    const trial = s.rules?.trial ? (s.rules.definition.trial?.experienceMultiplier ?? 0) : null;
+    const first = trial === null && (await this.d.repo.recordCompletion(tx, s));
     const events: OutboxEventInput[] = [];
-    const apprentices = s.participants.filter((p) => p.role === 'apprentice');
+    const apprentices = trial === null ? s.participants.filter((p) => p.role === 'apprentice') : [];
     for (const grant of s.recipe.experienceGrants ?? []) {
       // Unscaled: grantInTx applies CRAFT_EXPERIENCE_SCALING_FACTOR to crafting grants itself.
-      const amount = grant.baseExperience + (first ? (grant.firstCraftBonus ?? 0) : 0);
+      const amount = trial !== null ? grant.baseExperience * trial : grant.baseExperience + (first ? (grant.firstCraftBonus ?? 0) : 0);
       if (amount <= 0) continue;
       const base = { gameServiceId: s.gameServiceId, domain: grant.domain };
       events.push(
@@ -435,7 +473,12 @@ export class SessionDriver {
   }
 
   /** Give back every unconsumed escrowed item, release holds, end the contract, then commit. */
-  private async finishCancellation(s: SessionRecord): Promise<boolean> {
+  private async finishCancellation(session: SessionRecord): Promise<boolean> {
+    let s = session;
+    if (s.rules?.pendingLoss != null) {
+      // A failed attempt's loss is destroyed before the rest goes back.
+      s = { ...s, reservedMaterials: await this.rules.applyLoss(s), rules: { ...s.rules, pendingLoss: null } };
+    }
     const escrow = await this.ensureEscrow(s);
     const landed = await this.emptyEscrow(s, escrow);
     for (const h of s.currencyHolds) {
@@ -461,7 +504,7 @@ export class SessionDriver {
     const endStatus = s.failureReason ? 'failed' : 'cancelled';
     return this.transition(
       s,
-      { status: endStatus, completedAt: now, pendingEffects: false, escrowContainerId: escrow, contractId, reservedMaterials },
+      { status: endStatus, completedAt: now, pendingEffects: false, escrowContainerId: escrow, contractId, reservedMaterials, rules: s.rules ?? null },
       [],
       async (tx, next) => [
         endStatus === 'failed' ? sessionEvents.failed(next, this.d.ids.uuid(), now) : sessionEvents.cancelled(next, returned, this.d.ids.uuid(), now),

@@ -1,3 +1,4 @@
+import type { Played } from '../../domain/rules/play.js';
 import type { OutboxEventInput } from '../ports.js';
 import type { SessionRecord, StepResult } from './session-model.js';
 
@@ -22,6 +23,23 @@ export const sessionEvents = {
       stepCode: r.code,
       qualityContribution: r.qualityContribution,
       advancedByEntityId: r.completedByEntityId,
+    }),
+  /** A ruleset session's action: a step-completed event whose step is the action, with what it did. */
+  ruleTurn: (s: SessionRecord, p: Played, by: string, id: string, at: Date) =>
+    event('session.step-completed', id, at, {
+      sessionId: s.id,
+      gameServiceId: s.gameServiceId,
+      stepCode: p.turn.action,
+      qualityContribution: 0,
+      advancedByEntityId: by,
+      action: p.turn.action,
+      attempt: p.turn.attempt,
+      turn: p.turn.turn,
+      success: p.turn.result.success,
+      deltas: p.turn.result.deltas,
+      pools: p.rules.state.pools,
+      ended: p.turn.result.ended?.how ?? null,
+      outcome: p.ended ? { success: p.ended.success, score: p.ended.score, band: p.ended.band, grade: p.ended.grade, loss: Math.round(p.ended.loss * 1e6) / 1e6 } : null,
     }),
   completed: (s: SessionRecord, id: string, at: Date) =>
     event('session.completed', id, at, {

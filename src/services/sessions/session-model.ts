@@ -1,3 +1,4 @@
+import type { RulesRecord } from '../../domain/rules/play.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ReservedMaterial {
   consumed: boolean;
   /** After a cancellation or failure: the inventory instance it went back to (the stack it rejoined). */
   returnedTo?: string | null;
+  /** Ruleset sessions: what this entry is when it is not an input (a consumable used by an action, a failed attempt's loss). */
+  use?: { kind: 'consumable'; attempt: number; turn: number } | { kind: 'loss'; attempt: number };
 }
 
 export interface HeldCurrency {
@@ -97,4 +100,6 @@ export interface SessionRecord {
   updatedAt: Date;
   /** The recipe as it was when the session started: later edits do not change a running session. */
   recipe: RecipeInfo;
+  /** Ruleset sessions (the recipe names a ruleset): the rules state; null for step recipes. */
+  rules?: RulesRecord | null;
 }

@@ -25,6 +25,10 @@ export interface StartRequest {
   targetItemId?: string | null;
   materialItemIds?: string[] | null;
   participants?: Participant[] | null;
+  /** Ruleset recipes: the crafter's stats. */
+  stats?: Record<string, number> | null;
+  /** Ruleset recipes: a trial craft (no materials taken, no currency held, nothing created). */
+  trial?: boolean | null;
 }
 
 /** Everything a start needs, decided before anything moves. */
@@ -38,6 +42,10 @@ export interface StartPlan {
   participants: Participant[];
   /** Named numeric state the session starts with. */
   state: Record<string, number>;
+  /** The crafter's proficiency level in the recipe's domain. */
+  level: number;
+  /** The instances the materials come from (their metadata: tier, tags...). */
+  materialInstances: ItemInstance[];
 }
 
 export interface PlannerDeps {
@@ -90,12 +98,13 @@ export class SessionPlanner {
     const target = await chooseTarget(recipe, all, req.targetItemId ?? null, this.d);
     // The target is worked on, never spent as a material or used as a tool.
     const contents = target ? all.filter((i) => i.instanceId !== target.instanceId) : all;
-    const materials = this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
+    // A trial craft takes no materials and holds no currency (it creates nothing either).
+    const materials = req.trial ? [] : this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
     const station = await this.chooseStation(recipe, req.stationId ?? null);
     const usedAsMaterial = new Set(materials.map((m) => m.sourceInstanceId));
     const tools = await this.chooseTools(recipe, contents.filter((i) => !usedAsMaterial.has(i.instanceId)), req.toolItemId ?? null);
     await this.checkOutputTemplates(recipe);
-    const holds = await this.planHolds(recipe, req);
+    const holds = req.trial ? [] : await this.planHolds(recipe, req);
 
     const mastery = recipe.masteryLevel ?? defaultMasteryLevel(recipe.proficiencyRequirements ?? []);
     const proficiency = proficiencyFactor(levels.get(recipe.domain) ?? 0, mastery);
@@ -112,6 +121,8 @@ export class SessionPlanner {
       target,
       participants,
       state: { ...this.qualityState(recipe, materials, proficiency, tool), stepBonusTotal: 0, masteryLevel: mastery },
+      level: levels.get(recipe.domain) ?? 0,
+      materialInstances: contents.filter((i) => materials.some((m) => m.sourceInstanceId === i.instanceId)),
     };
   }
 
@@ -124,12 +135,13 @@ export class SessionPlanner {
     recipe: RecipeInfo,
     req: StartRequest,
     held: { targetItemId: string | null; toolIds: string[]; state: Record<string, number> },
-  ): Promise<{ materials: ReservedMaterial[]; state: Record<string, number> }> {
+  ): Promise<{ materials: ReservedMaterial[]; state: Record<string, number>; materialInstances: ItemInstance[] }> {
     const busy = new Set([held.targetItemId, ...held.toolIds]);
     const contents = (await this.inventoryContents(recipe, req)).filter((i) => !busy.has(i.instanceId));
     const materials = this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
     const quality = this.qualityState(recipe, materials, held.state.proficiencyFactor ?? 0, held.state.toolFactor ?? 0.5);
-    return { materials, state: { ...held.state, ...quality, quality: quality.quality + (held.state.stepBonusTotal ?? 0) } };
+    const materialInstances = contents.filter((i) => materials.some((m) => m.sourceInstanceId === i.instanceId));
+    return { materials, materialInstances, state: { ...held.state, ...quality, quality: quality.quality + (held.state.stepBonusTotal ?? 0) } };
   }
 
   /** The crafter's inventory in the recipe's game service, which must be its own: nobody spends another's items. */

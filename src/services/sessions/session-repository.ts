@@ -42,4 +42,20 @@ export interface SessionRepository {
   recordCompletion(tx: Tx, s: { gameServiceId: string; entityId: string; entityType: string; recipeId: string }): Promise<boolean>;
   lastCompletedQuality(entityId: string, entityType: string, gameServiceId: string): Promise<number | null>;
   markInbox(tx: Tx, messageId: string, subject: string): Promise<boolean>;
+  /**
+   * Uses of period-limited ruleset actions by an entity since a time, per action. With `tx`,
+   * the rows (and the gap after them) are locked until it ends, so two sessions of one entity
+   * cannot both take the last charge.
+   */
+  abilityUses(q: AbilityUseQuery, tx?: Tx): Promise<Map<string, number>>;
+  recordAbilityUse(tx: Tx, use: { id: string; gameServiceId: string; entityId: string; entityType: string; rulesetCode: string; action: string; sessionId: string; usedAt: Date }): Promise<void>;
+}
+
+export interface AbilityUseQuery {
+  gameServiceId: string;
+  entityId: string;
+  entityType: string;
+  rulesetCode: string;
+  /** Each action with the start of its period. */
+  since: { action: string; from: Date }[];
 }

@@ -7,7 +7,9 @@ import { newSeed, rngFor } from '../../domain/rng.js';
 import { checkAdvance, readyAt, skillCheckCount } from '../../domain/session/steps.js';
 import type { Clock, IdGenerator, LockProvider, Logger, UnitOfWork, Outbox } from '../ports.js';
 import type { ConflictMetrics } from '../metrics.js';
-import { MaterialMoveFailed, type SessionDriver } from './session-driver.js';
+import { MaterialMoveFailed, RULES_MILESTONE, type SessionDriver } from './session-driver.js';
+import { nextDeadline } from '../../domain/rules/play.js';
+import type { RulesSessions } from './rules-sessions.js';
 import { Scope } from '../scope.js';
 import { sessionEvents } from './session-events.js';
 import type { SessionRecord, StepResult } from './session-model.js';
@@ -20,6 +22,7 @@ export interface SessionServiceDeps {
   repo: SessionRepository;
   planner: SessionPlanner;
   driver: SessionDriver;
+  rules: RulesSessions;
   contract: ContractClient;
   stations: StationAccess;
   uow: UnitOfWork;
@@ -41,11 +44,15 @@ export interface SessionServiceDeps {
 
 export interface AdvanceRequest {
   sessionId: string;
-  stepCode: string;
+  /** Step recipes: the current step (required). Ruleset sessions: unused. */
+  stepCode?: string;
   entityId?: string;
   entityType?: string;
+  /** Ruleset sessions: the action (required). Step recipes: a label stored with the result. */
   action?: string;
   performance?: number;
+  /** Ruleset actions with a consumable: the item to use. */
+  consumableItemId?: string;
 }
 
 /** How many times a start that lost a material race plans again before it gives up. */
@@ -84,7 +91,11 @@ export class SessionService {
     const now = this.d.clock.now();
     const id = this.d.ids.uuid();
     const first = plan.recipe.steps[0]!;
-    const quality = this.runningQuality({ state: plan.state, stepResults: [], participants: plan.participants, recipe: plan.recipe });
+    const deadline = new Date(now.getTime() + this.d.settings.sessionTimeoutSeconds * 1000);
+    const rules = await this.d.rules.prepare(plan, req, now, deadline);
+    const quality = rules
+      ? this.d.rules.quality(rules)
+      : this.runningQuality({ state: plan.state, stepResults: [], participants: plan.participants, recipe: plan.recipe });
     let session: SessionRecord = {
       id,
       contractId: null,
@@ -113,12 +124,13 @@ export class SessionService {
       outputItemIds: null,
       failureReason: null,
       pendingEffects: true,
-      stepReadyAt: readyAt(first, now),
-      expiresAt: new Date(now.getTime() + this.d.settings.sessionTimeoutSeconds * 1000),
+      stepReadyAt: rules ? null : readyAt(first, now),
+      expiresAt: rules ? nextDeadline(rules) : deadline,
       startedAt: now,
       completedAt: null,
       updatedAt: now,
       recipe: plan.recipe,
+      rules,
     };
     await this.d.uow.run(async (tx) => {
       // Per game service: only sessions that are (or may become) active block a start.
@@ -155,6 +167,7 @@ export class SessionService {
     }
     const view = stepInfos({ ...activated, version: activated.version + 1 });
     return {
+      ...(activated.rules && { rules: await this.d.rules.view(activated) }),
       sessionId: id,
       contractId: session.contractId!,
       firstStepCode: first.code,
@@ -186,8 +199,9 @@ export class SessionService {
         await this.d.driver.returnMaterials(session, err.materials);
         progress.session = session = { ...session, reservedMaterials: [] };
         const again = await this.replan(req, session, generation);
-        const quality = this.runningQuality({ ...session, state: again.state });
-        session = { ...session, reservedMaterials: again.materials, state: roundState({ ...again.state, quality }), accumulatedQuality: quality };
+        const rules = session.rules ? this.d.rules.replanned(session.rules, again) : null;
+        const quality = rules ? this.d.rules.quality(rules) : this.runningQuality({ ...session, state: again.state });
+        session = { ...session, reservedMaterials: again.materials, state: roundState({ ...again.state, quality }), accumulatedQuality: quality, rules };
         progress.session = session;
       }
     }
@@ -235,87 +249,142 @@ export class SessionService {
     const lock = await this.d.locks.acquire(`session:${req.sessionId}`);
     if (!lock) throw new CraftError('SESSION_LOCKED', 'another request is advancing this session; retry');
     let s: SessionRecord;
-    let result: StepResult;
-    let stepped: SessionRecord;
+    let done: { stepped: SessionRecord; result: StepResult | null; turn: Awaited<ReturnType<RulesSessions['act']>>['played'] | null };
     try {
       s = await this.load(scope, req.sessionId);
       if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
       const now = this.d.clock.now();
-      await this.refuseExpired(s, now);
-      const rejection = checkAdvance(s.recipe.steps, s.currentStepIndex, req.stepCode, s.stepReadyAt, now);
-      if (rejection) {
-        const { code, message, ...details } = rejection;
-        throw new CraftError(code, message, details);
+      s = await this.refuseExpired(s, now);
+      if (s.rules) {
+        checkEligible(s, s.recipe.steps[0]?.eligibleRoles ?? null, req);
+        for (const step of s.recipe.steps) await this.d.driver.checkTools(s, step.toolCategory ?? null);
+        const acted = await this.d.rules.act(s, req, now);
+        done = { stepped: acted.session, result: null, turn: acted.played };
+      } else {
+        done = { ...(await this.advanceStep(s, req, now)), turn: null };
       }
-      const index = s.currentStepIndex;
-      const step = s.recipe.steps[index]!;
-      checkEligible(s, step.eligibleRoles ?? null, req);
-      await this.d.driver.checkTools(s, step.toolCategory ?? null);
-
-      const roll = step.skillCheck && req.performance == null ? rngFor(s.rngSeed, `step:${index}:${s.attempt}`)() : null;
-      const score = step.skillCheck ? skillScore(req.performance, roll ?? 0, s.state.proficiencyFactor ?? 0) : null;
-      const contribution = score === null ? 0 : roundQuality(stepBonus(score, skillCheckCount(s.recipe.steps)));
-      result = {
-        code: step.code,
-        index,
-        qualityContribution: contribution,
-        score: score === null ? null : roundQuality(score),
-        roll: roll === null ? null : roundQuality(roll),
-        performance: req.performance ?? null,
-        action: req.action ?? null,
-        completedAt: now.toISOString(),
-        completedByEntityId: req.entityId ?? s.entityId,
-      };
-      const last = index === s.recipe.steps.length - 1;
-      const next = s.recipe.steps[index + 1];
-      const bonusTotal = roundQuality((s.state.stepBonusTotal ?? 0) + contribution);
-      const stepResults = [...s.stepResults, result];
-      const quality = this.runningQuality({ ...s, stepResults });
-      const consumesNow = s.reservedMaterials.some((m) => m.consumeOnStep === step.code);
-      const change: Partial<SessionRecord> = {
-        stepResults,
-        currentStepIndex: index + 1,
-        state: { ...s.state, stepBonusTotal: bonusTotal, quality },
-        accumulatedQuality: quality,
-        reservedMaterials: s.reservedMaterials.map((m) => (m.consumeOnStep === step.code ? { ...m, consumed: true } : m)),
-        pendingEffects: consumesNow,
-        stepReadyAt: next ? readyAt(next, now) : null,
-        ...(last && { status: 'completing' as const }),
-      };
-      if (!(await this.d.driver.transition(s, change, [sessionEvents.stepCompleted(s, result, this.d.ids.uuid(), now)]))) {
-        throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
-      }
-      stepped = { ...s, ...change, version: s.version + 1 };
-      if (consumesNow && !last) await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err }, 'consumption deferred'));
     } finally {
       await lock.release();
     }
-    await this.completeMilestones(s, result);
+    const { stepped, result, turn } = done;
+    if (result) await this.completeMilestones(s, result);
+    else await this.afterTurn(stepped);
     // A middle step's answer is what this request committed (consumption changes none of
     // it); after the last one, completion may have run: read what it left.
-    const after = stepped.status === 'completing' ? await this.load(Scope.all, req.sessionId) : stepped;
+    const settled = stepped.status !== 'active' || (stepped.rules && stepped.pendingEffects);
+    const after = settled ? await this.load(Scope.all, req.sessionId) : stepped;
     const nextStep = stepInfos(after)[after.currentStepIndex] ?? null;
+    const active = after.status === 'active';
     return {
       sessionId: after.id,
-      stepCode: result.code,
-      qualityContribution: result.qualityContribution,
-      performance: result.score,
-      roll: result.roll ?? null,
+      stepCode: result?.code ?? turn!.turn.action,
+      qualityContribution: result?.qualityContribution ?? 0,
+      performance: result ? result.score : turn!.turn.result.score,
+      roll: (result ? result.roll : turn!.turn.result.roll) ?? null,
       accumulatedQuality: after.accumulatedQuality,
-      nextStepCode: after.status === 'active' ? (nextStep?.code ?? null) : null,
-      nextStep: after.status === 'active' ? nextStep : null,
+      nextStepCode: active && !(after.rules?.state.ended) ? (nextStep?.code ?? null) : null,
+      nextStep: active && !(after.rules?.state.ended) ? nextStep : null,
       status: after.status,
       finalQuality: after.finalQuality,
       outputItemIds: after.outputItemIds,
+      ...(turn && { turn: turnView(turn) }),
+      ...(after.rules && { rules: await this.d.rules.view(after) }),
     };
+  }
+
+  /** The step model: the current step, checked and scored, committed with its event. */
+  private async advanceStep(s: SessionRecord, req: AdvanceRequest, now: Date): Promise<{ stepped: SessionRecord; result: StepResult }> {
+    if (!req.stepCode) throw new CraftError('VALIDATION_FAILED', 'give stepCode, the code of the step being completed', { currentStepIndex: s.currentStepIndex });
+    const rejection = checkAdvance(s.recipe.steps, s.currentStepIndex, req.stepCode, s.stepReadyAt, now);
+    if (rejection) {
+      const { code, message, ...details } = rejection;
+      throw new CraftError(code, message, details);
+    }
+    const index = s.currentStepIndex;
+    const step = s.recipe.steps[index]!;
+    checkEligible(s, step.eligibleRoles ?? null, req);
+    await this.d.driver.checkTools(s, step.toolCategory ?? null);
+
+    const roll = step.skillCheck && req.performance == null ? rngFor(s.rngSeed, `step:${index}:${s.attempt}`)() : null;
+    const score = step.skillCheck ? skillScore(req.performance, roll ?? 0, s.state.proficiencyFactor ?? 0) : null;
+    const contribution = score === null ? 0 : roundQuality(stepBonus(score, skillCheckCount(s.recipe.steps)));
+    const result: StepResult = {
+      code: step.code,
+      index,
+      qualityContribution: contribution,
+      score: score === null ? null : roundQuality(score),
+      roll: roll === null ? null : roundQuality(roll),
+      performance: req.performance ?? null,
+      action: req.action ?? null,
+      completedAt: now.toISOString(),
+      completedByEntityId: req.entityId ?? s.entityId,
+    };
+    const last = index === s.recipe.steps.length - 1;
+    const next = s.recipe.steps[index + 1];
+    const bonusTotal = roundQuality((s.state.stepBonusTotal ?? 0) + contribution);
+    const stepResults = [...s.stepResults, result];
+    const quality = this.runningQuality({ ...s, stepResults });
+    const consumesNow = s.reservedMaterials.some((m) => m.consumeOnStep === step.code);
+    const change: Partial<SessionRecord> = {
+      stepResults,
+      currentStepIndex: index + 1,
+      state: { ...s.state, stepBonusTotal: bonusTotal, quality },
+      accumulatedQuality: quality,
+      reservedMaterials: s.reservedMaterials.map((m) => (m.consumeOnStep === step.code ? { ...m, consumed: true } : m)),
+      pendingEffects: consumesNow,
+      stepReadyAt: next ? readyAt(next, now) : null,
+      ...(last && { status: 'completing' as const }),
+    };
+    if (!(await this.d.driver.transition(s, change, [sessionEvents.stepCompleted(s, result, this.d.ids.uuid(), now)]))) {
+      throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
+    }
+    const stepped = { ...s, ...change, version: s.version + 1 };
+    if (consumesNow && !last) await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err }, 'consumption deferred'));
+    return { stepped, result };
+  }
+
+  /**
+   * After a ruleset action: consumables and a failed attempt's loss are destroyed, a finished
+   * attempt completes the contract's one milestone (and the session), the last failure ends it.
+   */
+  private async afterTurn(s: SessionRecord) {
+    if (s.status === 'completing') {
+      await this.d.contract
+        .completeMilestone({ contractId: s.contractId!, gameServiceId: s.gameServiceId, milestoneCode: RULES_MILESTONE }, `craft:${s.id}:milestone:${RULES_MILESTONE}`)
+        .catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'contract milestone not recorded yet'));
+    }
+    if (s.status !== 'active' || s.pendingEffects) {
+      await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'session effects deferred to recovery'));
+    }
+  }
+
+  /** Starts the next attempt of a ruleset session whose attempt failed (session/retry). */
+  async retry(scope: Scope, sessionId: string) {
+    const lock = await this.d.locks.acquire(`session:${sessionId}`);
+    if (!lock) throw new CraftError('SESSION_LOCKED', 'another request is changing this session; retry');
+    try {
+      let s = await this.load(scope, sessionId);
+      if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
+      s = await this.refuseExpired(s, this.d.clock.now());
+      const next = await this.d.rules.retry(s, this.d.clock.now());
+      return { sessionId, status: next.status, rules: await this.d.rules.view(next) };
+    } finally {
+      await lock.release();
+    }
   }
 
   /**
    * Server time rules: an active session past its deadline takes no more steps and cannot be
    * cancelled; it times out here and now (materials returned) instead of waiting for the sweeper.
+   * A ruleset attempt past its own time limit ends as the ruleset says; the session as it is
+   * then is returned (the caller goes on with it).
    */
-  private async refuseExpired(s: SessionRecord, now: Date) {
-    if (s.status !== 'active' || s.expiresAt > now) return;
+  private async refuseExpired(s: SessionRecord, now: Date): Promise<SessionRecord> {
+    if (s.status !== 'active' || s.expiresAt > now) return s;
+    if (s.rules && now < new Date(s.rules.sessionExpiresAt)) {
+      await this.d.driver.expire(s);
+      return this.load(Scope.all, s.id);
+    }
     await this.d.driver.expire(s);
     throw new CraftError('SESSION_EXPIRED', `the session passed its deadline (${s.expiresAt.toISOString()}) and timed out; its materials were returned`, {
       expiresAt: s.expiresAt.toISOString(),
@@ -346,10 +415,11 @@ export class SessionService {
   }
 
   /** The contract's prebound callback (or an operator) finishes a session whose steps are all done. */
-  async complete(scope: Scope, sessionId: string, contractId?: string | null) {
+  async complete(scope: Scope, sessionId: string, contractId?: string | null): Promise<{ sessionId: string; status: 'completed' | 'completing'; finalQuality: number | null; outputItemIds: string[] | null }> {
     const s = await this.load(scope, sessionId);
     if (contractId && s.contractId !== contractId) throw new CraftError('CONTRACT_MISMATCH', 'the contract does not back this session');
-    await this.refuseExpired(s, this.d.clock.now());
+    const current = await this.refuseExpired(s, this.d.clock.now());
+    if (current !== s) return this.complete(scope, sessionId, contractId);
     if (s.status === 'active' || s.status === 'starting') {
       throw new CraftError('STEPS_INCOMPLETE', 'the session still has steps to complete', { currentStepIndex: s.currentStepIndex });
     }
@@ -378,8 +448,9 @@ export class SessionService {
       const cancelledBefore = s.status === 'cancelled' || (s.status === 'cancelling' && !s.failureReason);
       if (!cancelledBefore) {
         if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
-        await this.refuseExpired(s, this.d.clock.now());
-        if (!(await this.d.driver.transition(s, { status: 'cancelling', failureReason: null }, []))) {
+        const current = await this.refuseExpired(s, this.d.clock.now());
+        if (current.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${current.status}: its attempt's time ran out`, { status: current.status });
+        if (!(await this.d.driver.transition(current, { status: 'cancelling', failureReason: null }, []))) {
           throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
         }
       }
@@ -434,14 +505,18 @@ export class SessionService {
   }
 
   async get(scope: Scope, sessionId: string) {
-    return sessionInfo(await this.load(scope, sessionId));
+    return this.info(await this.load(scope, sessionId));
+  }
+
+  private async info(s: SessionRecord) {
+    return { ...sessionInfo(s), rules: s.rules ? await this.d.rules.view(s) : null };
   }
 
   async list(scope: Scope, filter: SessionListFilter) {
     const gameServiceIds = scope.narrow(filter.gameServiceId);
     if (gameServiceIds && gameServiceIds.length === 0) return { items: [], totalCount: 0 };
     const { items, totalCount } = await this.d.repo.list({ ...filter, gameServiceIds });
-    return { items: items.map(sessionInfo), totalCount };
+    return { items: await Promise.all(items.map((s) => this.info(s))), totalCount };
   }
 
   /** A session of a game service outside the scope is not found, exactly like a missing one. */
@@ -463,6 +538,24 @@ function checkEligible(s: SessionRecord, roles: readonly string[] | null, req: A
   const participant = s.participants.find((p) => p.entityId === actorId && (actorType === undefined || p.entityType === actorType));
   if (participant && roles && roles.includes(participant.role)) return;
   throw new CraftError('ROLE_NOT_ELIGIBLE', 'this entity may not advance this step', { entityId: actorId, entityType: actorType ?? null, eligibleRoles: roles });
+}
+
+function turnView(p: Awaited<ReturnType<RulesSessions['act']>>['played']) {
+  const r = p.turn.result;
+  return {
+    action: r.action,
+    success: r.success,
+    score: r.score,
+    roll: r.roll,
+    costs: r.costs,
+    deltas: r.deltas,
+    buffsGained: r.buffsGained,
+    buffsLost: r.buffsLost,
+    conditionBefore: r.conditionBefore,
+    conditionAfter: r.conditionAfter,
+    consumedItemId: p.turn.consumedItemId,
+    ended: r.ended?.how ?? null,
+  };
 }
 
 function roundState(state: Record<string, number>): Record<string, number> {

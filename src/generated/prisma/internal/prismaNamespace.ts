@@ -398,6 +398,8 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 
 export const ModelName = {
   Recipe: 'Recipe',
+  Ruleset: 'Ruleset',
+  CraftAbilityUse: 'CraftAbilityUse',
   RecipeTag: 'RecipeTag',
   CraftSession: 'CraftSession',
   Proficiency: 'Proficiency',
@@ -438,7 +440,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "recipe" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed"
+    modelProps: "recipe" | "ruleset" | "craftAbilityUse" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -505,6 +507,138 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.RecipeCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.RecipeCountAggregateOutputType> | number
+        }
+      }
+    }
+    Ruleset: {
+      payload: Prisma.$RulesetPayload<ExtArgs>
+      fields: Prisma.RulesetFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RulesetFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RulesetFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>
+        }
+        findFirst: {
+          args: Prisma.RulesetFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RulesetFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>
+        }
+        findMany: {
+          args: Prisma.RulesetFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>[]
+        }
+        create: {
+          args: Prisma.RulesetCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>
+        }
+        createMany: {
+          args: Prisma.RulesetCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.RulesetDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>
+        }
+        update: {
+          args: Prisma.RulesetUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>
+        }
+        deleteMany: {
+          args: Prisma.RulesetDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RulesetUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.RulesetUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RulesetPayload>
+        }
+        aggregate: {
+          args: Prisma.RulesetAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRuleset>
+        }
+        groupBy: {
+          args: Prisma.RulesetGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RulesetGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RulesetCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RulesetCountAggregateOutputType> | number
+        }
+      }
+    }
+    CraftAbilityUse: {
+      payload: Prisma.$CraftAbilityUsePayload<ExtArgs>
+      fields: Prisma.CraftAbilityUseFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CraftAbilityUseFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CraftAbilityUseFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>
+        }
+        findFirst: {
+          args: Prisma.CraftAbilityUseFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CraftAbilityUseFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>
+        }
+        findMany: {
+          args: Prisma.CraftAbilityUseFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>[]
+        }
+        create: {
+          args: Prisma.CraftAbilityUseCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>
+        }
+        createMany: {
+          args: Prisma.CraftAbilityUseCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.CraftAbilityUseDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>
+        }
+        update: {
+          args: Prisma.CraftAbilityUseUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>
+        }
+        deleteMany: {
+          args: Prisma.CraftAbilityUseDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CraftAbilityUseUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.CraftAbilityUseUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftAbilityUsePayload>
+        }
+        aggregate: {
+          args: Prisma.CraftAbilityUseAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCraftAbilityUse>
+        }
+        groupBy: {
+          args: Prisma.CraftAbilityUseGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CraftAbilityUseGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CraftAbilityUseCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CraftAbilityUseCountAggregateOutputType> | number
         }
       }
     }
@@ -2219,6 +2353,36 @@ export const RecipeScalarFieldEnum = {
 export type RecipeScalarFieldEnum = (typeof RecipeScalarFieldEnum)[keyof typeof RecipeScalarFieldEnum]
 
 
+export const RulesetScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  version: 'version',
+  name: 'name',
+  definition: 'definition',
+  isDeprecated: 'isDeprecated',
+  deprecatedAt: 'deprecatedAt',
+  deprecationReason: 'deprecationReason',
+  createdAt: 'createdAt'
+} as const
+
+export type RulesetScalarFieldEnum = (typeof RulesetScalarFieldEnum)[keyof typeof RulesetScalarFieldEnum]
+
+
+export const CraftAbilityUseScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  rulesetCode: 'rulesetCode',
+  action: 'action',
+  sessionId: 'sessionId',
+  usedAt: 'usedAt'
+} as const
+
+export type CraftAbilityUseScalarFieldEnum = (typeof CraftAbilityUseScalarFieldEnum)[keyof typeof CraftAbilityUseScalarFieldEnum]
+
+
 export const RecipeTagScalarFieldEnum = {
   recipeId: 'recipeId',
   gameServiceId: 'gameServiceId',
@@ -2259,6 +2423,8 @@ export const CraftSessionScalarFieldEnum = {
   pendingEffects: 'pendingEffects',
   recipeSnapshot: 'recipeSnapshot',
   tools: 'tools',
+  rulesDefinition: 'rulesDefinition',
+  rules: 'rules',
   stepReadyAt: 'stepReadyAt',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
@@ -2610,6 +2776,31 @@ export const RecipeOrderByRelevanceFieldEnum = {
 export type RecipeOrderByRelevanceFieldEnum = (typeof RecipeOrderByRelevanceFieldEnum)[keyof typeof RecipeOrderByRelevanceFieldEnum]
 
 
+export const RulesetOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  name: 'name',
+  definition: 'definition',
+  deprecationReason: 'deprecationReason'
+} as const
+
+export type RulesetOrderByRelevanceFieldEnum = (typeof RulesetOrderByRelevanceFieldEnum)[keyof typeof RulesetOrderByRelevanceFieldEnum]
+
+
+export const CraftAbilityUseOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  rulesetCode: 'rulesetCode',
+  action: 'action',
+  sessionId: 'sessionId'
+} as const
+
+export type CraftAbilityUseOrderByRelevanceFieldEnum = (typeof CraftAbilityUseOrderByRelevanceFieldEnum)[keyof typeof CraftAbilityUseOrderByRelevanceFieldEnum]
+
+
 export const RecipeTagOrderByRelevanceFieldEnum = {
   recipeId: 'recipeId',
   gameServiceId: 'gameServiceId',
@@ -2643,7 +2834,9 @@ export const CraftSessionOrderByRelevanceFieldEnum = {
   failureReason: 'failureReason',
   completionStage: 'completionStage',
   recipeSnapshot: 'recipeSnapshot',
-  tools: 'tools'
+  tools: 'tools',
+  rulesDefinition: 'rulesDefinition',
+  rules: 'rules'
 } as const
 
 export type CraftSessionOrderByRelevanceFieldEnum = (typeof CraftSessionOrderByRelevanceFieldEnum)[keyof typeof CraftSessionOrderByRelevanceFieldEnum]
@@ -3099,6 +3292,8 @@ export interface PrismaClientOptionsWithAdapter extends PrismaClientBaseOptions 
 export type PrismaClientOptions = PrismaClientOptionsWithAccelerateUrl | PrismaClientOptionsWithAdapter
 export type GlobalOmitConfig = {
   recipe?: Prisma.RecipeOmit
+  ruleset?: Prisma.RulesetOmit
+  craftAbilityUse?: Prisma.CraftAbilityUseOmit
   recipeTag?: Prisma.RecipeTagOmit
   craftSession?: Prisma.CraftSessionOmit
   proficiency?: Prisma.ProficiencyOmit

@@ -52,6 +52,8 @@ export const AnyNull = runtime.AnyNull
 
 export const ModelName = {
   Recipe: 'Recipe',
+  Ruleset: 'Ruleset',
+  CraftAbilityUse: 'CraftAbilityUse',
   RecipeTag: 'RecipeTag',
   CraftSession: 'CraftSession',
   Proficiency: 'Proficiency',
@@ -117,6 +119,36 @@ export const RecipeScalarFieldEnum = {
 export type RecipeScalarFieldEnum = (typeof RecipeScalarFieldEnum)[keyof typeof RecipeScalarFieldEnum]
 
 
+export const RulesetScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  version: 'version',
+  name: 'name',
+  definition: 'definition',
+  isDeprecated: 'isDeprecated',
+  deprecatedAt: 'deprecatedAt',
+  deprecationReason: 'deprecationReason',
+  createdAt: 'createdAt'
+} as const
+
+export type RulesetScalarFieldEnum = (typeof RulesetScalarFieldEnum)[keyof typeof RulesetScalarFieldEnum]
+
+
+export const CraftAbilityUseScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  rulesetCode: 'rulesetCode',
+  action: 'action',
+  sessionId: 'sessionId',
+  usedAt: 'usedAt'
+} as const
+
+export type CraftAbilityUseScalarFieldEnum = (typeof CraftAbilityUseScalarFieldEnum)[keyof typeof CraftAbilityUseScalarFieldEnum]
+
+
 export const RecipeTagScalarFieldEnum = {
   recipeId: 'recipeId',
   gameServiceId: 'gameServiceId',
@@ -157,6 +189,8 @@ export const CraftSessionScalarFieldEnum = {
   pendingEffects: 'pendingEffects',
   recipeSnapshot: 'recipeSnapshot',
   tools: 'tools',
+  rulesDefinition: 'rulesDefinition',
+  rules: 'rules',
   stepReadyAt: 'stepReadyAt',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
@@ -508,6 +542,31 @@ export const RecipeOrderByRelevanceFieldEnum = {
 export type RecipeOrderByRelevanceFieldEnum = (typeof RecipeOrderByRelevanceFieldEnum)[keyof typeof RecipeOrderByRelevanceFieldEnum]
 
 
+export const RulesetOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  name: 'name',
+  definition: 'definition',
+  deprecationReason: 'deprecationReason'
+} as const
+
+export type RulesetOrderByRelevanceFieldEnum = (typeof RulesetOrderByRelevanceFieldEnum)[keyof typeof RulesetOrderByRelevanceFieldEnum]
+
+
+export const CraftAbilityUseOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  rulesetCode: 'rulesetCode',
+  action: 'action',
+  sessionId: 'sessionId'
+} as const
+
+export type CraftAbilityUseOrderByRelevanceFieldEnum = (typeof CraftAbilityUseOrderByRelevanceFieldEnum)[keyof typeof CraftAbilityUseOrderByRelevanceFieldEnum]
+
+
 export const RecipeTagOrderByRelevanceFieldEnum = {
   recipeId: 'recipeId',
   gameServiceId: 'gameServiceId',
@@ -541,7 +600,9 @@ export const CraftSessionOrderByRelevanceFieldEnum = {
   failureReason: 'failureReason',
   completionStage: 'completionStage',
   recipeSnapshot: 'recipeSnapshot',
-  tools: 'tools'
+  tools: 'tools',
+  rulesDefinition: 'rulesDefinition',
+  rules: 'rules'
 } as const
 
 export type CraftSessionOrderByRelevanceFieldEnum = (typeof CraftSessionOrderByRelevanceFieldEnum)[keyof typeof CraftSessionOrderByRelevanceFieldEnum]

@@ -73,6 +73,8 @@ export type CraftSessionMinAggregateOutputType = {
   pendingEffects: boolean | null
   recipeSnapshot: string | null
   tools: string | null
+  rulesDefinition: string | null
+  rules: string | null
   stepReadyAt: Date | null
   expiresAt: Date | null
   startedAt: Date | null
@@ -111,6 +113,8 @@ export type CraftSessionMaxAggregateOutputType = {
   pendingEffects: boolean | null
   recipeSnapshot: string | null
   tools: string | null
+  rulesDefinition: string | null
+  rules: string | null
   stepReadyAt: Date | null
   expiresAt: Date | null
   startedAt: Date | null
@@ -149,6 +153,8 @@ export type CraftSessionCountAggregateOutputType = {
   pendingEffects: number
   recipeSnapshot: number
   tools: number
+  rulesDefinition: number
+  rules: number
   stepReadyAt: number
   expiresAt: number
   startedAt: number
@@ -205,6 +211,8 @@ export type CraftSessionMinAggregateInputType = {
   pendingEffects?: true
   recipeSnapshot?: true
   tools?: true
+  rulesDefinition?: true
+  rules?: true
   stepReadyAt?: true
   expiresAt?: true
   startedAt?: true
@@ -243,6 +251,8 @@ export type CraftSessionMaxAggregateInputType = {
   pendingEffects?: true
   recipeSnapshot?: true
   tools?: true
+  rulesDefinition?: true
+  rules?: true
   stepReadyAt?: true
   expiresAt?: true
   startedAt?: true
@@ -281,6 +291,8 @@ export type CraftSessionCountAggregateInputType = {
   pendingEffects?: true
   recipeSnapshot?: true
   tools?: true
+  rulesDefinition?: true
+  rules?: true
   stepReadyAt?: true
   expiresAt?: true
   startedAt?: true
@@ -406,6 +418,8 @@ export type CraftSessionGroupByOutputType = {
   pendingEffects: boolean
   recipeSnapshot: string
   tools: string
+  rulesDefinition: string | null
+  rules: string | null
   stepReadyAt: Date | null
   expiresAt: Date
   startedAt: Date
@@ -467,6 +481,8 @@ export type CraftSessionWhereInput = {
   pendingEffects?: Prisma.BoolFilter<"CraftSession"> | boolean
   recipeSnapshot?: Prisma.StringFilter<"CraftSession"> | string
   tools?: Prisma.StringFilter<"CraftSession"> | string
+  rulesDefinition?: Prisma.StringNullableFilter<"CraftSession"> | string | null
+  rules?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
@@ -505,6 +521,8 @@ export type CraftSessionOrderByWithRelationInput = {
   pendingEffects?: Prisma.SortOrder
   recipeSnapshot?: Prisma.SortOrder
   tools?: Prisma.SortOrder
+  rulesDefinition?: Prisma.SortOrderInput | Prisma.SortOrder
+  rules?: Prisma.SortOrderInput | Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -547,6 +565,8 @@ export type CraftSessionWhereUniqueInput = Prisma.AtLeast<{
   pendingEffects?: Prisma.BoolFilter<"CraftSession"> | boolean
   recipeSnapshot?: Prisma.StringFilter<"CraftSession"> | string
   tools?: Prisma.StringFilter<"CraftSession"> | string
+  rulesDefinition?: Prisma.StringNullableFilter<"CraftSession"> | string | null
+  rules?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
@@ -585,6 +605,8 @@ export type CraftSessionOrderByWithAggregationInput = {
   pendingEffects?: Prisma.SortOrder
   recipeSnapshot?: Prisma.SortOrder
   tools?: Prisma.SortOrder
+  rulesDefinition?: Prisma.SortOrderInput | Prisma.SortOrder
+  rules?: Prisma.SortOrderInput | Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -631,6 +653,8 @@ export type CraftSessionScalarWhereWithAggregatesInput = {
   pendingEffects?: Prisma.BoolWithAggregatesFilter<"CraftSession"> | boolean
   recipeSnapshot?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
   tools?: Prisma.StringWithAggregatesFilter<"CraftSession"> | string
+  rulesDefinition?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
+  rules?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
@@ -669,6 +693,8 @@ export type CraftSessionCreateInput = {
   pendingEffects?: boolean
   recipeSnapshot: string
   tools: string
+  rulesDefinition?: string | null
+  rules?: string | null
   stepReadyAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
@@ -707,6 +733,8 @@ export type CraftSessionUncheckedCreateInput = {
   pendingEffects?: boolean
   recipeSnapshot: string
   tools: string
+  rulesDefinition?: string | null
+  rules?: string | null
   stepReadyAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
@@ -745,6 +773,8 @@ export type CraftSessionUpdateInput = {
   pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
   recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
   tools?: Prisma.StringFieldUpdateOperationsInput | string
+  rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -783,6 +813,8 @@ export type CraftSessionUncheckedUpdateInput = {
   pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
   recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
   tools?: Prisma.StringFieldUpdateOperationsInput | string
+  rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -821,6 +853,8 @@ export type CraftSessionCreateManyInput = {
   pendingEffects?: boolean
   recipeSnapshot: string
   tools: string
+  rulesDefinition?: string | null
+  rules?: string | null
   stepReadyAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
@@ -859,6 +893,8 @@ export type CraftSessionUpdateManyMutationInput = {
   pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
   recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
   tools?: Prisma.StringFieldUpdateOperationsInput | string
+  rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -897,6 +933,8 @@ export type CraftSessionUncheckedUpdateManyInput = {
   pendingEffects?: Prisma.BoolFieldUpdateOperationsInput | boolean
   recipeSnapshot?: Prisma.StringFieldUpdateOperationsInput | string
   tools?: Prisma.StringFieldUpdateOperationsInput | string
+  rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -941,6 +979,8 @@ export type CraftSessionCountOrderByAggregateInput = {
   pendingEffects?: Prisma.SortOrder
   recipeSnapshot?: Prisma.SortOrder
   tools?: Prisma.SortOrder
+  rulesDefinition?: Prisma.SortOrder
+  rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -987,6 +1027,8 @@ export type CraftSessionMaxOrderByAggregateInput = {
   pendingEffects?: Prisma.SortOrder
   recipeSnapshot?: Prisma.SortOrder
   tools?: Prisma.SortOrder
+  rulesDefinition?: Prisma.SortOrder
+  rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -1025,6 +1067,8 @@ export type CraftSessionMinOrderByAggregateInput = {
   pendingEffects?: Prisma.SortOrder
   recipeSnapshot?: Prisma.SortOrder
   tools?: Prisma.SortOrder
+  rulesDefinition?: Prisma.SortOrder
+  rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -1089,6 +1133,8 @@ export type CraftSessionSelect<ExtArgs extends runtime.Types.Extensions.Internal
   pendingEffects?: boolean
   recipeSnapshot?: boolean
   tools?: boolean
+  rulesDefinition?: boolean
+  rules?: boolean
   stepReadyAt?: boolean
   expiresAt?: boolean
   startedAt?: boolean
@@ -1129,6 +1175,8 @@ export type CraftSessionSelectScalar = {
   pendingEffects?: boolean
   recipeSnapshot?: boolean
   tools?: boolean
+  rulesDefinition?: boolean
+  rules?: boolean
   stepReadyAt?: boolean
   expiresAt?: boolean
   startedAt?: boolean
@@ -1136,7 +1184,7 @@ export type CraftSessionSelectScalar = {
   updatedAt?: boolean
 }
 
-export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "stepReadyAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
+export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "rulesDefinition" | "rules" | "stepReadyAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
 
 export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "CraftSession"
@@ -1200,6 +1248,14 @@ export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.Intern
      * Tools chosen at start, one per tool category the steps need (JSON array).
      */
     tools: string
+    /**
+     * Ruleset sessions: the definition of the ruleset version played (JSON, written once); null for step recipes.
+     */
+    rulesDefinition: string | null
+    /**
+     * Ruleset sessions: the version played, its inputs, the engine state, turns and outcomes (JSON); null for step recipes.
+     */
+    rules: string | null
     stepReadyAt: Date | null
     expiresAt: Date
     startedAt: Date
@@ -1604,6 +1660,8 @@ export interface CraftSessionFieldRefs {
   readonly pendingEffects: Prisma.FieldRef<"CraftSession", 'Boolean'>
   readonly recipeSnapshot: Prisma.FieldRef<"CraftSession", 'String'>
   readonly tools: Prisma.FieldRef<"CraftSession", 'String'>
+  readonly rulesDefinition: Prisma.FieldRef<"CraftSession", 'String'>
+  readonly rules: Prisma.FieldRef<"CraftSession", 'String'>
   readonly stepReadyAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly expiresAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>

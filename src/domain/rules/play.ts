@@ -1,0 +1,199 @@
+import { rngFor } from '../rng.js';
+import type { CompiledRuleset } from './compile.js';
+import { apply, available, contextOf, init, timeOut, type ActionView, type Draw, type EndReason, type EngineInputs, type EngineState, type TurnResult } from './engine.js';
+import { toNumber } from './expr.js';
+import { outcome, type RuleOutcome } from './outcome.js';
+import type { RulesetDefinition, Stream } from './ruleset.js';
+
+/**
+ * A ruleset session's rules, as stored with the session (pure data, JSON): the version it
+ * plays, what it started with, the engine state, every turn and every ended attempt. The
+ * functions here move it forward; the session service stores it and applies the effects.
+ */
+
+export interface RulesTurn {
+  attempt: number;
+  turn: number;
+  action: string;
+  performance: number | null;
+  /** The consumable item the action used (its id in the crafter's inventory). */
+  consumedItemId: string | null;
+  at: string;
+  result: TurnResult;
+}
+
+export interface AttemptOutcome extends RuleOutcome {
+  attempt: number;
+  ended: EndReason;
+}
+
+export interface RulesRecord {
+  rulesetId: string;
+  code: string;
+  version: number;
+  /** The version's definition, so a session replays on its own. */
+  definition: RulesetDefinition;
+  inputs: EngineInputs;
+  trial: boolean;
+  state: EngineState;
+  turns: RulesTurn[];
+  outcomes: AttemptOutcome[];
+  maxAttempts: number;
+  attemptStartedAt: string;
+  /** When the current attempt's time runs out (end.timeLimitSeconds); null = no limit. */
+  deadline: string | null;
+  /** The attempt failed and another is allowed: session/retry starts it. */
+  awaitingRetry: boolean;
+  /** The session's own deadline (the session timeout); an attempt's deadline comes first when earlier. */
+  sessionExpiresAt: string;
+  /** The attempt whose loss is still to be destroyed; null when none is pending. */
+  pendingLoss: number | null;
+}
+
+/**
+ * The draws of one turn (or of an attempt's end): each stream its own generator from the
+ * session seed, the attempt and the label, so a replay draws exactly the same numbers.
+ */
+export function drawsFor(seed: string, attempt: number, label: string | number): Draw {
+  const streams = new Map<Stream, () => number>();
+  return (stream) => {
+    let next = streams.get(stream);
+    if (!next) {
+      next = rngFor(seed, `rules:${stream}:${attempt}:${label}`);
+      streams.set(stream, next);
+    }
+    return next();
+  };
+}
+
+const deadlineOf = (rs: CompiledRuleset, now: Date) =>
+  rs.end.timeLimitSeconds !== null ? new Date(now.getTime() + rs.end.timeLimitSeconds * 1000).toISOString() : null;
+
+/** A new ruleset session's rules: attempt 1 ready for its first action. */
+export function startRules(
+  rs: CompiledRuleset,
+  meta: { rulesetId: string; code: string; version: number },
+  inputs: EngineInputs,
+  now: Date,
+  sessionExpiresAt: Date,
+): RulesRecord {
+  return {
+    ...meta,
+    definition: rs.def,
+    inputs,
+    trial: inputs.trial,
+    state: init(rs, inputs, 1),
+    turns: [],
+    outcomes: [],
+    maxAttempts: rs.attempts.max,
+    attemptStartedAt: now.toISOString(),
+    deadline: deadlineOf(rs, now),
+    awaitingRetry: false,
+    sessionExpiresAt: sessionExpiresAt.toISOString(),
+    pendingLoss: null,
+  };
+}
+
+/** When the session must next be looked at: the attempt's deadline when earlier than the session's. */
+export function nextDeadline(rec: RulesRecord): Date {
+  const session = Date.parse(rec.sessionExpiresAt);
+  const attempt = rec.deadline && !rec.state.ended ? Date.parse(rec.deadline) : Number.POSITIVE_INFINITY;
+  return new Date(Math.min(session, attempt));
+}
+
+/** The outcome of the attempt that just ended (draws labelled `end`). */
+function settle(rs: CompiledRuleset, rec: RulesRecord, state: EngineState, seed: string): AttemptOutcome {
+  const o = outcome(rs, rec.inputs, state, drawsFor(seed, state.attempt, 'end'));
+  return { ...o, attempt: state.attempt, ended: state.ended!.how };
+}
+
+export interface Played {
+  rules: RulesRecord;
+  turn: RulesTurn;
+  /** Set when the action ended the attempt. */
+  ended: AttemptOutcome | null;
+}
+
+/** One action (throws RuleError when it is unknown or cannot be used now; nothing changes then). */
+export function play(
+  rs: CompiledRuleset,
+  rec: RulesRecord,
+  action: string,
+  input: { performance?: number | null; consumedItemId?: string | null },
+  seed: string,
+  now: Date,
+): Played {
+  const { state, result } = apply(rs, rec.inputs, rec.state, action, input, drawsFor(seed, rec.state.attempt, rec.state.turn + 1));
+  const turn: RulesTurn = {
+    attempt: state.attempt,
+    turn: state.turn,
+    action,
+    performance: typeof input.performance === 'number' ? input.performance : null,
+    consumedItemId: input.consumedItemId ?? null,
+    at: now.toISOString(),
+    result,
+  };
+  return finishIfEnded(rs, { ...rec, state, turns: [...rec.turns, turn] }, seed, turn);
+}
+
+function finishIfEnded(rs: CompiledRuleset, rec: RulesRecord, seed: string, turn: RulesTurn): Played {
+  if (!rec.state.ended) return { rules: rec, turn, ended: null };
+  const ended = settle(rs, rec, rec.state, seed);
+  return { rules: afterEnd(rec, rec.state, ended), turn, ended };
+}
+
+function afterEnd(rec: RulesRecord, state: EngineState, ended: AttemptOutcome): RulesRecord {
+  const failed = !ended.success && !rec.trial;
+  return {
+    ...rec,
+    state,
+    outcomes: [...rec.outcomes, ended],
+    awaitingRetry: failed && state.attempt < rec.maxAttempts,
+    pendingLoss: failed && ended.loss > 0 ? state.attempt : null,
+    deadline: null,
+  };
+}
+
+/** The attempt's time ran out: it ends as the ruleset says (finish as it stands, or fail). */
+export function expireAttempt(rs: CompiledRuleset, rec: RulesRecord, seed: string): { rules: RulesRecord; ended: AttemptOutcome } {
+  const state = timeOut(rs, rec.state);
+  const ended = settle(rs, rec, state, seed);
+  return { rules: afterEnd(rec, state, ended), ended };
+}
+
+/** The next attempt on what remains of the material pool (session-wide charges carry over). */
+export function nextAttempt(rs: CompiledRuleset, rec: RulesRecord, now: Date): RulesRecord {
+  return {
+    ...rec,
+    state: init(rs, rec.inputs, rec.state.attempt + 1, { sessionUses: rec.state.sessionUses }),
+    attemptStartedAt: now.toISOString(),
+    deadline: deadlineOf(rs, now),
+    awaitingRetry: false,
+  };
+}
+
+/** Every action now (with its cost and chance), for callers to give feedback without a copy of the rules. */
+export function actionsNow(rs: CompiledRuleset, rec: RulesRecord): (ActionView & { name: string | null })[] {
+  return available(rs, rec.inputs, rec.state).map((a) => ({ ...a, name: rs.actions.get(a.code)?.def.name ?? null }));
+}
+
+/** The quality the outputs would carry if the attempt finished now (the outcome's quality, else its score in 0..1). */
+export function qualityNow(rs: CompiledRuleset, rec: RulesRecord): number {
+  const last = rec.outcomes[rec.outcomes.length - 1];
+  if (rec.state.ended && last?.quality != null) return last.quality;
+  const ctx = contextOf(rec.inputs, rec.state);
+  const score = toNumber(rs.outcome.score(ctx));
+  const q = rs.outcome.quality ? toNumber(rs.outcome.quality({ ...ctx, score, outcome: { score, ended: null } })) : score;
+  return Math.round(Math.min(1, Math.max(0, q)) * 1e6) / 1e6;
+}
+
+/**
+ * Whole units of a material quantity an attempt's loss destroys: the share rounded to the
+ * nearest unit (fractional stacks to 4 decimals), never more than the quantity.
+ */
+export function lostQuantity(quantity: number, loss: number): number {
+  if (loss <= 0) return 0;
+  const exact = quantity * Math.min(1, loss);
+  const lost = Number.isInteger(quantity) ? Math.round(exact) : Math.round(exact * 1e4) / 1e4;
+  return Math.min(quantity, lost);
+}
