@@ -7,9 +7,8 @@
 //
 // Prints the token only, so: TOKEN=$(npm run --silent dev:token -- --roles admin)
 // Honours CRAFT_AUTH_ISSUER / CRAFT_AUTH_AUDIENCE when set. Development only.
-import { Buffer } from 'node:buffer';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
+import { mintDevToken } from './lib/dev-token.mjs';
 
 const ROLES = ['developer', 'admin', 'service', 'contract-service'];
 const { values } = parseArgs({
@@ -33,13 +32,4 @@ if (unknown.length > 0) {
 }
 const gs = values['game-services'].trim();
 const gameServices = gs === '*' ? '*' : gs.split(',').map((g) => g.trim()).filter(Boolean);
-const secret = process.env.CRAFT_AUTH_JWT_SECRET || 'dev-secret-change-me';
-
-let jwt = new SignJWT({ roles, gameServices })
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject(values.sub)
-  .setIssuedAt()
-  .setExpirationTime(values['expires-in']);
-if (process.env.CRAFT_AUTH_ISSUER) jwt = jwt.setIssuer(process.env.CRAFT_AUTH_ISSUER);
-if (process.env.CRAFT_AUTH_AUDIENCE) jwt = jwt.setAudience(process.env.CRAFT_AUTH_AUDIENCE);
-process.stdout.write(`${await jwt.sign(new Uint8Array(Buffer.from(secret, 'utf8')))}\n`);
+process.stdout.write(`${await mintDevToken({ roles, gameServices, sub: values.sub, expiresIn: values['expires-in'] })}\n`);

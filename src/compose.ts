@@ -26,7 +26,7 @@ import type { RateLimitSettings } from './http/rate-limit.js';
 import { CleanupService } from './services/cleanup/cleanup-service.js';
 import { DiscoveryService } from './services/discovery/discovery-service.js';
 import { DEFAULT_IDEMPOTENCY_SETTINGS, IdempotencyService } from './services/idempotency/idempotency-service.js';
-import type { Logger } from './services/ports.js';
+import type { Clock, Logger } from './services/ports.js';
 import { LocalProficiencyStore } from './services/proficiency/local-proficiency-store.js';
 import { ProficiencyService } from './services/proficiency/proficiency-service.js';
 import type { ProficiencyStore } from './services/proficiency/proficiency-store.js';
@@ -80,7 +80,17 @@ export interface Runtime {
 }
 
 /** Wires the real adapters; the one place that knows every concrete class. */
-export function createRuntime(config: Config, log: Logger): Runtime {
+/**
+ * What a test may put in place of the real thing (never reachable from configuration): the
+ * clock (server time, so durations and deadlines need no sleeping) and the session seeds
+ * (so a scripted session's rolls are known in advance).
+ */
+export interface RuntimeOverrides {
+  clock?: Clock;
+  sessionSeeds?: () => string;
+}
+
+export function createRuntime(config: Config, log: Logger, overrides: RuntimeOverrides = {}): Runtime {
   const prisma = createPrisma(config.databaseUrl, { connectionLimit: config.databaseConnectionLimit, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
   const redis = createRedis(config.redisUrl);
   const sql = createSqlPool(config.databaseUrl, {
@@ -104,7 +114,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     log,
   );
   const cache = new RedisRecipeCache(redis, { keyPrefix: config.redisKeyPrefix, ttlSeconds: config.recipeCacheTtlSeconds }, log);
-  const clock = { now: () => new Date() };
+  const clock: Clock = overrides.clock ?? { now: () => new Date() };
   const ids = { uuid: () => randomUUID() };
   const contractTerminatedSubject = `${config.contractSubjectPrefix}.terminated`;
   const contractStreamSubjects = [`${config.contractSubjectPrefix}.>`];
@@ -270,6 +280,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     planner,
     driver,
     rules: rulesSessions,
+    seeds: overrides.sessionSeeds,
     contract: stubs.contract,
     stations: stationAccess,
     uow,

@@ -4236,6 +4236,10 @@ export interface components {
                 breakpoints?: components["schemas"]["RuleBreakpoint"][];
                 /** @description Output quantities multiplied by it on success. */
                 outputMultiplier?: components["schemas"]["RuleExpression"];
+                /** @description Numbers written on the outputs on success (name -> value), e.g. a +X bonus. */
+                attributes?: {
+                    [key: string]: components["schemas"]["RuleExpression"];
+                };
             };
             /** @description Several attempts on one material pool. */
             attempts?: {
@@ -4480,6 +4484,10 @@ export interface components {
             traits: string[];
             /** @description Rare events that happened. */
             rare: string[];
+            /** @description Numbers written on the outputs. */
+            attributes?: {
+                [key: string]: number;
+            };
             /** @description Share of the materials lost (failure). */
             loss: number;
         };

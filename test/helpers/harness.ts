@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { createRuntime, type Runtime } from '../../src/compose.js';
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/infra/config/config.js';
 import { migrate } from '../../src/infra/db/migrate.js';
 import { loadSpec, sharedSchemas } from '../../src/http/openapi/load-spec.js';
@@ -53,7 +53,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, overrides: RuntimeOverrides = {}): Promise<Harness> {
   const urls = inject('services');
   const names = workerNames();
   const databaseUrl = databaseUrlFor(urls.databaseUrl, names.database);
@@ -80,7 +80,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const runtime = createRuntime(config, log);
+  const runtime = createRuntime(config, log, overrides);
   const app = await buildApp({
     spec,
     services: runtime.services,

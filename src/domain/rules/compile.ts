@@ -73,6 +73,7 @@ export interface CompiledRuleset {
     grades: { value: Compiled; names: { min: number; name: string }[] } | null;
     breakpoints: { min: number; traits: string[] }[];
     outputMultiplier: Compiled | null;
+    attributes: [string, Compiled][];
   };
   attempts: { max: number; loss: CompiledLoss | null; firstTry: { chance: Compiled; traits: string[] } | null };
   trial: { allowed: Compiled; experienceMultiplier: number } | null;
@@ -278,8 +279,8 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
   }
 
   const end = def.end ?? {};
-  if (!end.success && !end.failure && !end.maxTurns && ![...compiledActions.values()].some((a) => a.finishes)) {
-    problem('/end', 'END_UNREACHABLE', 'nothing ends an attempt: give end.success, end.failure, end.maxTurns or an action with a finish effect');
+  if (!end.success && !end.failure && !end.maxTurns && !end.timeLimitSeconds && ![...compiledActions.values()].some((a) => a.finishes)) {
+    problem('/end', 'END_UNREACHABLE', 'nothing ends an attempt: give end.success, end.failure, end.maxTurns, end.timeLimitSeconds or an action with a finish effect');
   }
   for (const key of ['maxTurns', 'timeLimitSeconds'] as const) {
     const v = end[key];
@@ -333,6 +334,10 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       grades: o.grades ? { value: expr(o.grades.value, '/outcome/grades/value'), names: o.grades.names } : null,
       breakpoints: o.breakpoints ?? [],
       outputMultiplier: optional(o.outputMultiplier, '/outcome/outputMultiplier'),
+      attributes: Object.entries(o.attributes ?? {}).map(([name, e]) => {
+        if (!NAME.test(name)) problem(`/outcome/attributes/${escapePointer(name)}`, 'NAME_INVALID', 'an attribute name is 1-64 letters, digits or _, starting with a letter');
+        return [name, expr(e, `/outcome/attributes/${escapePointer(name)}`)] as [string, Compiled];
+      }),
     },
     attempts: {
       max: attempts?.max ?? 1,

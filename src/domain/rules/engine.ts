@@ -46,8 +46,8 @@ export interface EngineState {
   /** Actions taken in this attempt. */
   turn: number;
   pools: Record<string, number>;
-  /** Each pool's [min, max], evaluated when the attempt starts. */
-  bounds: Record<string, [number, number]>;
+  /** Each pool's [min, max], evaluated when the attempt starts; null = unbounded (JSON has no infinity). */
+  bounds: Record<string, [number | null, number | null]>;
   buffs: Record<string, BuffState>;
   condition: string | null;
   /** Uses per action in this attempt and in the whole session (charges). */
@@ -136,9 +136,9 @@ export function init(rs: CompiledRuleset, inputs: EngineInputs, attempt = 1, car
   // Pools in declaration order: a pool's start may read the ones declared before it.
   for (const p of rs.pools) {
     const ctx = contextOf(inputs, state);
-    const min = p.min ? toNumber(p.min(ctx)) : Number.NEGATIVE_INFINITY;
-    const max = p.max ? toNumber(p.max(ctx)) : Number.POSITIVE_INFINITY;
-    state.bounds[p.name] = [min, Math.max(min, max)];
+    const min = p.min ? toNumber(p.min(ctx)) : null;
+    const max = p.max ? toNumber(p.max(ctx)) : null;
+    state.bounds[p.name] = [min, min !== null && max !== null ? Math.max(min, max) : max];
     state.pools[p.name] = bound(state, p.name, toNumber(p.start(ctx)));
   }
   return state;
@@ -146,8 +146,8 @@ export function init(rs: CompiledRuleset, inputs: EngineInputs, attempt = 1, car
 
 /** A pool's value clamped into its bounds, at 6 decimal places (no float noise such as 21.599999999999998). */
 function bound(state: EngineState, pool: string, v: number): number {
-  const [min, max] = state.bounds[pool] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  return round(Math.min(max, Math.max(min, v)));
+  const [min, max] = state.bounds[pool] ?? [null, null];
+  return round(Math.min(max ?? Number.POSITIVE_INFINITY, Math.max(min ?? Number.NEGATIVE_INFINITY, v)));
 }
 
 /** Buffs' and the condition's modifiers of a target, applied to a value: v * mul + add, in order. */

@@ -17,11 +17,14 @@ export interface RuleOutcome {
   traits: string[];
   /** Rare events that happened (masterpiece...). */
   rare: string[];
+  /** Numbers written on the outputs (outcome.attributes), rounded to 6 decimals. */
+  attributes: Record<string, number>;
   /** On failure: the share of the materials lost, 0..1 (the rest goes back, or to the next attempt). */
   loss: number;
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function rollLoss(loss: CompiledLoss | null, ctx: Record<string, unknown>, draw: Draw, fallback: number): number {
   if (!loss) return fallback;
@@ -38,7 +41,7 @@ function rollLoss(loss: CompiledLoss | null, ctx: Record<string, unknown>, draw:
 export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, draw: Draw): RuleOutcome {
   const o = rs.outcome;
   const base = contextOf(inputs, state);
-  const score = toNumber(o.score(base));
+  const score = round6(toNumber(o.score(base)));
   const ctx = contextOf(inputs, state, { score, outcome: { score, ended: state.ended?.how ?? null } });
   let success: boolean;
   let band: (typeof o.bands)[number] | null = null;
@@ -69,6 +72,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
       grade: band?.grade ?? null,
       traits: [],
       rare: [],
+      attributes: {},
       loss: rollLoss(lossRange ?? rs.attempts.loss, ctx, draw, 1),
     };
   }
@@ -98,10 +102,11 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
     success: true,
     band: band?.name ?? null,
     outputMultiplier: multiplier,
-    quality: o.quality ? clamp01(toNumber(o.quality(ctx))) : null,
+    quality: o.quality ? round6(clamp01(toNumber(o.quality(ctx)))) : null,
     grade,
     traits: [...new Set(traits)],
     rare,
+    attributes: Object.fromEntries(o.attributes.map(([name, fn]) => [name, Math.round(toNumber(fn(ctx)) * 1e6) / 1e6])),
     loss: 0,
   };
 }

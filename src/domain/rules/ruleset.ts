@@ -149,6 +149,8 @@ export interface OutcomeDef {
   breakpoints?: { min: number; traits: string[] }[];
   /** Output quantities multiplied by this on success (e.g. recipe size); default 1. */
   outputMultiplier?: Expr;
+  /** Numbers written on the outputs on success (e.g. a +X bonus): name -> value. */
+  attributes?: Record<string, Expr>;
 }
 
 export interface AttemptsDef {

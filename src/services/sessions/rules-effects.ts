@@ -102,6 +102,7 @@ export function rulesOutputs(s: SessionRecord): { finalQuality: number | null; o
     ...(last.traits.length > 0 && { traits: last.traits }),
     ...(last.band && { band: last.band }),
     ...(last.rare.length > 0 && { rare: last.rare }),
+    ...(Object.keys(last.attributes).length > 0 && { attributes: last.attributes }),
     ruleset: `${rules.code}@${rules.version}`,
   };
   const outputs = (s.recipe.outputs ?? [])

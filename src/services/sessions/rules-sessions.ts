@@ -348,6 +348,7 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
       grade: o.grade,
       traits: o.traits,
       rare: o.rare,
+      attributes: o.attributes,
       loss: Math.round(o.loss * 1e6) / 1e6,
     })),
   };

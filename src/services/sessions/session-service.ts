@@ -31,6 +31,8 @@ export interface SessionServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** Session RNG seeds (tests fix them); default: a fresh random seed per session. */
+  seeds?: () => string;
   /** Lost version races outside the driver; no-op when not given. */
   metrics?: ConflictMetrics;
   settings: {
@@ -110,7 +112,7 @@ export class SessionService {
       currentStepIndex: 0,
       version: 0,
       attempt: 1,
-      rngSeed: newSeed(),
+      rngSeed: (this.d.seeds ?? newSeed)(),
       state: roundState({ ...plan.state, quality }),
       stepResults: [],
       participants: plan.participants,
