@@ -260,6 +260,7 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
   });
   const queries = new QueryService({
     recipes,
+    rulesets,
     assessor,
     item: stubs.item,
     proficiency: proficiencyAccess,

@@ -16,4 +16,4 @@ export interface Loaded {
 }
 export function packNames(dir?: string): Promise<string[]>;
 export function readPack(name: string, dir?: string): Promise<Pack>;
-export function loadPack(input: { pack: Pack; gameServiceId: string; post: (path: string, body: unknown) => Promise<{ status: number; body: any }> }): Promise<Loaded>;
+export function loadPack(input: { pack: Pack; gameServiceId: string; post: (path: string, body: unknown) => Promise<{ status: number; body: unknown }> }): Promise<Loaded>;

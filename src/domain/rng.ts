@@ -25,6 +25,35 @@ export function rngFor(seed: string, stream: string): Rng {
   return sfc32(next(), next(), next(), next());
 }
 
+/**
+ * The generator of one position (two numbers, e.g. attempt and turn) of a named stream of a
+ * seed, without hashing a string per position: the (seed, stream) hash is computed once and
+ * cached, then mixed with the position. Same seed + stream + position => same sequence.
+ */
+export function rngAt(seed: string, stream: string, a: number, b: number): Rng {
+  const key = `${seed}:${stream}`;
+  let words = STREAM_WORDS.get(key);
+  if (!words) {
+    const next = xmur3(key);
+    words = [next(), next(), next(), next()];
+    if (STREAM_WORDS.size >= 50_000) STREAM_WORDS.clear();
+    STREAM_WORDS.set(key, words);
+  }
+  const ma = mix32(a + 0x9e3779b9);
+  const mb = mix32(b ^ 0x85ebca6b);
+  return sfc32(words[0]! ^ ma, words[1]! ^ mb, words[2]! ^ mix32(ma ^ mb), words[3]!);
+}
+
+const STREAM_WORDS = new Map<string, [number, number, number, number]>();
+
+/** A 32-bit integer finalizer (murmur3's fmix32). */
+function mix32(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** xmur3 string hash: each call yields another 32-bit word derived from the string. */
 function xmur3(text: string): () => number {
   let h = 1779033703 ^ text.length;

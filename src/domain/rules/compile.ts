@@ -13,6 +13,8 @@ export type RuleProblem = ExprProblem;
 export interface CompiledEffect {
   op: Effect['op'];
   pool?: string;
+  /** `gain.<pool>`, precomputed for add. */
+  gainTarget?: string;
   buff?: string;
   amount?: Compiled;
   stacks?: Compiled;
@@ -36,6 +38,8 @@ export interface CompiledAction {
   onSuccess: CompiledEffect[];
   onFailure: CompiledEffect[];
   finishes: boolean;
+  /** `chance.<code>`, precomputed. */
+  chanceTarget: string;
 }
 
 export interface CompiledBuff {
@@ -60,6 +64,11 @@ export interface CompiledRuleset {
   actionCodes: string[];
   buffs: Map<string, CompiledBuff>;
   conditions: { initial: string; codes: string[]; weights: number[]; next: Map<string, string>; modifiers: Map<string, CompiledModifier[]> } | null;
+  /**
+   * Every modifier by its target, buffs' (declaration order) then conditions': what changes a
+   * value is looked up once per target instead of walking every active buff.
+   */
+  modifiersByTarget: Map<string, { buff: string | null; condition: string | null; m: CompiledModifier }[]>;
   end: { success: Compiled | null; failure: Compiled | null; maxTurns: number | null; timeLimitSeconds: number | null; onTimeout: 'finish' | 'fail' };
   outcome: {
     mode: 'bands' | 'allOrNothing';
@@ -154,7 +163,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
         case 'add':
         case 'set':
           if (!pools.has(e.pool)) problem(`${here}/pool`, 'UNKNOWN_POOL', `unknown pool "${e.pool}"`);
-          return { op: e.op, pool: e.pool, amount: expr(e.amount, `${here}/amount`) };
+          return { op: e.op, pool: e.pool, amount: expr(e.amount, `${here}/amount`), ...(e.op === 'add' && { gainTarget: `gain.${e.pool}` }) };
         case 'buff':
           if (!buffs.has(e.buff)) problem(`${here}/buff`, 'UNKNOWN_BUFF', `unknown buff "${e.buff}"`);
           return {
@@ -224,6 +233,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       onSuccess,
       onFailure,
       finishes: [...onSuccess, ...onFailure].some((e) => e.op === 'finish'),
+      chanceTarget: `chance.${a.code}`,
     });
   });
 
@@ -315,6 +325,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
     actionCodes: (def.actions ?? []).map((a) => a.code),
     buffs: compiledBuffs,
     conditions: compiledConditions,
+    modifiersByTarget: indexModifiers(compiledBuffs, compiledConditions),
     end: {
       success: optional(end.success, '/end/success'),
       failure: optional(end.failure, '/end/failure'),
@@ -356,4 +367,16 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
     })),
   };
   return { ruleset: problems.length === 0 ? ruleset : null, problems };
+}
+
+function indexModifiers(buffs: Map<string, CompiledBuff>, conditions: CompiledRuleset['conditions']): CompiledRuleset['modifiersByTarget'] {
+  const index: CompiledRuleset['modifiersByTarget'] = new Map();
+  const add = (target: string, entry: { buff: string | null; condition: string | null; m: CompiledModifier }) => {
+    const list = index.get(target) ?? [];
+    list.push(entry);
+    index.set(target, list);
+  };
+  for (const b of buffs.values()) for (const m of b.modifiers) add(m.target, { buff: b.code, condition: null, m });
+  for (const [code, mods] of conditions?.modifiers ?? []) for (const m of mods) add(m.target, { buff: null, condition: code, m });
+  return index;
 }

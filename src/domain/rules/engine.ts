@@ -95,10 +95,10 @@ export class RuleError extends Error {
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** The evaluation context of a state: the inputs, the state's values and per-call extras. */
-export function contextOf(inputs: EngineInputs, state: EngineState, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function contextOf(inputs: EngineInputs, state: EngineState, extra?: Record<string, unknown>): Record<string, unknown> {
   const buffs: Record<string, number> = {};
-  for (const [code, b] of Object.entries(state.buffs)) buffs[code] = b.stacks;
-  return {
+  for (const code in state.buffs) buffs[code] = state.buffs[code]!.stacks;
+  const ctx: Record<string, unknown> = {
     stats: inputs.stats,
     params: inputs.params,
     recipe: inputs.recipe,
@@ -116,8 +116,9 @@ export function contextOf(inputs: EngineInputs, state: EngineState, extra: Recor
     roll: null,
     score: null,
     stacks: 0,
-    ...extra,
   };
+  if (extra) for (const k in extra) ctx[k] = extra[k];
+  return ctx;
 }
 
 /** The state an attempt starts in; `carry` keeps the session-wide charge counts of earlier attempts. */
@@ -150,46 +151,66 @@ function bound(state: EngineState, pool: string, v: number): number {
   return round(Math.min(max ?? Number.POSITIVE_INFINITY, Math.max(min ?? Number.NEGATIVE_INFINITY, v)));
 }
 
-/** Buffs' and the condition's modifiers of a target, applied to a value: v * mul + add, in order. */
-function modified(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, target: string, value: number): number {
+interface Changes {
+  gained: string[];
+  lost: string[];
+}
+
+type Ctx = ReturnType<typeof contextOf> & { buffs: Record<string, number>; stacks: number };
+
+/** Keeps a context's view of the state's buffs current after buffs were gained or lost. */
+function syncBuffs(ctx: Ctx, state: EngineState) {
+  const buffs: Record<string, number> = {};
+  for (const code in state.buffs) buffs[code] = state.buffs[code]!.stacks;
+  ctx.buffs = buffs;
+}
+
+/**
+ * Buffs' and the condition's modifiers of a target, applied to a value: v * mul + add, buffs
+ * in declaration order, then the condition. `ctx` is the state's context (its `stacks` is set
+ * to each buff's while that buff's modifier runs).
+ */
+function modified(rs: CompiledRuleset, state: EngineState, target: string, value: number, ctx: Ctx): number {
+  const list = rs.modifiersByTarget.get(target);
+  if (!list) return value;
   let v = value;
-  const applyAll = (mods: CompiledModifier[], stacks: number) => {
-    for (const m of mods) {
-      if (m.target !== target) continue;
-      const ctx = m.mul || m.add ? contextOf(inputs, state, { stacks }) : null;
-      if (m.mul) v *= toNumber(m.mul(ctx));
-      if (m.add) v += toNumber(m.add(ctx));
-    }
-  };
-  for (const [code, b] of Object.entries(state.buffs)) {
-    const def = rs.buffs.get(code);
-    if (def && def.modifiers.length > 0) applyAll(def.modifiers, b.stacks);
+  const stacksBefore = ctx.stacks;
+  for (const { buff, condition, m } of list) {
+    if (buff !== null) {
+      const b = state.buffs[buff];
+      if (!b) continue;
+      ctx.stacks = b.stacks;
+    } else if (condition !== state.condition) continue;
+    else ctx.stacks = 0;
+    if (m.mul) v *= toNumber(m.mul(ctx));
+    if (m.add) v += toNumber(m.add(ctx));
   }
-  if (state.condition && rs.conditions) applyAll(rs.conditions.modifiers.get(state.condition) ?? [], 0);
+  ctx.stacks = stacksBefore;
   return v;
 }
 
-function costsOf(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a: CompiledAction): Record<string, number> {
+function costsOf(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): Record<string, number> {
   const costs: Record<string, number> = {};
-  if (a.costs.length === 0) return costs;
-  const ctx = contextOf(inputs, state);
-  for (const [pool, amount] of a.costs) costs[pool] = Math.max(0, modified(rs, inputs, state, `cost.${pool}`, toNumber(amount(ctx))));
+  for (const [pool, amount] of a.costs) costs[pool] = Math.max(0, modified(rs, state, `cost.${pool}`, toNumber(amount(ctx)), ctx));
   return costs;
 }
 
-function chanceOf(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a: CompiledAction, performance: number | null = null): number {
-  let c = a.chance ? toNumber(a.chance(contextOf(inputs, state, { performance }))) : 1;
-  c = modified(rs, inputs, state, 'chance', c);
-  c = modified(rs, inputs, state, `chance.${a.code}`, c);
+function chanceOf(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): number {
+  let c = a.chance ? toNumber(a.chance(ctx)) : 1;
+  c = modified(rs, state, 'chance', c, ctx);
+  c = modified(rs, state, a.chanceTarget, c, ctx);
   return clamp01(c);
 }
 
-/** Why an action cannot be used now (null: it can), its costs and chance (given the reported performance). */
-function check(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a: CompiledAction, performance: number | null = null): ActionView {
-  const costs = costsOf(rs, inputs, state, a);
-  const view = (reason: string | null): ActionView => ({ code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, inputs, state, a, performance) });
+/**
+ * Why an action cannot be used now (null: it can), its costs and chance. `ctx` is the state's
+ * context with the reported performance (checks read nothing else of a turn).
+ */
+function check(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): ActionView {
+  const costs = costsOf(rs, state, a, ctx);
+  const view = (reason: string | null): ActionView => ({ code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, state, a, ctx) });
   if (state.ended) return view('the attempt has ended');
-  if (a.requires && !toBoolean(a.requires(contextOf(inputs, state)))) return view('its requirement is not met');
+  if (a.requires && !toBoolean(a.requires(ctx))) return view('its requirement is not met');
   for (const [pool, cost] of Object.entries(costs)) {
     if ((state.pools[pool] ?? 0) < cost) return view(`not enough ${pool} (${round(state.pools[pool] ?? 0)} of ${round(cost)})`);
   }
@@ -203,47 +224,48 @@ function check(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, a:
 
 /** Every action of the ruleset now, in declaration order. */
 export function available(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState): ActionView[] {
-  return rs.actionCodes.map((code) => check(rs, inputs, state, rs.actions.get(code)!));
+  const ctx = contextOf(inputs, state) as Ctx;
+  return rs.actionCodes.map((code) => check(rs, state, rs.actions.get(code)!, ctx));
+}
+
+/** One action now: usable or why not, its costs and chance (given the performance a caller would report). */
+export function availableOne(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, performance: number | null = null): ActionView | null {
+  const a = rs.actions.get(code);
+  return a ? check(rs, state, a, contextOf(inputs, state, { performance }) as Ctx) : null;
 }
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-function runEffects(
-  rs: CompiledRuleset,
-  inputs: EngineInputs,
-  state: EngineState,
-  effects: CompiledEffect[],
-  extra: Record<string, unknown>,
-  changes: { gained: Set<string>; lost: Set<string> },
-) {
+function runEffects(rs: CompiledRuleset, state: EngineState, effects: CompiledEffect[], ctx: Ctx, changes: Changes) {
   for (const e of effects) {
     if (state.ended) return;
-    const ctx = () => contextOf(inputs, state, extra);
     switch (e.op) {
       case 'add': {
-        let amount = toNumber(e.amount!(ctx()));
-        if (amount > 0) amount = modified(rs, inputs, state, `gain.${e.pool}`, amount);
+        let amount = toNumber(e.amount!(ctx));
+        if (amount > 0) amount = modified(rs, state, e.gainTarget!, amount, ctx);
         state.pools[e.pool!] = bound(state, e.pool!, (state.pools[e.pool!] ?? 0) + amount);
         break;
       }
       case 'set':
-        state.pools[e.pool!] = bound(state, e.pool!, toNumber(e.amount!(ctx())));
+        state.pools[e.pool!] = bound(state, e.pool!, toNumber(e.amount!(ctx)));
         break;
       case 'buff': {
         const def = rs.buffs.get(e.buff!)!;
         const have = state.buffs[e.buff!];
-        const stacks = e.stacks ? Math.max(1, Math.round(toNumber(e.stacks(ctx())))) : 1;
-        const turns = e.turns ? Math.max(1, Math.round(toNumber(e.turns(ctx())))) : def.turns;
+        const stacks = e.stacks ? Math.max(1, Math.round(toNumber(e.stacks(ctx)))) : 1;
+        const turns = e.turns ? Math.max(1, Math.round(toNumber(e.turns(ctx)))) : def.turns;
         state.buffs[e.buff!] = { stacks: Math.min(def.maxStacks, (have?.stacks ?? 0) + stacks), turns };
-        if (!have) changes.gained.add(e.buff!);
+        if (!have && !changes.gained.includes(e.buff!)) changes.gained.push(e.buff!);
+        syncBuffs(ctx, state);
         break;
       }
       case 'removeBuff':
         if (state.buffs[e.buff!]) {
           delete state.buffs[e.buff!];
-          changes.lost.add(e.buff!);
+          if (!changes.lost.includes(e.buff!)) changes.lost.push(e.buff!);
+          syncBuffs(ctx, state);
         }
         break;
       case 'finish':
@@ -272,45 +294,61 @@ export function apply(
   if (!a) throw new RuleError('ACTION_NOT_FOUND', `"${actionCode}" is not an action of this ruleset`, { action: actionCode, actions: rs.actionCodes });
   if (before.ended) throw new RuleError('ATTEMPT_ENDED', 'the attempt has ended', { ended: before.ended });
   const performance = typeof input.performance === 'number' ? clamp01(input.performance) : null;
-  const view = check(rs, inputs, before, a, performance);
+  const view = check(rs, before, a, contextOf(inputs, before, { performance }) as Ctx);
   if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
 
   const state = cloneState(before);
-  const poolsBefore = { ...before.pools };
-  const changes = { gained: new Set<string>(), lost: new Set<string>() };
-  for (const [pool, cost] of Object.entries(view.costs)) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - cost);
+  const poolsBefore = before.pools;
+  const changes: Changes = { gained: [], lost: [] };
+  for (const pool in view.costs) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - view.costs[pool]!);
   state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
   state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
 
+  // One context for the whole turn, over the new state (its pools change in place).
+  const ctx = contextOf(inputs, state, { performance }) as Ctx;
   const success = view.chance >= 1 ? true : view.chance <= 0 ? false : draw('success') < view.chance;
   const roll = a.score && performance === null ? draw('score') : null;
-  const score = a.score ? clamp01(toNumber(a.score(contextOf(inputs, state, { performance, roll })))) : null;
-  const extra = { performance, roll, score };
-  runEffects(rs, inputs, state, success ? a.onSuccess : a.onFailure, extra, changes);
+  ctx.roll = roll;
+  const score = a.score ? clamp01(toNumber(a.score(ctx))) : null;
+  ctx.score = score;
+  runEffects(rs, state, success ? a.onSuccess : a.onFailure, ctx, changes);
 
-  for (const code of Object.keys(state.buffs)) {
-    if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.gained.has(code)) {
+  let consumed = false;
+  for (const code in state.buffs) {
+    if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.gained.includes(code)) {
       delete state.buffs[code];
-      changes.lost.add(code);
+      if (!changes.lost.includes(code)) changes.lost.push(code);
+      consumed = true;
     }
   }
+  if (consumed) syncBuffs(ctx, state);
   // Ticks, then the count-down, of the buffs active at the end of the turn (not one gained now).
   for (const code of Object.keys(state.buffs)) {
     const def = rs.buffs.get(code)!;
-    const b = state.buffs[code]!;
-    if (def.tick.length > 0 && !changes.gained.has(code)) runEffects(rs, inputs, state, def.tick, { ...extra, stacks: b.stacks }, changes);
-    if (b.turns !== null && !changes.gained.has(code)) {
+    const b = state.buffs[code];
+    if (!b) continue;
+    if (def.tick.length > 0 && !changes.gained.includes(code)) {
+      ctx.stacks = b.stacks;
+      runEffects(rs, state, def.tick, ctx, changes);
+      ctx.stacks = 0;
+    }
+    if (b.turns !== null && !changes.gained.includes(code)) {
       b.turns -= 1;
       if (b.turns <= 0) {
         delete state.buffs[code];
-        changes.lost.add(code);
+        if (!changes.lost.includes(code)) changes.lost.push(code);
+        syncBuffs(ctx, state);
       }
     }
   }
   state.turn += 1;
 
   if (!state.ended) {
-    const ctx = contextOf(inputs, state);
+    // The end checks read the state alone (no turn values).
+    ctx.turn = state.turn;
+    ctx.performance = null;
+    ctx.roll = null;
+    ctx.score = null;
     if (rs.end.failure && toBoolean(rs.end.failure(ctx))) state.ended = { how: 'failure' };
     else if (rs.end.success && toBoolean(rs.end.success(ctx))) state.ended = { how: 'success' };
     else if (rs.end.maxTurns !== null && state.turn >= rs.end.maxTurns) state.ended = { how: 'turns' };
@@ -319,8 +357,8 @@ export function apply(
   if (!state.ended && rs.conditions) state.condition = nextCondition(rs, state.condition, draw);
 
   const deltas: Record<string, number> = {};
-  for (const [pool, v] of Object.entries(state.pools)) {
-    const d = round(v - (poolsBefore[pool] ?? 0));
+  for (const pool in state.pools) {
+    const d = round(state.pools[pool]! - (poolsBefore[pool] ?? 0));
     if (d !== 0) deltas[pool] = d;
   }
   return {
@@ -332,8 +370,8 @@ export function apply(
       roll,
       costs: view.costs,
       deltas,
-      buffsGained: [...changes.gained].filter((b) => state.buffs[b]),
-      buffsLost: [...changes.lost].filter((b) => !state.buffs[b]),
+      buffsGained: changes.gained.filter((b) => state.buffs[b]),
+      buffsLost: changes.lost.filter((b) => !state.buffs[b]),
       conditionBefore,
       conditionAfter: state.condition,
       ended: state.ended,
@@ -341,18 +379,27 @@ export function apply(
   };
 }
 
+function copy<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k in o) out[k] = o[k]!;
+  return out;
+}
+
 function cloneState(s: EngineState): EngineState {
   const buffs: Record<string, BuffState> = {};
-  for (const [k, b] of Object.entries(s.buffs)) buffs[k] = { stacks: b.stacks, turns: b.turns };
+  for (const k in s.buffs) {
+    const b = s.buffs[k]!;
+    buffs[k] = { stacks: b.stacks, turns: b.turns };
+  }
   return {
     attempt: s.attempt,
     turn: s.turn,
-    pools: { ...s.pools },
+    pools: copy(s.pools),
     bounds: s.bounds,
     buffs,
     condition: s.condition,
-    attemptUses: { ...s.attemptUses },
-    sessionUses: { ...s.sessionUses },
+    attemptUses: copy(s.attemptUses),
+    sessionUses: copy(s.sessionUses),
     ended: s.ended,
   };
 }

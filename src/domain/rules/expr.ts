@@ -165,6 +165,15 @@ function reader(path: string, fallback: unknown): Compiled {
     const [key] = segments as [string];
     return (c) => (c !== null && typeof c === 'object' && has.call(c, key) ? ((c as Record<string, unknown>)[key] ?? fallback) : fallback);
   }
+  if (segments.length === 2) {
+    const [a, b] = segments as [string, string];
+    return (c) => {
+      if (c === null || typeof c !== 'object' || !has.call(c, a)) return fallback;
+      const o = (c as Record<string, unknown>)[a];
+      if (o === null || typeof o !== 'object' || !has.call(o, b)) return fallback;
+      return (o as Record<string, unknown>)[b] ?? fallback;
+    };
+  }
   return (c) => {
     let v: unknown = c;
     for (const s of segments) {

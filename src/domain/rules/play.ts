@@ -1,4 +1,4 @@
-import { rngFor } from '../rng.js';
+import { rngAt } from '../rng.js';
 import type { CompiledRuleset } from './compile.js';
 import { apply, available, contextOf, init, timeOut, type ActionView, type Draw, type EndReason, type EngineInputs, type EngineState, type TurnResult } from './engine.js';
 import { toNumber } from './expr.js';
@@ -54,17 +54,22 @@ export interface RulesRecord {
  * The draws of one turn (or of an attempt's end): each stream its own generator from the
  * session seed, the attempt and the label, so a replay draws exactly the same numbers.
  */
-export function drawsFor(seed: string, attempt: number, label: string | number): Draw {
-  const streams = new Map<Stream, () => number>();
+export function drawsFor(seed: string, attempt: number, label: number | 'end'): Draw {
+  const position = label === 'end' ? END_POSITION : label;
+  let streams: Partial<Record<Stream, () => number>> | null = null;
   return (stream) => {
-    let next = streams.get(stream);
+    streams ??= {};
+    let next = streams[stream];
     if (!next) {
-      next = rngFor(seed, `rules:${stream}:${attempt}:${label}`);
-      streams.set(stream, next);
+      next = rngAt(seed, `rules:${stream}`, attempt, position);
+      streams[stream] = next;
     }
     return next();
   };
 }
+
+/** The draws of an attempt's end (outcome, loss, bonus, rare) sit after every turn. */
+const END_POSITION = 0x7fffffff;
 
 const deadlineOf = (rs: CompiledRuleset, now: Date) =>
   rs.end.timeLimitSeconds !== null ? new Date(now.getTime() + rs.end.timeLimitSeconds * 1000).toISOString() : null;
@@ -101,10 +106,19 @@ export function nextDeadline(rec: RulesRecord): Date {
   return new Date(Math.min(session, attempt));
 }
 
-/** The outcome of the attempt that just ended (draws labelled `end`). */
-function settle(rs: CompiledRuleset, rec: RulesRecord, state: EngineState, seed: string): AttemptOutcome {
-  const o = outcome(rs, rec.inputs, state, drawsFor(seed, state.attempt, 'end'));
+/** The outcome of an attempt that just ended (draws labelled `end`): sessions and estimates alike. */
+export function settleAttempt(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, seed: string): AttemptOutcome {
+  const o = outcome(rs, inputs, state, drawsFor(seed, state.attempt, 'end'));
   return { ...o, attempt: state.attempt, ended: state.ended!.how };
+}
+
+/** The draws of an action: those of the attempt's next turn. */
+export function turnDraws(seed: string, state: EngineState): Draw {
+  return drawsFor(seed, state.attempt, state.turn + 1);
+}
+
+function settle(rs: CompiledRuleset, rec: RulesRecord, state: EngineState, seed: string): AttemptOutcome {
+  return settleAttempt(rs, rec.inputs, state, seed);
 }
 
 export interface Played {
@@ -123,7 +137,7 @@ export function play(
   seed: string,
   now: Date,
 ): Played {
-  const { state, result } = apply(rs, rec.inputs, rec.state, action, input, drawsFor(seed, rec.state.attempt, rec.state.turn + 1));
+  const { state, result } = apply(rs, rec.inputs, rec.state, action, input, turnDraws(seed, rec.state));
   const turn: RulesTurn = {
     attempt: state.attempt,
     turn: state.turn,

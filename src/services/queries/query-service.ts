@@ -6,6 +6,7 @@ import {
   DEFAULT_ESTIMATE_SEED,
   qualityBreakdown,
   simulateQuality,
+  summarize,
   type QualityBreakdown,
   type QualityDistribution,
 } from '../../domain/estimate/simulate.js';
@@ -30,6 +31,8 @@ import {
 } from '../sessions/craft-assessor.js';
 import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports.js';
 import type { Scope } from '../scope.js';
+import { estimateRules, type RulesEstimateDeps } from './rules-estimate.js';
+import type { Policy } from '../../domain/rules/simulate.js';
 
 export interface QueryServiceDeps {
   recipes: Pick<RecipeService, 'find'>;
@@ -38,6 +41,8 @@ export interface QueryServiceDeps {
   proficiency: Pick<ProficiencyAccess, 'levelOf'>;
   stations: Pick<StationAccess, 'find'>;
   defaultQualityWeights: QualityWeights;
+  /** Ruleset recipes: their ruleset versions, compiled. */
+  rulesets: RulesEstimateDeps;
 }
 
 export interface CanCraftRequest {
@@ -57,6 +62,9 @@ export interface EstimateRequest {
   stationId?: string | null;
   simulations?: number | null;
   seed?: number | null;
+  /** Ruleset recipes: the crafter's stats and how the simulated sessions are played. */
+  stats?: Record<string, number> | null;
+  policy?: Policy | null;
 }
 
 const DEFAULT_SIMULATIONS = 1000;
@@ -135,7 +143,7 @@ export class QueryService {
    *   unless it is the game service's), else, when the steps need a station, the best
    *   active one of that type in the game service (0.5 when there is none).
    */
-  async estimateQuality(scope: Scope, req: EstimateRequest): Promise<{ breakdown: QualityBreakdown; distribution: QualityDistribution }> {
+  async estimateQuality(scope: Scope, req: EstimateRequest) {
     const recipe = await this.recipe(scope, req.recipeId);
     const ctx = this.d.assessor.context({ gameServiceId: recipe.gameServiceId, entityId: req.entityId, entityType: req.entityType });
     // The named materials and the named tool in one read.
@@ -159,6 +167,18 @@ export class QueryService {
     const stationQuality = station ? station.quality : await this.bestStationQuality(ctx, recipe);
     const factors = factorsFor(recipe, { materials: picks, level, toolQualities, stationQuality });
     const input = { ...factors, weights: recipe.qualityWeights ?? this.d.defaultQualityWeights, collaborationBonus: 0 };
+    if (recipe.ruleset) {
+      const tiers = named.map((i) => i.instanceMetadata?.tier).filter((t): t is number => typeof t === 'number');
+      const known = toolQualities.filter((q): q is number => q !== null);
+      const { qualities, ...rules } = await estimateRules(this.d.rulesets, recipe, {
+        level,
+        proficiencyFactor: factors.proficiency,
+        materials: { quality: factors.material, count: picks.reduce((n, p) => n + p.quantity, 0), tier: tiers.length > 0 ? Math.max(...tiers) : 0 },
+        toolQuality: known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0.5,
+        stationQuality: stationQuality ?? 0,
+      }, req);
+      return { breakdown: qualityBreakdown(input), distribution: summarize(qualities), rules };
+    }
     return {
       breakdown: qualityBreakdown(input),
       distribution: simulateQuality({

@@ -1,0 +1,172 @@
+import type { CompiledRuleset } from './compile.js';
+import { apply, available, availableOne, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
+import { toBoolean, toNumber } from './expr.js';
+import { settleAttempt, turnDraws } from './play.js';
+
+/**
+ * Estimates of a ruleset recipe: sessions simulated with the engine a real session runs (same
+ * functions, same RNG streams from a seed per simulation), played by a policy. Bounded by a
+ * budget of turns so that one request never holds the event loop for long.
+ *
+ * Policies:
+ * - `sequence`: the given actions in order (one that cannot be used now is skipped), then greedy;
+ * - `greedy`: one step of lookahead: the usable action whose expected value after it is highest,
+ *   where the value of a state is the outcome score, or -1e9 when the attempt has ended and
+ *   would not yield anything (ties: the first declared). It does not plan: rulesets whose success
+ *   needs a plan (synthesis) are better estimated with a sequence.
+ * Consumables are assumed at hand, period charges unused and time limits not reached.
+ */
+
+export interface Policy {
+  kind: 'greedy' | 'sequence';
+  actions?: readonly string[];
+  /** Reported with every action (null: none, so rolls decide as in a session without one). */
+  performance?: number | null;
+}
+
+export interface RulesEstimateResult {
+  simulations: number;
+  policy: string;
+  successRate: number;
+  bands: { name: string; probability: number }[];
+  pools: Record<string, { mean: number; p10: number; p50: number; p90: number }>;
+  turns: { mean: number; max: number };
+  /** Quality (0..1) of each simulated session's outputs, 0 for one that yields nothing. */
+  qualities: number[];
+}
+
+const FAILED = -1e9;
+
+function valueOf(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState): number {
+  const score = toNumber(rs.outcome.score(contextOf(inputs, state)));
+  if (!state.ended) return score;
+  return wouldYield(rs, inputs, state, score) ? score : FAILED + score;
+}
+
+/** Whether an ended attempt yields outputs (what outcome() decides, without its draws). */
+export function wouldYield(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, score: number): boolean {
+  if (state.ended?.how === 'fail') return false;
+  if (rs.outcome.mode === 'bands') {
+    let success = false;
+    for (const b of rs.outcome.bands) if (score >= b.min) success = b.success;
+    return success;
+  }
+  const ctx = contextOf(inputs, state, { score, outcome: { score, ended: state.ended?.how ?? null } });
+  return rs.outcome.success ? toBoolean(rs.outcome.success(ctx)) : state.ended?.how === 'success';
+}
+
+/** The greedy choice in a state, or null when no action can be used. */
+export function greedyChoice(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, performance: number | null): string | null {
+  let best: string | null = null;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (const view of available(rs, inputs, state)) {
+    if (!view.usable) continue;
+    const branch = (success: boolean) =>
+      valueOf(rs, inputs, apply(rs, inputs, state, view.code, { performance }, (s) => (s === 'success' ? (success ? 0 : 0.999999) : 0.5)).state);
+    const value = view.chance >= 1 ? branch(true) : view.chance <= 0 ? branch(false) : view.chance * branch(true) + (1 - view.chance) * branch(false);
+    if (value > bestValue) {
+      bestValue = value;
+      best = view.code;
+    }
+  }
+  return best;
+}
+
+/**
+ * Simulates sessions until `simulations` or the turn budget runs out (at least one). Each
+ * simulation is a session with seed `<seed>:<i>`: the same engine calls and draws as
+ * play() makes for a real session (play.ts), without its bookkeeping.
+ */
+export function simulateRules(
+  rs: CompiledRuleset,
+  inputs: EngineInputs,
+  policy: Policy,
+  opts: { simulations: number; seed: string; turnBudget: number },
+): RulesEstimateResult {
+  const performance = policy.performance ?? null;
+  const sequence = policy.kind === 'sequence' ? (policy.actions ?? []) : [];
+  for (const code of sequence) {
+    if (!rs.actions.has(code)) throw new RuleError('ACTION_NOT_FOUND', `"${code}" is not an action of this ruleset`, { action: code, actions: rs.actionCodes });
+  }
+  const outcomes: SimOutcome[] = [];
+  let spent = 0;
+  for (let i = 0; i < opts.simulations && (i === 0 || spent < opts.turnBudget); i++) {
+    const seed = `${opts.seed}:${i}`;
+    let state = init(rs, inputs, 1);
+    let turns = 0;
+    let next = 0;
+    for (;;) {
+      if (state.ended) {
+        const o = settleAttempt(rs, inputs, state, seed);
+        if (!o.success && !inputs.trial && state.attempt < rs.attempts.max) {
+          state = init(rs, inputs, state.attempt + 1, { sessionUses: state.sessionUses });
+          next = 0;
+          continue;
+        }
+        const band = rs.outcome.mode === 'bands' ? (o.band ?? 'none') : o.ended === 'fail' ? 'failed' : o.success ? 'success' : 'failure';
+        outcomes.push({ band, success: o.success, pools: state.pools, turns, quality: o.success ? (o.quality ?? Math.min(1, Math.max(0, o.score / 100))) : 0 });
+        break;
+      }
+      let action: string | null = null;
+      while (action === null && next < sequence.length) {
+        const code = sequence[next++]!;
+        if (availableOne(rs, inputs, state, code, performance)?.usable) action = code;
+      }
+      action ??= greedyChoice(rs, inputs, state, performance);
+      if (action === null) {
+        // Nothing can be used: the attempt ends as its time running out would end it.
+        state = timeOut(rs, state);
+        continue;
+      }
+      state = apply(rs, inputs, state, action, { performance }, turnDraws(seed, state)).state;
+      turns++;
+      spent++;
+    }
+  }
+  return summarize(rs, policy, outcomes);
+}
+
+interface SimOutcome {
+  band: string;
+  success: boolean;
+  pools: Record<string, number>;
+  turns: number;
+  quality: number;
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function summarize(
+  rs: CompiledRuleset,
+  policy: Policy,
+  outcomes: SimOutcome[],
+): RulesEstimateResult {
+  const n = outcomes.length;
+  const names = rs.outcome.mode === 'bands' ? rs.outcome.bands.map((b) => b.name) : ['success', 'failure', 'failed'];
+  const counts = new Map<string, number>(names.map((b) => [b, 0]));
+  for (const o of outcomes) counts.set(o.band, (counts.get(o.band) ?? 0) + 1);
+  const pools: RulesEstimateResult['pools'] = {};
+  for (const p of rs.pools) {
+    const values = outcomes.map((o) => o.pools[p.name] ?? 0).sort((a, b) => a - b);
+    pools[p.name] = {
+      mean: round6(values.reduce((s, v) => s + v, 0) / Math.max(1, n)),
+      p10: percentile(values, 0.1),
+      p50: percentile(values, 0.5),
+      p90: percentile(values, 0.9),
+    };
+  }
+  return {
+    simulations: n,
+    policy: policy.kind,
+    successRate: round6(outcomes.filter((o) => o.success).length / Math.max(1, n)),
+    bands: [...counts].map(([name, c]) => ({ name, probability: round6(c / Math.max(1, n)) })),
+    pools,
+    turns: { mean: round6(outcomes.reduce((s, o) => s + o.turns, 0) / Math.max(1, n)), max: Math.max(0, ...outcomes.map((o) => o.turns)) },
+    qualities: outcomes.map((o) => o.quality),
+  };
+}

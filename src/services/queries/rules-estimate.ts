@@ -1,0 +1,61 @@
+import { CraftError } from '../../domain/errors.js';
+import type { CompiledRuleset } from '../../domain/rules/compile.js';
+import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
+import { simulateRules, type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
+import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { RulesetInfo } from '../rulesets/ruleset-model.js';
+import { statsOf } from '../sessions/rules-sessions.js';
+
+/** Engine turns one estimate may simulate (simulations x turns): keeps a request to tens of milliseconds. */
+export const ESTIMATE_TURN_BUDGET = 30_000;
+
+export interface RulesEstimateDeps {
+  find(gameServiceId: string, code: string, version?: number | null): Promise<RulesetInfo | null>;
+  compiled(info: Pick<RulesetInfo, 'rulesetId' | 'definition'>): CompiledRuleset;
+}
+
+/** What an estimate knows of the crafter and the materials, as a start would compute it. */
+export interface EstimateFactors {
+  level: number;
+  proficiencyFactor: number;
+  materials: { quality: number; count: number; tier: number };
+  toolQuality: number;
+  stationQuality: number;
+}
+
+/**
+ * Simulated sessions of a ruleset recipe (src/domain/rules/simulate.ts) from the inputs a start
+ * with these factors would have: the distribution of real sessions played by the same policy.
+ */
+export async function estimateRules(
+  d: RulesEstimateDeps,
+  recipe: RecipeInfo,
+  factors: EstimateFactors,
+  req: { stats?: Record<string, number> | null; policy?: Policy | null; simulations?: number | null; seed?: number | null },
+): Promise<RulesEstimateResult> {
+  const ref = recipe.ruleset!;
+  const info = await d.find(recipe.gameServiceId, ref.code, ref.version ?? null);
+  if (!info) throw new CraftError('VALIDATION_FAILED', `the recipe's ruleset "${ref.code}" does not exist`, { code: ref.code });
+  const rs = d.compiled(info);
+  const inputs: EngineInputs = {
+    stats: statsOf(rs, req.stats ?? {}),
+    params: rs.def.params ?? {},
+    recipe: { inputs: (recipe.inputs ?? []).length, steps: recipe.steps.length, ...(ref.params ?? {}) },
+    crafter: { level: factors.level, proficiencyFactor: factors.proficiencyFactor },
+    materials: factors.materials,
+    tool: { quality: factors.toolQuality },
+    station: { quality: factors.stationQuality, tier: 0 },
+    trial: false,
+    recipeTraits: ref.traits ?? [],
+  };
+  try {
+    return simulateRules(rs, inputs, req.policy ?? { kind: 'greedy' }, {
+      simulations: req.simulations ?? 1000,
+      seed: String(req.seed ?? 0),
+      turnBudget: ESTIMATE_TURN_BUDGET,
+    });
+  } catch (err) {
+    if (err instanceof RuleError) throw new CraftError(err.code, err.message, err.details);
+    throw err;
+  }
+}
