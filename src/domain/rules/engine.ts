@@ -1,4 +1,4 @@
-import type { CompiledAction, CompiledEffect, CompiledModifier, CompiledRuleset } from './compile.js';
+import type { CompiledAction, CompiledEffect, CompiledRuleset } from './compile.js';
 import { toBoolean, toNumber } from './expr.js';
 import type { Stream } from './ruleset.js';
 

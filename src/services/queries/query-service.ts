@@ -7,8 +7,6 @@ import {
   qualityBreakdown,
   simulateQuality,
   summarize,
-  type QualityBreakdown,
-  type QualityDistribution,
 } from '../../domain/estimate/simulate.js';
 import {
   defaultMasteryLevel,
