@@ -206,8 +206,28 @@ export function qualityNow(rs: CompiledRuleset, rec: RulesRecord): number {
  * nearest unit (fractional stacks to 4 decimals), never more than the quantity.
  */
 export function lostQuantity(quantity: number, loss: number): number {
-  if (loss <= 0) return 0;
-  const exact = quantity * Math.min(1, loss);
-  const lost = Number.isInteger(quantity) ? Math.round(exact) : Math.round(exact * 1e4) / 1e4;
-  return Math.min(quantity, lost);
+  return distributeLoss([quantity], loss)[0]!;
+}
+
+/**
+ * How a loss share spreads over a material pool: whole quantities lose the share of the pool's
+ * whole units rounded to the nearest unit in total, each material its floor plus one unit for
+ * those with the largest remainders (ties: the first listed); fractional stacks lose their
+ * share to 4 decimals. So 75% of 4 + 2 + 2 units destroys exactly 6: 3, 2 and 1.
+ */
+export function distributeLoss(quantities: readonly number[], loss: number): number[] {
+  const share = Math.min(1, Math.max(0, loss));
+  const out = quantities.map((q) => (Number.isInteger(q) ? Math.floor(q * share + 1e-9) : Math.min(q, Math.round(q * share * 1e4) / 1e4)));
+  const whole = quantities.map((q, i) => ({ q, i })).filter((x) => Number.isInteger(x.q));
+  const exact = whole.reduce((s, x) => s + x.q * share, 0);
+  let extra = Math.round(exact + 1e-9) - whole.reduce((s, x) => s + out[x.i]!, 0);
+  const byRemainder = [...whole].sort((a, b) => b.q * share - Math.floor(b.q * share + 1e-9) - (a.q * share - Math.floor(a.q * share + 1e-9)) || a.i - b.i);
+  for (const x of byRemainder) {
+    if (extra <= 0) break;
+    if (out[x.i]! < x.q) {
+      out[x.i]! += 1;
+      extra--;
+    }
+  }
+  return out;
 }

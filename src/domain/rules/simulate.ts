@@ -14,7 +14,8 @@ import { settleAttempt, turnDraws } from './play.js';
  *   where the value of a state is the outcome score, or -1e9 when the attempt has ended and
  *   would not yield anything (ties: the first declared). It does not plan: rulesets whose success
  *   needs a plan (synthesis) are better estimated with a sequence.
- * Consumables are assumed at hand, period charges unused and time limits not reached.
+ * Consumables are assumed at hand, period charges unused and time limits not reached. The
+ * budget counts engine turns computed, the greedy lookahead included (about 2 per usable action).
  */
 
 export interface Policy {
@@ -56,12 +57,13 @@ export function wouldYield(rs: CompiledRuleset, inputs: EngineInputs, state: Eng
 }
 
 /** The greedy choice in a state, or null when no action can be used. */
-export function greedyChoice(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, performance: number | null): string | null {
+export function greedyChoice(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, performance: number | null, work = { applies: 0 }): string | null {
   let best: string | null = null;
   let bestValue = Number.NEGATIVE_INFINITY;
   for (const view of available(rs, inputs, state)) {
     if (!view.usable) continue;
     const branch = (success: boolean) =>
+      ++work.applies &&
       valueOf(rs, inputs, apply(rs, inputs, state, view.code, { performance }, (s) => (s === 'success' ? (success ? 0 : 0.999999) : 0.5)).state);
     const value = view.chance >= 1 ? branch(true) : view.chance <= 0 ? branch(false) : view.chance * branch(true) + (1 - view.chance) * branch(false);
     if (value > bestValue) {
@@ -89,8 +91,9 @@ export function simulateRules(
     if (!rs.actions.has(code)) throw new RuleError('ACTION_NOT_FOUND', `"${code}" is not an action of this ruleset`, { action: code, actions: rs.actionCodes });
   }
   const outcomes: SimOutcome[] = [];
-  let spent = 0;
-  for (let i = 0; i < opts.simulations && (i === 0 || spent < opts.turnBudget); i++) {
+  // The budget counts every engine turn computed, the greedy policy's lookahead included.
+  const work = { applies: 0 };
+  for (let i = 0; i < opts.simulations && (i === 0 || work.applies < opts.turnBudget); i++) {
     const seed = `${opts.seed}:${i}`;
     let state = init(rs, inputs, 1);
     let turns = 0;
@@ -112,7 +115,7 @@ export function simulateRules(
         const code = sequence[next++]!;
         if (availableOne(rs, inputs, state, code, performance)?.usable) action = code;
       }
-      action ??= greedyChoice(rs, inputs, state, performance);
+      action ??= greedyChoice(rs, inputs, state, performance, work);
       if (action === null) {
         // Nothing can be used: the attempt ends as its time running out would end it.
         state = timeOut(rs, state);
@@ -120,7 +123,7 @@ export function simulateRules(
       }
       state = apply(rs, inputs, state, action, { performance }, turnDraws(seed, state)).state;
       turns++;
-      spent++;
+      work.applies++;
     }
   }
   return summarize(rs, policy, outcomes);

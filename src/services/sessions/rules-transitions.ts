@@ -1,5 +1,5 @@
 import type { AttemptOutcome, RulesRecord } from '../../domain/rules/play.js';
-import { lostQuantity } from '../../domain/rules/play.js';
+import { distributeLoss } from '../../domain/rules/play.js';
 import { q4 } from '../../domain/session/quantity.js';
 import type { ReservedMaterial, SessionRecord } from './session-model.js';
 
@@ -37,11 +37,9 @@ export function lossPlan(s: SessionRecord): LossPlan[] {
   const rules = s.rules;
   if (!rules || rules.pendingLoss === null) return [];
   const loss = rules.outcomes.find((o) => o.attempt === rules.pendingLoss)?.loss ?? 0;
-  return s.reservedMaterials.flatMap((material, index) => {
-    if (material.consumed || !material.instanceId || material.use) return [];
-    const lost = lostQuantity(material.quantity, loss);
-    return lost > 0 ? [{ material, index, lost }] : [];
-  });
+  const pool = s.reservedMaterials.map((material, index) => ({ material, index })).filter(({ material: m }) => !m.consumed && m.instanceId && !m.use);
+  const lost = distributeLoss(pool.map((p) => p.material.quantity), loss);
+  return pool.map((p, i) => ({ ...p, lost: lost[i]! })).filter((p) => p.lost > 0);
 }
 
 /**
