@@ -80,6 +80,17 @@ export async function buildTenant(h: Harness, label: string, opts: { quality: nu
   };
   const seeded = await ok(h, '/craft/recipe/seed', {
     gameServiceId: gs,
+    // The contract examples' ruleset code, in both tenants (like the shared recipe codes).
+    rulesets: [
+      {
+        code: 'quick_forge',
+        name: `${label} forge rules`,
+        pools: [{ name: 'progress', start: 0, min: 0, max: 100 }],
+        actions: [{ code: 'hammer', onSuccess: [{ op: 'add', pool: 'progress', amount: 50 }] }],
+        end: { success: { '>=': [{ var: 'pools.progress' }, 100] } },
+        outcome: { mode: 'allOrNothing', score: { var: 'pools.progress' } },
+      },
+    ],
     recipes: [
       forge,
       { ...forge, code: secretRecipeCode, isDefaultKnown: false, inputs: [{ itemTemplateCode: secretTemplateCode, quantity: 1 }], currencyCosts: [] },
@@ -155,7 +166,7 @@ export async function buildTenant(h: Harness, label: string, opts: { quality: nu
     escrowId,
     completedSessionId: done.sessionId,
     walletId: wallet.wallet.walletId,
-    distinct: [String(opts.quality), String(opts.coins), secretRecipeCode, secretTemplateCode, `${label}_of_fire`],
+    distinct: [String(opts.quality), String(opts.coins), secretRecipeCode, secretTemplateCode, `${label}_of_fire`, `${label} forge rules`],
   };
 }
 
@@ -182,6 +193,8 @@ export async function snapshotOf(h: Harness, gs: string): Promise<Record<string,
   const byGs = [
     'Recipe',
     'RecipeTag',
+    'Ruleset',
+    'CraftAbilityUse',
     'CraftSession',
     'Proficiency',
     'CompletedRecipe',

@@ -16,7 +16,15 @@ export function attemptEndChange(s: SessionRecord, rules: RulesRecord, ended: At
     return { ...base, status: 'completing', currentStepIndex: s.recipe.steps.length };
   }
   if (rules.awaitingRetry) return { ...base, pendingEffects: rules.pendingLoss !== null || s.pendingEffects };
-  const how = ended.band ? `the outcome was ${ended.band}` : ended.ended === 'fail' ? 'the attempt failed outright' : `the attempt ended (${ended.ended})`;
+  const reason = rules.state.ended?.reason;
+  const how =
+    ended.ended === 'fail'
+      ? `the attempt failed outright (${reason ?? 'failed'})`
+      : ended.ended === 'timeout'
+        ? `the time ran out${ended.band ? ` at ${ended.band}` : ''}`
+        : ended.band
+          ? `the outcome was ${ended.band}`
+          : `the attempt ended (${ended.ended})`;
   const attempts = rules.maxAttempts > 1 ? ` on the last of ${rules.maxAttempts} attempts` : '';
   return { ...base, status: 'cancelling', failureReason: `the craft failed${attempts}: ${how}; ${Math.round(ended.loss * 100)}% of the materials were lost` };
 }

@@ -49,6 +49,8 @@ type Schema = {
 
 const WRITTEN_TABLES = [
   'Recipe',
+  'Ruleset',
+  'CraftAbilityUse',
   'CraftSession',
   'Station',
   'Proficiency',

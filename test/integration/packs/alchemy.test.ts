@@ -18,7 +18,9 @@ import { expectError, ok } from '../../helpers/world.js';
  * x1.25, 100 perfect x1.5 on 4 draughts. The recipe takes 4 moonpetal, 2 glowcap, 2 water.
  */
 let h: Harness;
-let now = Date.parse('2026-12-03T12:00:00Z');
+// Server time a day ahead of the real clock (whole seconds): other test files' sweepers, on the real
+// clock, never see these sessions as expired; this harness's own sweeper is off (it would see theirs).
+let now = Math.floor(Date.now() / 1000) * 1000 + 86_400_000;
 let nextSeed: () => string = () => 'alchemy-1';
 let w: PackWorld;
 let stationId: string;
@@ -26,7 +28,7 @@ const INPUTS = { moonpetal: 4, glowcap: 2, spring_water: 2 };
 const granted: Record<string, number> = { moonpetal: 0, glowcap: 0, spring_water: 0 };
 
 beforeAll(async () => {
-  h = await startHarness({ CRAFT_STATION_EXCLUSIVITY: 'false', CRAFT_MAX_ACTIVE_SESSIONS_PER_ENTITY: '10' }, { sessionSeeds: () => nextSeed(), clock: { now: () => new Date(now) } });
+  h = await startHarness({ CRAFT_RECOVERY_INTERVAL_MS: '600000', CRAFT_STATION_EXCLUSIVITY: 'false', CRAFT_MAX_ACTIVE_SESSIONS_PER_ENTITY: '10' }, { sessionSeeds: () => nextSeed(), clock: { now: () => new Date(now) } });
   w = await loadPackWorld(h, 'alchemy');
   stationId = (await ok(h, '/craft/station/register', { gameServiceId: w.gs, stationType: 'cauldron', quality: 0.7 })).stationId;
 }, 60_000);
