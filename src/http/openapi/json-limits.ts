@@ -36,7 +36,7 @@ function limitKeyword(keyword: string, check: (limit: number, data: unknown) => 
     validate.errors = problem ? [{ keyword, message: problem, params: { limit } }] : [];
     return problem === null;
   };
-  return { keyword, type: ['object', 'array'], schemaType: 'number', errors: true, validate: validate as FuncKeywordDefinition['validate'] };
+  return { keyword, schemaType: 'number', errors: true, validate: validate as FuncKeywordDefinition['validate'] };
 }
 
 /** Registers the two keywords on Fastify's Ajv (`ajv.plugins`). */

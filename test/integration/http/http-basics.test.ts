@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../helpers/harness.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { SPEC_PATH, startHarness, type Harness } from '../../helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -8,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('HTTP surface', () => {
-  it('openapiJson_listsThe32CraftPostOperations', async () => {
+  it('openapiJson_listsEveryCraftPostOperationOfTheContract_includingTheRulesetOnes', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json();
@@ -16,7 +18,11 @@ describe('HTTP surface', () => {
     const craftPosts = Object.entries(doc.paths as Record<string, Record<string, unknown>>).filter(
       ([path, item]) => path.startsWith('/craft/') && item.post,
     );
-    expect(craftPosts).toHaveLength(32);
+    const source = parse(readFileSync(SPEC_PATH, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const contract = Object.keys(source.paths).filter((path) => path.startsWith('/craft/') && source.paths[path]!.post);
+    expect(craftPosts.map(([path]) => path).sort()).toEqual(contract.sort());
+    expect(contract).toEqual(expect.arrayContaining(['/craft/ruleset/create', '/craft/ruleset/update', '/craft/session/retry']));
+    expect(craftPosts).toHaveLength(38);
   });
 
   it('docs_servesSwaggerUi', async () => {
