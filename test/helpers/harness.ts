@@ -16,16 +16,20 @@ import { mintToken, TEST_JWT_SECRET } from './tokens.js';
 export const SPEC_PATH = fileURLToPath(new URL('../../schemas/craft-api.yaml', import.meta.url));
 const spec = loadSpec(SPEC_PATH);
 
-/** Names isolating this worker: its own database, Redis prefix and NATS stream. */
+/**
+ * Names isolating this worker: its own database, Redis prefix and NATS stream. Two test runs on
+ * one machine stay apart when one of them sets CRAFT_TEST_NAMESPACE (letters and digits).
+ */
 export function workerNames() {
-  const pool = process.env.VITEST_POOL_ID ?? '1';
+  const namespace = (process.env.CRAFT_TEST_NAMESPACE ?? '').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  const pool = `${namespace}${process.env.VITEST_POOL_ID ?? '1'}`;
   return {
     database: `craft_test_${pool}`,
     redisPrefix: `crafttest${pool}:`,
     subjectPrefix: `crafttest${pool}`,
-    stream: `CRAFTTEST${pool}`,
+    stream: `CRAFTTEST${pool.toUpperCase()}`,
     contractPrefix: `contracttest${pool}`,
-    contractStream: `CONTRACTTEST${pool}`,
+    contractStream: `CONTRACTTEST${pool.toUpperCase()}`,
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../../../src/clients/stubs/index.js';
 import { migrate } from '../../../src/infra/db/migrate.js';
 import { createPrisma, type PrismaClient } from '../../../src/infra/db/prisma.js';
+import { workerNames } from '../../helpers/harness.js';
 
 export interface StubEnv extends StubServices {
   prisma: PrismaClient;
@@ -21,7 +22,7 @@ let migrated: Promise<unknown> | null = null;
 
 function workerDatabaseUrl(): string {
   const url = new URL(inject('services').databaseUrl);
-  url.pathname = `/craft_test_${process.env.VITEST_POOL_ID ?? '1'}`;
+  url.pathname = `/${workerNames().database}`;
   return url.toString();
 }
 
