@@ -24,11 +24,16 @@ describe('three instances, one economy', () => {
     // The mix really ran: crafts finished, some were cancelled, some failed.
     expect(counts.completed ?? 0).toBeGreaterThan(30);
     expect(counts.cancelled ?? 0).toBeGreaterThan(0);
+    // Ruleset crafts ran too: some tempered blades, and failed attempts that destroyed ingots.
+    const tempering = await c.ledger.tempering(eco.gs);
+    expect(tempering.statuses.completed ?? 0).toBeGreaterThan(0);
+    expect(tempering.lostIngots).toBeGreaterThan(0);
     expect(await c.ledger.audit(eco)).toEqual([]);
   });
 
   it('audit_aDuplicatedSwordAndAnUnpaidCraft_areBothReported', async () => {
-    // The auditor itself must see a broken economy: copy a sword, refund one craft's gold.
+    // The auditor itself must see a broken economy: copy a sword, refund one craft's gold,
+    // burn a third flux in a tempering session.
     await c.ledger.db.query(
       `INSERT INTO stub_item_instance (id, templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, originType, originId, createdAt, updatedAt)
        SELECT UUID(), templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, 'Grant', NULL, NOW(3), NOW(3)
@@ -39,8 +44,19 @@ describe('three instances, one economy', () => {
       `UPDATE stub_wallet_balance b JOIN stub_wallet w ON w.id = b.walletId SET b.amount = b.amount + 5 WHERE w.ownerId = ?`,
       [eco.crafters[0]!.entityId],
     );
+    const [temper] = await c.ledger.db.query<{ id: string }[]>(
+      `SELECT id FROM CraftSession WHERE gameServiceId = ? AND recipeCode = 'temper_blade' AND status = 'completed' LIMIT 1`,
+      [eco.gs],
+    );
+    await c.ledger.db.query(
+      `INSERT INTO stub_item_instance (id, templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, originType, originId, createdAt, updatedAt, destroyedAt, destroyReason)
+       SELECT UUID(), t.id, t.gameServiceId, c.id, '', 3, '{}', 'Grant', NULL, NOW(3), NOW(3), NOW(3), 'Consumed'
+       FROM stub_item_template t JOIN stub_container c ON c.ownerId = ? WHERE t.gameServiceId = ? AND t.code = 'flux' LIMIT 1`,
+      [temper!.id, eco.gs],
+    );
     const problems = await c.ledger.audit(eco);
     expect(problems.some((p) => /live .* != granted/.test(p))).toBe(true);
+    expect(problems.some((p) => new RegExp(`^session ${temper!.id} burnt \\d+ flux in at most 2 attempts$`).test(p)), problems.join('\n')).toBe(true);
     expect(problems.some((p) => p.startsWith(`wallet of ${eco.crafters[0]!.entityId}: balance`))).toBe(true);
   });
 });

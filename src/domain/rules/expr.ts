@@ -5,7 +5,7 @@
  *
  * Operators: var; + - * / % min max abs floor ceil round pow; == != === !== < <= > >=; and or
  * ! !!; if (with else-if chains); in. Numbers stay finite: a division by zero, an overflow or a
- * non-number operand gives 0. `var` reads own properties only, by dotted path over the
+ * non-number operand (a string, a list, null; a boolean counts 1/0) gives 0. `var` reads own properties only, by dotted path over the
  * evaluation context; a path naming `__proto__`, `prototype` or `constructor` is refused. An
  * expression may nest at most MAX_DEPTH levels and hold at most MAX_NODES operators and values.
  */
@@ -25,9 +25,10 @@ export const MAX_NODES = 256;
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 const has = Object.prototype.hasOwnProperty;
 
+/** Arithmetic reads numbers as they are, booleans as 1/0, and anything else (strings, lists, null) as 0. */
 const num = (v: unknown): number => {
-  const n = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v === undefined ? 0 : Number(v);
-  return Number.isFinite(n) ? n : 0;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : 0;
+  return v === true ? 1 : 0;
 };
 const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
 const truthy = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : !!v);

@@ -38,6 +38,11 @@ function rollLoss(loss: CompiledLoss | null, ctx: Record<string, unknown>, draw:
  * The outcome of an ended attempt (or of one being finished now). Draws from the `loss`,
  * `bonus` (first-try) and `rare` streams; deterministic in (state, draws).
  */
+/** Quality when the ruleset gives no `outcome.quality`: the score read as a percentage, clamped to 0..1. */
+export function defaultQuality(score: number): number {
+  return round6(clamp01(score / 100));
+}
+
 export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, draw: Draw): RuleOutcome {
   const o = rs.outcome;
   const base = contextOf(inputs, state);
@@ -102,7 +107,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
     success: true,
     band: band?.name ?? null,
     outputMultiplier: multiplier,
-    quality: o.quality ? round6(clamp01(toNumber(o.quality(ctx)))) : null,
+    quality: o.quality ? round6(clamp01(toNumber(o.quality(ctx)))) : defaultQuality(score),
     grade,
     traits: [...new Set(traits)],
     rare,

@@ -2,7 +2,7 @@ import { rngAt } from '../rng.js';
 import type { CompiledRuleset } from './compile.js';
 import { apply, available, contextOf, init, timeOut, type ActionView, type Draw, type EndReason, type EngineInputs, type EngineState, type TurnResult } from './engine.js';
 import { toNumber } from './expr.js';
-import { outcome, type RuleOutcome } from './outcome.js';
+import { defaultQuality, outcome, type RuleOutcome } from './outcome.js';
 import type { RulesetDefinition, Stream } from './ruleset.js';
 
 /**
@@ -197,7 +197,8 @@ export function qualityNow(rs: CompiledRuleset, rec: RulesRecord): number {
   if (rec.state.ended && last?.quality != null) return last.quality;
   const ctx = contextOf(rec.inputs, rec.state);
   const score = toNumber(rs.outcome.score(ctx));
-  const q = rs.outcome.quality ? toNumber(rs.outcome.quality({ ...ctx, score, outcome: { score, ended: null } })) : score;
+  if (!rs.outcome.quality) return defaultQuality(score);
+  const q = toNumber(rs.outcome.quality({ ...ctx, score, outcome: { score, ended: null } }));
   return Math.round(Math.min(1, Math.max(0, q)) * 1e6) / 1e6;
 }
 

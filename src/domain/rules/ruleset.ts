@@ -141,7 +141,7 @@ export interface OutcomeDef {
   failureLoss?: LossRange;
   /** What ending by `fail` loses (an explosion), when it differs from the band's loss. */
   failLoss?: LossRange;
-  /** Quality 0..1 written on the outputs (default: the score clamped to 0..1). */
+  /** Quality 0..1 written on the outputs (default: the score as a percentage, score / 100 clamped to 0..1). */
   quality?: Expr;
   /** Names by a value (e.g. a +X bonus): the last whose min the value reaches. */
   grades?: { value: Expr; names: { min: number; name: string }[] };

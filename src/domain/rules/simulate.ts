@@ -1,6 +1,7 @@
 import type { CompiledRuleset } from './compile.js';
 import { apply, available, availableOne, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
 import { toBoolean, toNumber } from './expr.js';
+import { defaultQuality } from './outcome.js';
 import { settleAttempt, turnDraws } from './play.js';
 
 /**
@@ -107,7 +108,7 @@ export function simulateRules(
           continue;
         }
         const band = rs.outcome.mode === 'bands' ? (o.band ?? 'none') : o.ended === 'fail' ? 'failed' : o.success ? 'success' : 'failure';
-        outcomes.push({ band, success: o.success, pools: state.pools, turns, quality: o.success ? (o.quality ?? Math.min(1, Math.max(0, o.score / 100))) : 0 });
+        outcomes.push({ band, success: o.success, pools: state.pools, turns, quality: o.success ? (o.quality ?? defaultQuality(o.score)) : 0 });
         break;
       }
       let action: string | null = null;

@@ -23,7 +23,7 @@ import type { RulesetDefinitionInput } from '../rulesets/ruleset-model.js';
 export interface RecipeServiceDeps {
   repo: RecipeRepository;
   /** A recipe may name a ruleset; a seed may carry the rulesets its recipes name. */
-  rulesets: Pick<RulesetService, 'find' | 'problems' | 'seedInTx'>;
+  rulesets: Pick<RulesetService, 'find' | 'problems' | 'seedInTx' | 'seedVersions'>;
   cache: RecipeCache;
   uow: UnitOfWork;
   outbox: Outbox;
@@ -143,7 +143,7 @@ export class RecipeService {
   async seed(scope: Scope, gameServiceId: string, items: SeedRecipeItem[], rulesets: RulesetDefinitionInput[] = []) {
     await this.requireGameService(scope, gameServiceId);
     this.assertSeedRulesets(rulesets);
-    const seededRulesets = new Set(rulesets.map((r) => r.code));
+    const seededRulesets = await this.d.rulesets.seedVersions(gameServiceId, rulesets);
     const invalid: { index: number; code: string; errors: RecipeProblem[] }[] = [];
     const seen = new Map<string, number>();
     items.forEach((item, index) => {
@@ -159,7 +159,7 @@ export class RecipeService {
     });
     await Promise.all(
       items.map(async (item, index) => {
-        if (!item.ruleset || (seededRulesets.has(item.ruleset.code) && item.ruleset.version == null)) return;
+        if (!item.ruleset) return;
         const problem = await this.rulesetProblem(gameServiceId, item.ruleset, seededRulesets);
         if (!problem) return;
         const entry = invalid.find((i) => i.index === index);
@@ -353,12 +353,14 @@ export class RecipeService {
   /** A recipe's ruleset must exist in its game service (the version too, when pinned). */
   private async assertRulesetExists(gameServiceId: string, ref: { code: string; version?: number | null } | null) {
     if (!ref) return;
-    const problem = await this.rulesetProblem(gameServiceId, ref, new Set());
+    const problem = await this.rulesetProblem(gameServiceId, ref, new Map());
     if (problem) throw new CraftError('RECIPE_INVALID', `the recipe is invalid: ${problem.message}`, { errors: [problem] });
   }
 
-  private async rulesetProblem(gameServiceId: string, ref: { code: string; version?: number | null }, seeded: Set<string>): Promise<RecipeProblem | null> {
-    if (seeded.has(ref.code) && ref.version == null) return null;
+  /** `seeded`: the version each ruleset of the same seed will have (a recipe may name it, or pin it). */
+  private async rulesetProblem(gameServiceId: string, ref: { code: string; version?: number | null }, seeded: Map<string, number>): Promise<RecipeProblem | null> {
+    const seededVersion = seeded.get(ref.code);
+    if (seededVersion !== undefined && (ref.version == null || ref.version === seededVersion)) return null;
     if (await this.d.rulesets.find(gameServiceId, ref.code, ref.version ?? null)) return null;
     const what = ref.version == null ? `ruleset "${ref.code}"` : `version ${ref.version} of ruleset "${ref.code}"`;
     return { path: ref.version == null ? 'ruleset.code' : 'ruleset.version', code: 'RULESET_NOT_FOUND', message: `${what} does not exist in the game service` };

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../domain/canonical-json.js';
 import { CraftError } from '../../domain/errors.js';
 import { compileRuleset, type CompiledRuleset } from '../../domain/rules/compile.js';
 import type { RulesetDefinition } from '../../domain/rules/ruleset.js';
@@ -67,7 +68,7 @@ export class RulesetService {
     if (q.rulesetId) found = await this.d.repo.findById(q.rulesetId);
     else if (q.gameServiceId && q.code) found = scope.allows(q.gameServiceId) ? await this.d.repo.find(q.gameServiceId, q.code, q.version) : null;
     else throw new CraftError('VALIDATION_FAILED', 'give either rulesetId, or gameServiceId and code');
-    if (!found || !scope.allows(found.gameServiceId)) throw notFound(q.code ?? q.rulesetId ?? '');
+    if (!found || !scope.allows(found.gameServiceId)) throw notFound(q.rulesetId ? { rulesetId: q.rulesetId } : { code: q.code, ...(q.version != null && { version: q.version }) });
     return found;
   }
 
@@ -100,6 +101,19 @@ export class RulesetService {
   }
 
   /**
+   * The version each ruleset of a seed will have once stored (seedInTx's rule, read before the
+   * transaction), so a recipe of the same seed may pin it.
+   */
+  async seedVersions(gameServiceId: string, defs: RulesetDefinitionInput[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const def of defs) {
+      const current = await this.d.repo.find(gameServiceId, def.code, null);
+      out.set(def.code, current && sameDefinition(current.definition, def) ? current.version : (current?.version ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /**
    * Stores the rulesets of a seed in the caller's transaction: a new code is version 1, a
    * changed definition the next version, an unchanged one is left. The definitions must have
    * been validated (problems()).
@@ -109,7 +123,7 @@ export class RulesetService {
     const out: SeededRuleset[] = [];
     for (const def of defs) {
       const current = latest.get(def.code);
-      if (current && JSON.stringify(current.definition) === JSON.stringify(def)) {
+      if (current && sameDefinition(current.definition, def)) {
         out.push({ code: def.code, version: current.version, rulesetId: current.rulesetId, result: 'unchanged' });
         continue;
       }
@@ -152,4 +166,9 @@ export class RulesetService {
   }
 }
 
-const notFound = (code: string) => new CraftError('RULESET_NOT_FOUND', 'no such ruleset', { code });
+const notFound = (what: string | Record<string, unknown>) => new CraftError('RULESET_NOT_FOUND', 'no such ruleset', typeof what === 'string' ? { code: what } : what);
+
+/** The same definition whatever the order of its keys (a reformatted pack file is not a new version). */
+function sameDefinition(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}

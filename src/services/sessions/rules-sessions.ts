@@ -133,7 +133,7 @@ export class RulesSessions {
     };
     if (played.ended && change.status === undefined) change.pendingEffects = !!consumable || rulesAfter.pendingLoss !== null;
     const event = sessionEvents.ruleTurn(s, played, req.entityId ?? s.entityId, this.d.ids.uuid(), now);
-    const period = def?.charges?.per === 'period' ? def.charges : null;
+    const period = def?.charges?.per === 'period' && !rules.trial ? def.charges : null; // a trial spends no real charge
     const ok = await this.d.driver.transition(s, change, [event], period ? (tx) => this.chargePeriod(tx, s, rs, req.action!, period, now) : undefined).catch(async (err) => {
       if (consumable) await this.giveBack(s, consumable);
       throw err;

@@ -1,8 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Fleet } from './fleet.js';
 
-/** What the chaos clients craft with: the seed's sword, a modification, an extraction, a discovery. */
+/**
+ * What the chaos clients craft with: the seed's sword, a modification, an extraction, a
+ * discovery, and a ruleset craft (two attempts on one pool, a consumable, a loss on failure).
+ */
 export const SWORD_COST = 5;
+
+/** Tempering: three heats before two misses; flux adds a sure heat (once per attempt); a failure loses 25-50 %. */
+const TEMPERING = {
+  code: 'tempering',
+  name: 'Tempering',
+  pools: [
+    { name: 'heat', start: 0, min: 0 },
+    { name: 'misses', start: 0, min: 0 },
+  ],
+  actions: [
+    { code: 'flux', name: 'Flux', consumable: { itemTemplateCode: 'flux', quantity: 1 }, charges: { max: 1, per: 'attempt' }, onSuccess: [{ op: 'add', pool: 'heat', amount: 1 }] },
+    { code: 'strike', name: 'Strike', chance: 0.6, onSuccess: [{ op: 'add', pool: 'heat', amount: 1 }], onFailure: [{ op: 'add', pool: 'misses', amount: 1 }] },
+  ],
+  end: { success: { '>=': [{ var: 'pools.heat' }, 3] }, failure: { '>': [{ var: 'pools.misses' }, 1] } },
+  outcome: {
+    mode: 'allOrNothing',
+    score: { '*': [100, { '/': [{ var: 'pools.heat' }, 3] }] },
+    quality: { '-': [1, { '*': [0.2, { var: 'pools.misses' }] }] },
+    failureLoss: { min: 0.25, max: 0.5 },
+  },
+  attempts: { max: 2 },
+};
+export const TEMPER_INPUT = { iron_ingot: 2 } as const;
 
 const RECIPES = [
   {
@@ -52,6 +78,16 @@ const RECIPES = [
     ],
   },
   {
+    code: 'temper_blade',
+    recipeType: 'production',
+    domain: 'blacksmithing',
+    isDefaultKnown: true,
+    inputs: [{ itemTemplateCode: 'iron_ingot', quantity: TEMPER_INPUT.iron_ingot }],
+    steps: [{ code: 'temper', name: 'Temper' }],
+    outputs: [{ itemTemplateCode: 'tempered_blade', quantity: 1, qualityInfluence: 1.0 }],
+    ruleset: { code: 'tempering' },
+  },
+  {
     code: 'forge_dagger',
     recipeType: 'production',
     domain: 'blacksmithing',
@@ -70,10 +106,12 @@ const TEMPLATES = [
   ['iron_sword', 'one_hand_sword'],
   ['hammer', 'hammer'],
   ['fire_reagent', 'reagent'],
+  ['flux', 'consumable'],
+  ['tempered_blade', 'blade'],
 ] as const;
 
 /** What one crafter is given at the start. */
-export const KIT = { iron_ingot: 36, leather_strip: 12, hammer: 1, iron_sword: 4, fire_reagent: 4 } as const;
+export const KIT = { iron_ingot: 36, leather_strip: 12, hammer: 1, iron_sword: 4, fire_reagent: 4, flux: 3 } as const;
 export const GOLD = 60;
 
 export interface Crafter {
@@ -101,7 +139,7 @@ export async function buildEconomy(fleet: Fleet, crafters: number): Promise<Econ
   for (const code of ['of_flames', 'of_frost', 'of_storms']) {
     await fleet.ok('/dev/affix/definition/create', { gameServiceId: gs, code, slotType: 'suffix', tags: ['fire'], tier: 1, weight: 100, valueMin: 1, valueMax: 50, minItemLevel: 0 });
   }
-  const seeded = await fleet.ok('/craft/recipe/seed', { gameServiceId: gs, recipes: RECIPES });
+  const seeded = await fleet.ok('/craft/recipe/seed', { gameServiceId: gs, rulesets: [TEMPERING], recipes: RECIPES });
   const recipeIds = Object.fromEntries((seeded.created as { code: string; recipeId: string }[]).map((c) => [c.code, c.recipeId]));
   const station = await fleet.ok('/craft/station/register', { gameServiceId: gs, stationType: 'forge', quality: 0.8 });
   const economy: Economy = { gs, stationId: station.stationId, recipeIds, crafters: [], granted: {}, credited: {} };

@@ -1,7 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createPool, type Pool } from 'mariadb';
-import { SWORD_COST, type Economy } from './economy.js';
+import { SWORD_COST, TEMPER_INPUT, type Economy } from './economy.js';
 import type { Fleet } from './fleet.js';
 import { until } from './infra.js';
 
@@ -10,6 +10,13 @@ const EVENT_STREAM = 'CRAFT';
 const r4 = (n: unknown) => Math.round(Number(n ?? 0) * 10_000) / 10_000;
 
 /** Read-only access to what the service and its stubs stored, for the audits. */
+/** Flux is burnt one per attempt at most (a charge per attempt, two attempts): never more. */
+function fluxProblems(s: { id: string; recipeCode: string }, box: Record<string, { consumed: number }>): string[] {
+  const burnt = box.flux?.consumed ?? 0;
+  if (s.recipeCode !== 'temper_blade' && burnt > 0) return [`session ${s.id} (${s.recipeCode}) burnt ${burnt} flux`];
+  return burnt > 2 ? [`session ${s.id} burnt ${burnt} flux in at most 2 attempts`] : [];
+}
+
 export class Ledger {
   readonly db: Pool;
   constructor(databaseUrl: string, private readonly natsUrl: string) {
@@ -26,6 +33,20 @@ export class Ledger {
   async statusCounts(gs: string): Promise<Record<string, number>> {
     const rows = await this.db.query<{ status: string; n: number }[]>('SELECT status, COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? GROUP BY status', [gs]);
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Ruleset crafts: tempering sessions per status, and the ingots their failed attempts destroyed. */
+  async tempering(gs: string): Promise<{ statuses: Record<string, number>; lostIngots: number }> {
+    const rows = await this.db.query<{ status: string; n: number }[]>(
+      `SELECT status, COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? AND recipeCode = 'temper_blade' GROUP BY status`,
+      [gs],
+    );
+    const [lost] = await this.db.query<{ n: number | null }[]>(
+      `SELECT SUM(i.quantity) AS n FROM stub_item_instance i JOIN stub_container c ON c.id = i.containerId AND c.containerType = 'loss'
+       WHERE i.gameServiceId = ? AND i.destroyReason = 'Consumed'`,
+      [gs],
+    );
+    return { statuses: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])), lostIngots: Number(lost?.n ?? 0) };
   }
 
   async unpublished(): Promise<number> {
@@ -92,28 +113,31 @@ export class Ledger {
       entry.quantity = r4(entry.quantity + Number(c.quantity));
       craftedBy.set(c.originId, entry);
     }
-    const escrow = await this.db.query<{ containerId: string; code: string; live: number; consumed: number }[]>(
-      `SELECT i.containerId, t.code,
+    // Every container a session owns (its escrow, and the loss container of a ruleset session).
+    const escrow = await this.db.query<{ sessionId: string; code: string; live: number; consumed: number }[]>(
+      `SELECT c.ownerId AS sessionId, t.code,
         SUM(CASE WHEN i.destroyedAt IS NULL THEN i.quantity ELSE 0 END) AS live,
         SUM(CASE WHEN i.destroyReason = 'Consumed' THEN i.quantity ELSE 0 END) AS consumed
       FROM stub_item_instance i JOIN stub_item_template t ON t.id = i.templateId
       JOIN stub_container c ON c.id = i.containerId AND c.ownerType = 'craft-session'
-      WHERE i.gameServiceId = ? GROUP BY i.containerId, t.code`,
+      WHERE i.gameServiceId = ? GROUP BY c.ownerId, t.code`,
       [eco.gs],
     );
     const inEscrow = new Map<string, Record<string, { live: number; consumed: number }>>();
-    for (const e of escrow) inEscrow.set(e.containerId, { ...inEscrow.get(e.containerId), [e.code]: { live: r4(e.live), consumed: r4(e.consumed) } });
+    for (const e of escrow) inEscrow.set(e.sessionId, { ...inEscrow.get(e.sessionId), [e.code]: { live: r4(e.live), consumed: r4(e.consumed) } });
     const consumes: Record<string, Record<string, number>> = {
       forge_iron_sword: { iron_ingot: 3, leather_strip: 1 },
       forge_dagger: { iron_ingot: 1 },
       inscribe_flames: { fire_reagent: 1 },
       salvage_weapon: { iron_sword: 1 },
+      temper_blade: TEMPER_INPUT,
     };
     const swordsPerEntity: Record<string, number> = {};
     for (const s of sessions) {
       // 2. Every session at rest.
       if (!['completed', 'cancelled', 'failed'].includes(s.status) || s.pendingEffects) problems.push(`session ${s.id} is ${s.status} (pending effects: ${s.pendingEffects})`);
-      const box = (s.escrowContainerId && inEscrow.get(s.escrowContainerId)) || {};
+      const box = inEscrow.get(s.id) ?? {};
+      problems.push(...fluxProblems(s, box));
       // 3. Nothing left behind in any escrow.
       for (const [code, q] of Object.entries(box)) if (q.live > 0) problems.push(`session ${s.id} (${s.status}) still holds ${q.live} ${code} in escrow`);
       const made = craftedBy.get(s.id) ?? { ids: new Set<string>(), quantity: 0 };
@@ -122,7 +146,7 @@ export class Ledger {
         const outputs = (JSON.parse(s.outputItemIds ?? '[]') as string[]).filter((id) => id !== s.targetItemId);
         if (outputs.some((id) => !made.ids.has(id))) problems.push(`session ${s.id} reports outputs it did not craft`);
         if (made.ids.size < outputs.length) problems.push(`session ${s.id} crafted ${made.ids.size} items, reports ${outputs.length}`);
-        const expected = { forge_iron_sword: 1, forge_dagger: 1, inscribe_flames: 0 }[s.recipeCode];
+        const expected = { forge_iron_sword: 1, forge_dagger: 1, inscribe_flames: 0, temper_blade: 1 }[s.recipeCode];
         if (expected !== undefined && made.quantity !== expected) problems.push(`session ${s.id} (${s.recipeCode}) made ${made.quantity} outputs`);
         for (const [code, q] of Object.entries(consumes[s.recipeCode] ?? {})) {
           if ((box[code]?.consumed ?? 0) !== q) problems.push(`session ${s.id} consumed ${box[code]?.consumed ?? 0} ${code}, recipe says ${q}`);
@@ -130,7 +154,11 @@ export class Ledger {
         if (s.recipeCode === 'forge_iron_sword') swordsPerEntity[s.entityId] = (swordsPerEntity[s.entityId] ?? 0) + 1;
       } else {
         if (made.ids.size > 0) problems.push(`session ${s.id} is ${s.status} but crafted ${made.ids.size} items`);
-        for (const [code, q] of Object.entries(box)) if (q.consumed > 0) problems.push(`session ${s.id} is ${s.status} but consumed ${q.consumed} ${code}`);
+        // A ruleset session that did not complete may have lost part of its inputs to a failed attempt.
+        const mayLose: Record<string, number> = s.recipeCode === 'temper_blade' ? { ...TEMPER_INPUT, flux: Infinity } : {};
+        for (const [code, q] of Object.entries(box)) {
+          if (q.consumed > (mayLose[code] ?? 0)) problems.push(`session ${s.id} is ${s.status} but consumed ${q.consumed} ${code}`);
+        }
       }
     }
     // 5. Currency per wallet: credited - captured = balance, captured = cost x swords made, no hold left.
@@ -156,11 +184,12 @@ export class Ledger {
   }
 
   /** 6. Every outbox row reached NATS once, and each session's lifecycle events are there once. */
-  async auditEvents(gs: string, sessions: { id: string; status: string }[]): Promise<string[]> {
+  async auditEvents(gs: string, sessions: { id: string; status: string; recipeCode?: string }[]): Promise<string[]> {
     const problems: string[] = [];
     const outbox = await this.db.query<{ eventId: string; subject: string }[]>('SELECT eventId, subject FROM OutboxEvent');
     const seen = new Map<string, number>();
     const perSession = new Map<string, Record<string, number>>();
+    const endings = new Map<string, string[]>();
     const nc = await connect({ servers: this.natsUrl });
     try {
       await jetstreamManager(nc);
@@ -178,6 +207,7 @@ export class Ledger {
               const counts = perSession.get(p.sessionId) ?? {};
               counts[kind] = (counts[kind] ?? 0) + 1;
               perSession.set(p.sessionId, counts);
+              if (['completed', 'cancelled', 'failed'].includes(kind)) endings.set(p.sessionId, [...(endings.get(p.sessionId) ?? []), `${p.eventId} at ${p.timestamp ?? p.occurredAt ?? '?'}: ${p.reason ?? ''}`]);
             }
             if (pending === 0) break;
           }
@@ -193,7 +223,7 @@ export class Ledger {
     for (const s of sessions) {
       const counts = perSession.get(s.id) ?? {};
       const end = s.status; // completed | cancelled | failed
-      if ((counts[end] ?? 0) !== 1) problems.push(`session ${s.id} (${end}) has ${counts[end] ?? 0} "${end}" events`);
+      if ((counts[end] ?? 0) !== 1) problems.push(`session ${s.id} (${s.recipeCode ?? '?'}, ${end}) has ${counts[end] ?? 0} "${end}" events: ${(endings.get(s.id) ?? []).join(' | ')}`);
       if ((counts.started ?? 0) > 1) problems.push(`session ${s.id} has ${counts.started} "started" events`);
       if (end === 'completed' && counts.started !== 1) problems.push(`completed session ${s.id} has ${counts.started ?? 0} "started" events`);
     }

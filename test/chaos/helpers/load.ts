@@ -27,8 +27,9 @@ const SWORD_STEPS = ['heat_metal', 'hammer_blade', 'quench', 'attach_grip'];
 /**
  * Concurrent clients crafting on a shared economy: every client picks any crafter, so
  * several clients compete for the same inventory, wallet and sessions. Mix per turn:
- * forge a sword (sometimes cancelling midway), modify or salvage a sword, attempt a
- * discovery, or cancel somebody else's session.
+ * forge a sword (sometimes cancelling midway), temper a blade (a ruleset craft with
+ * attempts, a consumable and losses), modify or salvage a sword, attempt a discovery, or
+ * cancel somebody else's session.
  */
 export async function runMix(
   fleet: Fleet,
@@ -79,6 +80,22 @@ export async function runMix(
     const id = await start(c, modify ? 'inscribe_flames' : 'salvage_weapon', { targetItemId: target, ...(!modify && { stationId: eco.stationId }) });
     if (id) await advance(id, modify ? 'inscribe' : 'disassemble', rnd);
   };
+  // A ruleset craft: actions until the attempt ends; a failed first attempt is retried or
+  // cancelled (its loss already destroyed), and sometimes the client walks away mid-attempt.
+  const temper = async (c: Crafter, rnd: () => number) => {
+    const id = await start(c, 'temper_blade');
+    if (!id) return;
+    for (let moves = 0; moves < 12; moves++) {
+      if (rnd() < 0.04) return void (await call('/craft/session/cancel', { sessionId: id }));
+      const action = rnd() < 0.2 ? 'flux' : 'strike';
+      const res = await call('/craft/session/advance', { sessionId: id, action });
+      if (res.status === 200 && res.body.status !== 'active') return;
+      if (res.status === 200 && res.body.rules?.awaitingRetry) {
+        if (rnd() < 0.7) await call('/craft/session/retry', { sessionId: id });
+        else return void (await call('/craft/session/cancel', { sessionId: id }));
+      } else if (res.status !== 200 && !['SESSION_LOCKED', 'ACTION_NOT_AVAILABLE', 'CONSUMABLE_NOT_AVAILABLE'].includes(res.body?.code)) return;
+    }
+  };
   const discover = async (c: Crafter) => {
     const [ingot] = await itemsOf(c, 'iron_ingot');
     const [strip] = await itemsOf(c, 'leather_strip');
@@ -89,7 +106,8 @@ export async function runMix(
   const turn = async (rnd: () => number) => {
     const c = eco.crafters[Math.floor(rnd() * eco.crafters.length)]!;
     const roll = rnd();
-    if (roll < 0.5) await forge(c, rnd);
+    if (roll < 0.4) await forge(c, rnd);
+    else if (roll < 0.52) await temper(c, rnd);
     else if (roll < 0.62) await reworkSword(c, rnd, true);
     else if (roll < 0.74) await reworkSword(c, rnd, false);
     else if (roll < 0.86) await discover(c);

@@ -68,7 +68,7 @@ async function game(rulesets: Json[] = [rules()], recipes: Json[] = [recipe('swo
   return { gs, ids };
 }
 
-/** A recipe pinned to version 1, created after the seed (a seed cannot pin a version of a ruleset it stores itself). */
+/** A recipe pinned to version 1, created by recipe/create after the seed. */
 const pinnedToV1 = async (gs: string) =>
   (await ok(h, '/craft/recipe/create', { gameServiceId: gs, ...recipe('pinned_sword', { code: 'forge_rules', version: 1 }) })).recipeId as string;
 const crafter = (gs: string) => crafterWith(h, gs, [{ code: 'iron_ingot', quantity: 2 }]);

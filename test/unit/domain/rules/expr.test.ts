@@ -26,6 +26,11 @@ describe('compileExpr (restricted JSON Logic)', () => {
     expect(run({ '/': [1, 0] })).toBe(0);
     expect(run({ pow: [10, 400] })).toBe(0);
     expect(run({ '+': ['abc', 2] })).toBe(2);
+    // Not a number is 0, whatever JavaScript would coerce it to; booleans count 1/0.
+    expect(run({ '+': ['12', 1] })).toBe(1);
+    expect(run({ '+': [[5], 1] })).toBe(1);
+    expect(run({ '*': [{ var: 'flag' }, 3] }, { flag: true })).toBe(3);
+    expect(run({ '<': ['2', 1] })).toBe(true);
   });
 
   it('varReadsOwnPropertiesOnly_prototypePathsRefused', () => {
