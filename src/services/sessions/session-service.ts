@@ -232,8 +232,9 @@ export class SessionService {
     const reason = `start failed: ${cause instanceof Error ? cause.message : String(cause)}`.slice(0, 500);
     const stored = (await this.d.repo.find(s.id))!;
     // Keep what reserve() learned (escrow id, holds, moved instances) so the refund is exact.
+    // Only a start still `starting` is ours to roll back: recovery may have ended it already.
     const merged = { ...stored, ...s, version: stored.version, status: 'starting' as const };
-    if (await this.d.driver.transition(merged, { status: 'cancelling', failureReason: reason }, [])) {
+    if (stored.status === 'starting' && (await this.d.driver.transition(merged, { status: 'cancelling', failureReason: reason }, []))) {
       await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'refund deferred to recovery'));
     } else {
       await this.d.driver.returnStragglers(s.id).catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'straggler return deferred'));

@@ -61,6 +61,28 @@ describe('failures and recovery', () => {
     expectConserved(await auditItems(h, w.gs), GRANTED);
   });
 
+  it('start_rolledBackByRecovery_thenFailing_staysFailedOnce_withOneFailedEvent', async () => {
+    const w = await forgeWorld(h, ONE_STEP);
+    await swordMaterials(w);
+    // The first move takes 1.5 s: recovery ends the start meanwhile ("start interrupted");
+    // then that move fails. The start's own rollback must not reopen the failed session.
+    h.runtime.internals.faults.slow('inventory.transfer', 1500, 1);
+    const pending = h.post('/craft/session/start', noStation(w));
+    await pause(1200);
+    await h.runtime.internals.recovery.runOnce();
+    h.runtime.internals.faults.arm('inventory.transfer', { times: 1, phase: 'before' });
+    const res = await pending;
+    h.runtime.internals.faults.disarm();
+    expect(res.status).toBeGreaterThanOrEqual(400);
+
+    const [row] = await h.runtime.internals.prisma.craftSession.findMany({ where: { gameServiceId: w.gs } });
+    expect({ status: row!.status, reason: row!.failureReason }).toEqual({ status: 'failed', reason: 'start interrupted' });
+    const ended = await h.runtime.internals.prisma.outboxEvent.findMany({ where: { subject: { endsWith: 'session.failed' }, payload: { contains: row!.id } } });
+    expect(ended).toHaveLength(1);
+    expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
+    expectConserved(await auditItems(h, w.gs), GRANTED);
+  });
+
   it('start_transferFailsMidway_everythingReservedIsReturnedAnd503', async () => {
     const w = await forgeWorld(h, ONE_STEP);
     await swordMaterials(w);
