@@ -4000,7 +4000,7 @@ export interface components {
             /** @description The item's affix state. */
             item: components["schemas"]["AffixItemInfo"];
         };
-        /** @description A restricted JSON Logic expression (docs/rules.md, "Expressions"), or a plain number, string or boolean: operators var, + - * / % min max abs floor ceil round pow, == != === !== < <= > >=, and or ! !!, if, in; at most 12 levels and 256 parts. */
+        /** @description A restricted JSON Logic expression (docs/rules.md, "Expressions"), or a plain number, string or boolean: operators var, + - * / % min max abs floor ceil round pow, == != === !== < <= > >=, and or ! !!, if, in; at most 12 levels of operators and 256 parts (as JSON, at most 28 levels: an operator with a list of arguments takes two). */
         RuleExpression: unknown;
         /** @description A name of the ruleset (pool, action, buff, condition, stat). */
         RuleName: string;

@@ -153,6 +153,8 @@ function bound(state: EngineState, pool: string, v: number): number {
 
 interface Changes {
   gained: string[];
+  /** Buffs gained or refreshed this turn: they neither tick nor count down until the next. */
+  applied: string[];
   lost: string[];
 }
 
@@ -258,6 +260,7 @@ function runEffects(rs: CompiledRuleset, state: EngineState, effects: CompiledEf
         const turns = e.turns ? Math.max(1, Math.round(toNumber(e.turns(ctx)))) : def.turns;
         state.buffs[e.buff!] = { stacks: Math.min(def.maxStacks, (have?.stacks ?? 0) + stacks), turns };
         if (!have && !changes.gained.includes(e.buff!)) changes.gained.push(e.buff!);
+        if (!changes.applied.includes(e.buff!)) changes.applied.push(e.buff!);
         syncBuffs(ctx, state);
         break;
       }
@@ -299,7 +302,7 @@ export function apply(
 
   const state = cloneState(before);
   const poolsBefore = before.pools;
-  const changes: Changes = { gained: [], lost: [] };
+  const changes: Changes = { gained: [], applied: [], lost: [] };
   for (const pool in view.costs) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - view.costs[pool]!);
   state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
   state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
@@ -315,24 +318,24 @@ export function apply(
 
   let consumed = false;
   for (const code in state.buffs) {
-    if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.gained.includes(code)) {
+    if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.applied.includes(code)) {
       delete state.buffs[code];
       if (!changes.lost.includes(code)) changes.lost.push(code);
       consumed = true;
     }
   }
   if (consumed) syncBuffs(ctx, state);
-  // Ticks, then the count-down, of the buffs active at the end of the turn (not one gained now).
+  // Ticks, then the count-down, of the buffs active at the end of the turn (not one gained or refreshed now).
   for (const code of Object.keys(state.buffs)) {
     const def = rs.buffs.get(code)!;
     const b = state.buffs[code];
     if (!b) continue;
-    if (def.tick.length > 0 && !changes.gained.includes(code)) {
+    if (def.tick.length > 0 && !changes.applied.includes(code)) {
       ctx.stacks = b.stacks;
       runEffects(rs, state, def.tick, ctx, changes);
       ctx.stacks = 0;
     }
-    if (b.turns !== null && !changes.gained.includes(code)) {
+    if (b.turns !== null && !changes.applied.includes(code)) {
       b.turns -= 1;
       if (b.turns <= 0) {
         delete state.buffs[code];

@@ -131,4 +131,16 @@ describe('ruleset edges', () => {
     expectError(res, 404, 'RULESET_NOT_FOUND');
     expect(res.body.details).toEqual({ rulesetId: '7d1f6c1e-3f0b-4c55-9a55-3b1f1c1e2d3f' });
   });
+
+  it('expressions_reachTwelveLevelsWithListedArguments_theThirteenthIsRefusedByTheRulesCheck', async () => {
+    const gs = await h.gameService();
+    // Twelve levels of nesting below the root: 12 nested additions (each an object and a list in JSON) around a var.
+    const nested = (n: number): unknown => (n === 1 ? { var: 'pools.progress' } : { '+': [nested(n - 1), 1] });
+    const withScore = (code: string, n: number) => ({ ...inspiring(), code, outcome: { mode: 'allOrNothing', score: nested(n) } });
+    const twelve = await h.post('/craft/ruleset/create', { gameServiceId: gs, ruleset: withScore('deep_twelve', 13) });
+    expect(twelve.status, JSON.stringify(twelve.body)).toBe(200);
+    const thirteen = await h.post('/craft/ruleset/create', { gameServiceId: gs, ruleset: withScore('deep_thirteen', 14) });
+    expectError(thirteen, 400, 'RULESET_INVALID');
+    expect(thirteen.body.details.errors.map((e: { code: string }) => e.code)).toContain('EXPRESSION_TOO_DEEP');
+  });
 });

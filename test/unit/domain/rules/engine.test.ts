@@ -130,6 +130,20 @@ describe('the synthesis ruleset through the engine', () => {
     expect([s.pools.integrity, s.buffs.manipulation!.turns]).toEqual([75, 7]);
   });
 
+  it('manipulation_refreshed_restartsAtEightTurns_withoutATickOrACountDownThatTurn', () => {
+    const i = inputs({ recipe: { difficulty: 1000, qualityMax: 200, durability: 80 } });
+    let s = init(rs, i);
+    s = apply(rs, i, s, 'manipulation', {}, draws()).state;
+    s = apply(rs, i, s, 'basic_synthesis', {}, draws()).state;
+    expect([s.pools.integrity, s.buffs.manipulation!.turns]).toEqual([75, 7]);
+    // Re-applied: back to 8 turns, as on the turn it was first gained (no tick, no count-down).
+    const refreshed = apply(rs, i, s, 'manipulation', {}, draws());
+    expect([refreshed.state.pools.integrity, refreshed.state.buffs.manipulation!.turns]).toEqual([75, 8]);
+    expect(refreshed.result.buffsGained).toEqual([]);
+    s = apply(rs, i, refreshed.state, 'basic_synthesis', {}, draws()).state;
+    expect([s.pools.integrity, s.buffs.manipulation!.turns]).toEqual([70, 7]);
+  });
+
   it('masterpiece_aRareEventScaledByPerception', () => {
     const i = inputs({ stats: { craftsmanship: 1000, control: 100, cp: 200, perception: 500 } });
     let s = init(rs, i);
