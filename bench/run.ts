@@ -22,15 +22,16 @@ import { clearRedis, clearStreams, dbOptions, prepareDatabase } from './lib/infr
 import { constantPost, measure, type LoadSpec, type Measurement } from './lib/load.js';
 import { childrenOf, memoryOf, startCluster, startFloor, startService, stopProcess, type Memory, type Proc } from './lib/processes.js';
 import { buildRows, buildTargets, machineInfo, resourceText, tableText, targetsText, writeReport, type LogSummary, type Report } from './lib/report.js';
-import { AdvancePool, CraftPool, estimateQuality, npcVariables, recipeGet } from './lib/scenarios.js';
-import { LONG_STEPS, seed, type World } from './lib/seed.js';
+import { AdvancePool, CraftPool, estimateQuality, npcVariables, recipeGet, rulesEstimate } from './lib/scenarios.js';
+import { LONG_STEPS, RULES_TURNS, seed, type World } from './lib/seed.js';
 import { log, now, round, sleep, warn } from './lib/util.js';
 
 const FLOOR_ROWS = 10_000;
 const daemons = findDaemons();
-const SERVICE_SCENARIOS = ['recipe-get', 'npc-variables', 'npc-variables-no-best', 'estimate-quality', 'estimate-quality-1conn', 'advance', 'craft'] as const;
+const SERVICE_SCENARIOS = ['recipe-get', 'npc-variables', 'npc-variables-no-best', 'estimate-quality', 'estimate-quality-1conn', 'rules-estimate', 'advance', 'rules-advance', 'craft'] as const;
 let world: World | null = null;
 let advancePool: AdvancePool | null = null;
+let rulesPool: AdvancePool | null = null;
 let craftPool: CraftPool | null = null;
 let gameServerToken = '';
 let devToken = '';
@@ -52,6 +53,11 @@ function specFor(name: string, base: string, dev: Api): LoadSpec {
       return { ...estimateQuality(base, gameServerToken, w), name, label: `query/estimate-quality, ${config.simulations} simulations, 1 connection`, connections: 1 };
     case 'advance':
       return advancePool!.spec('advance', `session/advance alone (independent sessions, ${LONG_STEPS}-step recipe)`, base, gameServerToken, dev);
+    case 'rules-advance':
+      return rulesPool!.spec('rules-advance', `session/advance of a ruleset session (synthesis pack, ${RULES_TURNS} turns each)`, base, gameServerToken, dev);
+    case 'rules-estimate':
+      // One at a time, as estimate-quality-1conn: the service time of one estimate.
+      return { ...rulesEstimate(base, gameServerToken, w), connections: 1 };
     case 'craft':
       return craftPool!.spec(base, gameServerToken, dev);
     default:
@@ -61,6 +67,8 @@ function specFor(name: string, base: string, dev: Api): LoadSpec {
 const running = new Set<Proc>();
 /** Last measured advance throughput (before the first run: a generous guess). */
 let advanceRps = 1000;
+/** The same for ruleset advances (one commit each: faster than a step's advance). */
+let rulesRps = 1500;
 
 /** Advances a run at `rps` may need: warm-up + measured time, with margin. */
 function stepsFor(rps: number): number {
@@ -351,6 +359,7 @@ async function run(): Promise<void> {
     world = await seed(dev);
     advancePool = new AdvancePool(world);
     const initial = await advancePool.ensure(dev, config.advanceSessions * (LONG_STEPS - 1));
+    rulesPool = new AdvancePool(world, 'rules');
     log(`  ${initial.started} sessions of the ${LONG_STEPS}-step recipe (/craft/session/start) (${round(initial.seconds, 1)} s)${initial.failures ? `, ${initial.failures} failed` : ''}`);
     report.seed = { seconds: round(world.seedSeconds + initial.seconds, 1), counts: { ...world.counts, advanceSessions: initial.started } };
     log(`  seeded in ${report.seed.seconds} s`);
@@ -363,9 +372,15 @@ async function run(): Promise<void> {
     for (const name of SERVICE_SCENARIOS) {
       if (!wanted(name)) continue;
       const spec = specFor(name, base, dev);
-      const refill = spec.name === 'advance' ? () => advancePool!.ensure(dev, stepsFor(advanceRps)).then(() => undefined) : undefined;
+      const refill =
+        spec.name === 'advance'
+          ? () => advancePool!.ensure(dev, stepsFor(advanceRps)).then(() => undefined)
+          : spec.name === 'rules-advance'
+            ? () => rulesPool!.ensure(dev, stepsFor(rulesRps)).then(() => undefined)
+            : undefined;
       const m = await measureOnService(base, spec, [service.pid], refill);
       if (spec.name === 'advance') advanceRps = m.reqPerSec;
+      if (spec.name === 'rules-advance') rulesRps = m.reqPerSec;
       report.scenarios.push(m);
     }
     report.memory.service = memoryOf(service.pid);

@@ -3,7 +3,7 @@ import type autocannon from 'autocannon';
 import type { Api } from './api.js';
 import { config } from './config.js';
 import { latencySummary, rotatingPost, type LoadSpec, type RunStats } from './load.js';
-import { CRAFT_RECIPE, LONG_RECIPE, LONG_STEPS, type AdvanceSession, type Entity, type World } from './seed.js';
+import { CRAFT_RECIPE, LONG_RECIPE, LONG_STEPS, RULES_ESTIMATE_PLAN, RULES_ESTIMATE_RECIPE, RULES_RECIPE, RULES_TURNS, type AdvanceSession, type Entity, type World } from './seed.js';
 import { log, mapPool, now, prng, Queue, round, sleep } from './util.js';
 
 type Ctx = Record<string, unknown>;
@@ -81,6 +81,32 @@ export function estimateQuality(url: string, token: string, world: World): LoadS
 }
 
 /**
+ * 5b. query/estimate-quality of a ruleset recipe: `simulations` (1,000) synthesis sessions of 30
+ * turns each, played by a 30-action sequence (the engine's turns, no I/O per simulation).
+ */
+export function rulesEstimate(url: string, token: string, world: World): LoadSpec {
+  const recipeId = world.recipeIdByCode.get(RULES_ESTIMATE_RECIPE)!;
+  const bodies = world.rulesEntities.slice(0, 200).map((e) =>
+    JSON.stringify({
+      recipeId,
+      entityId: e.entityId,
+      entityType: e.entityType,
+      stats: { cp: 1000, control: 150 },
+      materialItemIds: [],
+      policy: { kind: 'sequence', actions: RULES_ESTIMATE_PLAN },
+      simulations: config.simulations,
+    }),
+  );
+  return {
+    name: 'rules-estimate',
+    label: `query/estimate-quality of a ruleset recipe, ${config.simulations} simulations x 30 turns, 1 connection`,
+    url,
+    headers: auth(token),
+    requests: rotatingPost('/craft/query/estimate-quality', bodies),
+  };
+}
+
+/**
  * 3. session/advance alone: thousands of sessions of a 20-step recipe, each advanced by one
  * connection at a time (a session is taken from the queue, advanced, and put back at its
  * end), never the final step (no completion). Sessions in flight when a run stops are read
@@ -92,29 +118,39 @@ export class AdvancePool {
   private readonly inFlight = new Set<AdvanceSession>();
   private readonly resync = new Set<AdvanceSession>();
   private readonly crafters: Queue<Entity>;
+  /** Advances one session gives: every step but the final one, or RULES_TURNS turns. */
+  private readonly perSession: number;
   started = 0;
 
-  constructor(private readonly world: World) {
-    this.crafters = new Queue(world.advanceEntities);
+  /**
+   * `steps`: sessions of the 20-step recipe, advanced by step code. `rules`: sessions of the
+   * synthesis ruleset recipe, advanced by action (touches and syntheses in turn; no attempt ends).
+   */
+  constructor(
+    private readonly world: World,
+    private readonly kind: 'steps' | 'rules' = 'steps',
+  ) {
+    this.crafters = new Queue(kind === 'steps' ? world.advanceEntities : world.rulesEntities);
+    this.perSession = kind === 'steps' ? LONG_STEPS - 1 : RULES_TURNS;
   }
 
   get remainingSteps(): number {
     let n = 0;
-    for (const s of this.queue.toArray()) n += LONG_STEPS - 1 - s.next;
+    for (const s of this.queue.toArray()) n += this.perSession - s.next;
     return n;
   }
 
   /** Starts sessions (session/start, developer token) until `steps` advances are available. */
   async ensure(api: Api, steps: number): Promise<{ started: number; seconds: number; failures: number }> {
     const t0 = now();
-    const missing = Math.ceil(Math.max(0, steps - this.remainingSteps) / (LONG_STEPS - 1));
+    const missing = Math.ceil(Math.max(0, steps - this.remainingSteps) / this.perSession);
     const batch: Entity[] = [];
     for (let i = 0; i < missing; i++) {
       const e = this.crafters.shift();
       if (!e) break;
       batch.push(e);
     }
-    const recipeId = this.world.recipeIdByCode.get(LONG_RECIPE)!;
+    const recipeId = this.world.recipeIdByCode.get(this.kind === 'steps' ? LONG_RECIPE : RULES_RECIPE)!;
     const forges = this.world.stationsByType.get('forge')!;
     let failures = 0;
     await mapPool(batch, config.connections, async (e, i) => {
@@ -124,7 +160,7 @@ export class AdvancePool {
           entityId: e.entityId,
           entityType: e.entityType,
           inventoryId: e.inventoryId,
-          stationId: forges[i % forges.length],
+          ...(this.kind === 'steps' ? { stationId: forges[i % forges.length] } : { stats: { cp: 1000, control: 150 } }),
         });
         this.queue.push({ sessionId: res.sessionId, next: 0 });
         this.started++;
@@ -163,7 +199,11 @@ export class AdvancePool {
             s = { sessionId: '00000000-0000-4000-8000-000000000000', next: 0 };
           } else this.inFlight.add(s);
           ctx.s = s;
-          req.body = JSON.stringify({ sessionId: s.sessionId, stepCode: stepCode(s.next), ...(s.next % 2 === 0 && { performance: 0.5 + (s.next % 5) / 10 }) });
+          req.body = JSON.stringify(
+            this.kind === 'steps'
+              ? { sessionId: s.sessionId, stepCode: stepCode(s.next), ...(s.next % 2 === 0 && { performance: 0.5 + (s.next % 5) / 10 }) }
+              : { sessionId: s.sessionId, action: s.next % 2 === 0 ? 'basic_synthesis' : 'basic_touch' },
+          );
           return req;
         },
         onResponse: (status, body, context) => {
@@ -171,7 +211,7 @@ export class AdvancePool {
           if (!this.inFlight.delete(s)) return;
           if (status === 200) {
             s.next++;
-            if (s.next < LONG_STEPS - 1) this.queue.push(s);
+            if (s.next < this.perSession) this.queue.push(s);
             return;
           }
           stats.errors.record(status, body);
@@ -190,10 +230,12 @@ export class AdvancePool {
     this.resync.clear();
     await mapPool(unknown, 8, async (s) => {
       try {
-        const { session: info } = await api.post<{ session: { status: string; currentStepCode: string | null } }>('/craft/session/get', { sessionId: s.sessionId });
-        if (info.status !== 'active' || !info.currentStepCode) return;
-        s.next = Number(info.currentStepCode.slice(1));
-        if (s.next < LONG_STEPS - 1) this.queue.push(s);
+        const { session: info } = await api.post<{ session: { status: string; currentStepCode: string | null; rules: { turn: number } | null } }>('/craft/session/get', { sessionId: s.sessionId });
+        if (info.status !== 'active') return;
+        if (this.kind === 'rules') s.next = info.rules?.turn ?? this.perSession;
+        else if (info.currentStepCode) s.next = Number(info.currentStepCode.slice(1));
+        else return;
+        if (s.next < this.perSession) this.queue.push(s);
       } catch {
         // dropped
       }

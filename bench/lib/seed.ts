@@ -13,9 +13,11 @@
 //   50,000 HTTP calls would take minutes on 2 cores; the bulk inserts take seconds. A sample
 //   of entities is then read back through the API to check the rows are what it expects.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { levelFor, phaseFor } from '../../src/domain/proficiency/levels.js';
 import type { Api } from './api.js';
-import { config } from './config.js';
+import { config, ROOT } from './config.js';
 import { benchPool } from './infra.js';
 import { log, mapPool, now, prng, round } from './util.js';
 
@@ -58,6 +60,14 @@ function kitOf(domain: string): DomainKit {
 export const CRAFT_RECIPE = 'bench_forge_sword';
 export const LONG_RECIPE = 'bench_long_work';
 export const LONG_STEPS = 20;
+/** A synthesis (pack `synthesis`) with room for many turns: the ruleset-advance scenario's recipe. */
+export const RULES_RECIPE = 'bench_synthesis';
+/** Turns the bench plays per ruleset session (the ruleset ends an attempt at 40). */
+export const RULES_TURNS = 38;
+/** The same synthesis sized to end on its 30th turn under RULES_ESTIMATE_PLAN: the rules-estimate scenario. */
+export const RULES_ESTIMATE_RECIPE = 'bench_synthesis_30';
+/** Touch, synthesis, 15 times: 15 x 14.4 progress reaches 215 on turn 30; 300 integrity, 270 cp. */
+export const RULES_ESTIMATE_PLAN = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 'basic_touch' : 'basic_synthesis'));
 /** Crafts each craft-scenario entity has materials for. */
 const CRAFTS_PER_ENTITY = 100;
 /** CRAFT_PHASE_THRESHOLDS' default, which the bench's service runs with. */
@@ -97,6 +107,8 @@ export interface World {
   craftEntities: Entity[];
   /** Crafters for the advance scenario's sessions (AdvancePool starts them as needed). */
   advanceEntities: Entity[];
+  /** Crafters for the ruleset-advance scenario's sessions. */
+  rulesEntities: Entity[];
   others: Entity[];
   seedSeconds: number;
   counts: Record<string, number>;
@@ -183,6 +195,22 @@ function longRecipe() {
   };
 }
 
+/** The synthesis pack's recipe shape, with params so large that no session ends before RULES_TURNS. */
+function rulesRecipe(code = RULES_RECIPE, params: Record<string, number> = { difficulty: 1_000_000, durability: 1_000_000, qualityMax: 1_000_000 }) {
+  return {
+    code,
+    recipeType: 'production',
+    domain: 'blacksmithing',
+    category: 'trade_goods',
+    tags: ['bench'],
+    isDefaultKnown: true,
+    inputs: [{ itemTemplateCode: 'iron_ingot', quantity: 2 }],
+    steps: [{ code: 'synthesize', name: 'Synthesize' }],
+    outputs: [{ itemTemplateCode: 'iron_plate', quantity: 1, qualityInfluence: 1 }],
+    ruleset: { code: 'synthesis', params },
+  };
+}
+
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const t0 = now();
   const value = await fn();
@@ -201,8 +229,13 @@ export async function seed(dev: Api): Promise<World> {
   const gs = registered.gameService.serviceId;
 
   // Recipes: CRAFT_RECIPE and LONG_RECIPE plus generic ones, the same number per domain.
-  const perDomain = Math.ceil((config.recipes - 2) / kits.length);
-  const recipes: Record<string, unknown>[] = [craftRecipe(), longRecipe()];
+  const perDomain = Math.ceil((config.recipes - 4) / kits.length);
+  const recipes: Record<string, unknown>[] = [
+    craftRecipe(),
+    longRecipe(),
+    rulesRecipe(),
+    rulesRecipe(RULES_ESTIMATE_RECIPE, { difficulty: 215, durability: 310, qualityMax: 4000 }),
+  ];
   const recipesByDomain = new Map<string, string[]>();
   for (let k = 0; k < perDomain; k++) {
     for (const kit of kits) {
@@ -235,8 +268,10 @@ export async function seed(dev: Api): Promise<World> {
   await timed(`${recipes.length} recipes over ${kits.length} domains (/craft/recipe/seed, batches of 100)`, async () => {
     const batches: Record<string, unknown>[][] = [];
     for (let i = 0; i < recipes.length; i += 100) batches.push(recipes.slice(i, i + 100));
-    await mapPool(batches, 2, async (batch) => {
-      const res = await dev.post<{ created: { code: string; recipeId: string }[] }>('/craft/recipe/seed', { gameServiceId: gs, recipes: batch });
+    // The first batch (with the ruleset recipe) carries the synthesis pack's ruleset.
+    const synthesis = JSON.parse(readFileSync(path.join(ROOT, 'packs/synthesis/ruleset.json'), 'utf8')) as unknown;
+    await mapPool(batches, 2, async (batch, i) => {
+      const res = await dev.post<{ created: { code: string; recipeId: string }[] }>('/craft/recipe/seed', { gameServiceId: gs, recipes: batch, ...(i === 0 && { rulesets: [synthesis] }) });
       for (const c of res.created) recipeIdByCode.set(c.code, c.recipeId);
     });
   });
@@ -344,7 +379,10 @@ export async function seed(dev: Api): Promise<World> {
   );
 
   const craftEntities = entities.slice(0, config.craftEntities);
-  const advanceEntities = entities.slice(config.craftEntities, config.craftEntities + advanceGroup);
+  // The advance crafters: 60 % for step sessions, 40 % for ruleset sessions (twice the turns each).
+  const advanceAll = entities.slice(config.craftEntities, config.craftEntities + advanceGroup);
+  const advanceEntities = advanceAll.slice(0, Math.ceil(advanceAll.length * 0.6));
+  const rulesEntities = advanceAll.slice(advanceEntities.length);
   const others = entities.slice(config.craftEntities + advanceGroup);
 
   return {
@@ -356,6 +394,7 @@ export async function seed(dev: Api): Promise<World> {
     stationsByType,
     craftEntities,
     advanceEntities,
+    rulesEntities,
     others,
     seedSeconds: (now() - t0) / 1000,
     counts: {
