@@ -19,7 +19,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['fastify*', '@fastify/*', '@prisma/*', '*/generated/prisma/*', 'ioredis', '@nats-io/*', '*/infra/*', '*/http/*', '*/services/*'] },
+        {
+          patterns: [
+            { group: ['fastify*', '@fastify/*', '@prisma/*', 'ioredis', '@nats-io/*', 'prom-client', 'mariadb', 'pino'], message: 'the domain is pure' },
+            // Any depth: ../infra/x, ../../infra/db/x, ...
+            { regex: String.raw`(^|/)(infra|http|services|clients|generated/prisma)(/|$)`, message: 'the domain does not depend on outer layers' },
+          ],
+        },
       ],
     },
   },
@@ -29,7 +35,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['fastify*', '@fastify/*', '@prisma/*', '*/generated/prisma/*', 'ioredis', '@nats-io/*', 'prom-client', '*/infra/*', '*/http/*'] },
+        {
+          patterns: [
+            { group: ['fastify*', '@fastify/*', '@prisma/*', 'ioredis', '@nats-io/*', 'prom-client', 'mariadb'], message: 'services reach infrastructure through ports' },
+            { regex: String.raw`(^|/)(infra|http|generated/prisma)(/|$)`, message: 'services do not import HTTP or concrete adapters' },
+          ],
+        },
       ],
     },
   },
