@@ -31,20 +31,26 @@ export function rngFor(seed: string, stream: string): Rng {
  * cached, then mixed with the position. Same seed + stream + position => same sequence.
  */
 export function rngAt(seed: string, stream: string, a: number, b: number): Rng {
-  const key = `${seed}:${stream}`;
-  let words = STREAM_WORDS.get(key);
+  // Two levels, so a lookup hashes the caller's own strings (V8 caches their hashes) and
+  // builds no key per call.
+  let streams = SEED_STREAMS.get(seed);
+  if (!streams) {
+    if (SEED_STREAMS.size >= 20_000) SEED_STREAMS.clear();
+    streams = new Map();
+    SEED_STREAMS.set(seed, streams);
+  }
+  let words = streams.get(stream);
   if (!words) {
-    const next = xmur3(key);
+    const next = xmur3(`${seed}:${stream}`);
     words = [next(), next(), next(), next()];
-    if (STREAM_WORDS.size >= 50_000) STREAM_WORDS.clear();
-    STREAM_WORDS.set(key, words);
+    streams.set(stream, words);
   }
   const ma = mix32(a + 0x9e3779b9);
   const mb = mix32(b ^ 0x85ebca6b);
   return sfc32(words[0]! ^ ma, words[1]! ^ mb, words[2]! ^ mix32(ma ^ mb), words[3]!);
 }
 
-const STREAM_WORDS = new Map<string, [number, number, number, number]>();
+const SEED_STREAMS = new Map<string, Map<string, [number, number, number, number]>>();
 
 /** A 32-bit integer finalizer (murmur3's fmix32). */
 function mix32(x: number): number {

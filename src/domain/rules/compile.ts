@@ -32,7 +32,8 @@ export interface CompiledAction {
   def: ActionDef;
   code: string;
   requires: Compiled | null;
-  costs: [string, Compiled][];
+  /** Pool, amount, and the modifier target of its cost (`cost.<pool>`). */
+  costs: [string, Compiled, string][];
   chance: Compiled | null;
   score: Compiled | null;
   onSuccess: CompiledEffect[];
@@ -208,9 +209,9 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
   const compiledActions = new Map<string, CompiledAction>();
   (def.actions ?? []).forEach((a, i) => {
     const at = `/actions/${i}`;
-    const costs: [string, Compiled][] = Object.entries(a.costs ?? {}).map(([pool, amount]) => {
+    const costs: [string, Compiled, string][] = Object.entries(a.costs ?? {}).map(([pool, amount]) => {
       if (!pools.has(pool)) problem(`${at}/costs/${escapePointer(pool)}`, 'UNKNOWN_POOL', `unknown pool "${pool}"`);
-      return [pool, expr(amount, `${at}/costs/${escapePointer(pool)}`)];
+      return [pool, expr(amount, `${at}/costs/${escapePointer(pool)}`), `cost.${pool}`];
     });
     if (a.charges) {
       if (!(Number.isInteger(a.charges.max) && a.charges.max >= 1)) problem(`${at}/charges/max`, 'CHARGES_INVALID', 'max is a whole number >= 1');

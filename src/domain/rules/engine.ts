@@ -193,7 +193,7 @@ function modified(rs: CompiledRuleset, state: EngineState, target: string, value
 
 function costsOf(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): Record<string, number> {
   const costs: Record<string, number> = {};
-  for (const [pool, amount] of a.costs) costs[pool] = Math.max(0, modified(rs, state, `cost.${pool}`, toNumber(amount(ctx)), ctx));
+  for (const [pool, amount, target] of a.costs) costs[pool] = Math.max(0, modified(rs, state, target, toNumber(amount(ctx)), ctx));
   return costs;
 }
 
@@ -213,7 +213,8 @@ function check(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: 
   const view = (reason: string | null): ActionView => ({ code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, state, a, ctx) });
   if (state.ended) return view('the attempt has ended');
   if (a.requires && !toBoolean(a.requires(ctx))) return view('its requirement is not met');
-  for (const [pool, cost] of Object.entries(costs)) {
+  for (const pool in costs) {
+    const cost = costs[pool]!;
     if ((state.pools[pool] ?? 0) < cost) return view(`not enough ${pool} (${round(state.pools[pool] ?? 0)} of ${round(cost)})`);
   }
   const charges = a.def.charges;
@@ -293,22 +294,53 @@ export function apply(
   input: { performance?: number | null },
   draw: Draw,
 ): { state: EngineState; result: TurnResult } {
+  const t = playTurn(rs, inputs, before, actionCode, input, draw);
+  const { state } = t;
+  const deltas: Record<string, number> = {};
+  for (const pool in state.pools) {
+    const d = round(state.pools[pool]! - (before.pools[pool] ?? 0));
+    if (d !== 0) deltas[pool] = d;
+  }
+  return {
+    state,
+    result: {
+      action: actionCode,
+      success: t.success,
+      score: t.score,
+      roll: t.roll,
+      costs: t.costs,
+      deltas,
+      buffsGained: t.changes.gained.filter((b) => state.buffs[b]),
+      buffsLost: t.changes.lost.filter((b) => !state.buffs[b]),
+      conditionBefore: t.conditionBefore,
+      conditionAfter: state.condition,
+      ended: state.ended,
+    },
+  };
+}
+
+/** apply() without the turn's report: the state after the action (what simulations need). */
+export function applyState(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState, actionCode: string, input: { performance?: number | null }, draw: Draw): EngineState {
+  return playTurn(rs, inputs, before, actionCode, input, draw).state;
+}
+
+function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState, actionCode: string, input: { performance?: number | null }, draw: Draw) {
   const a = rs.actions.get(actionCode);
   if (!a) throw new RuleError('ACTION_NOT_FOUND', `"${actionCode}" is not an action of this ruleset`, { action: actionCode, actions: rs.actionCodes });
   if (before.ended) throw new RuleError('ATTEMPT_ENDED', 'the attempt has ended', { ended: before.ended });
   const performance = typeof input.performance === 'number' ? clamp01(input.performance) : null;
-  const view = check(rs, before, a, contextOf(inputs, before, { performance }) as Ctx);
+  // One context for the whole turn, over a copy of the state (its pools change in place): the
+  // check reads it before anything changed, so a refused action leaves `before` as it was.
+  const state = cloneState(before);
+  const ctx = contextOf(inputs, state, { performance }) as Ctx;
+  const view = check(rs, state, a, ctx);
   if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
 
-  const state = cloneState(before);
-  const poolsBefore = before.pools;
   const changes: Changes = { gained: [], applied: [], lost: [] };
   for (const pool in view.costs) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - view.costs[pool]!);
   state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
   state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
 
-  // One context for the whole turn, over the new state (its pools change in place).
-  const ctx = contextOf(inputs, state, { performance }) as Ctx;
   const success = view.chance >= 1 ? true : view.chance <= 0 ? false : draw('success') < view.chance;
   const roll = a.score && performance === null ? draw('score') : null;
   ctx.roll = roll;
@@ -358,28 +390,7 @@ export function apply(
   }
   const conditionBefore = state.condition;
   if (!state.ended && rs.conditions) state.condition = nextCondition(rs, state.condition, draw);
-
-  const deltas: Record<string, number> = {};
-  for (const pool in state.pools) {
-    const d = round(state.pools[pool]! - (poolsBefore[pool] ?? 0));
-    if (d !== 0) deltas[pool] = d;
-  }
-  return {
-    state,
-    result: {
-      action: a.code,
-      success,
-      score,
-      roll,
-      costs: view.costs,
-      deltas,
-      buffsGained: changes.gained.filter((b) => state.buffs[b]),
-      buffsLost: changes.lost.filter((b) => !state.buffs[b]),
-      conditionBefore,
-      conditionAfter: state.condition,
-      ended: state.ended,
-    },
-  };
+  return { state, success, score, roll, costs: view.costs, changes, conditionBefore };
 }
 
 function copy<T>(o: Record<string, T>): Record<string, T> {

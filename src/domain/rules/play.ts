@@ -3,7 +3,7 @@ import type { CompiledRuleset } from './compile.js';
 import { apply, available, contextOf, init, timeOut, type ActionView, type Draw, type EndReason, type EngineInputs, type EngineState, type TurnResult } from './engine.js';
 import { toNumber } from './expr.js';
 import { defaultQuality, outcome, type RuleOutcome } from './outcome.js';
-import type { RulesetDefinition, Stream } from './ruleset.js';
+import { STREAMS, type RulesetDefinition, type Stream } from './ruleset.js';
 
 /**
  * A ruleset session's rules, as stored with the session (pure data, JSON): the version it
@@ -61,12 +61,15 @@ export function drawsFor(seed: string, attempt: number, label: number | 'end'): 
     streams ??= {};
     let next = streams[stream];
     if (!next) {
-      next = rngAt(seed, `rules:${stream}`, attempt, position);
+      next = rngAt(seed, STREAM_NAMES[stream], attempt, position);
       streams[stream] = next;
     }
     return next();
   };
 }
+
+/** The RNG stream of each kind of roll (`rules:<stream>`), built once. */
+const STREAM_NAMES = Object.fromEntries(STREAMS.map((s) => [s, `rules:${s}`])) as Record<Stream, string>;
 
 /** The draws of an attempt's end (outcome, loss, bonus, rare) sit after every turn. */
 const END_POSITION = 0x7fffffff;

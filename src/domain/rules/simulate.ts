@@ -1,5 +1,5 @@
 import type { CompiledRuleset } from './compile.js';
-import { apply, available, availableOne, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
+import { applyState, available, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
 import { toBoolean, toNumber } from './expr.js';
 import { defaultQuality } from './outcome.js';
 import { settleAttempt, turnDraws } from './play.js';
@@ -65,7 +65,7 @@ export function greedyChoice(rs: CompiledRuleset, inputs: EngineInputs, state: E
     if (!view.usable) continue;
     const branch = (success: boolean) =>
       ++work.applies &&
-      valueOf(rs, inputs, apply(rs, inputs, state, view.code, { performance }, (s) => (s === 'success' ? (success ? 0 : 0.999999) : 0.5)).state);
+      valueOf(rs, inputs, applyState(rs, inputs, state, view.code, { performance }, (s) => (s === 'success' ? (success ? 0 : 0.999999) : 0.5)));
     const value = view.chance >= 1 ? branch(true) : view.chance <= 0 ? branch(false) : view.chance * branch(true) + (1 - view.chance) * branch(false);
     if (value > bestValue) {
       bestValue = value;
@@ -111,23 +111,35 @@ export function simulateRules(
         outcomes.push({ band, success: o.success, pools: state.pools, turns, quality: o.success ? (o.quality ?? defaultQuality(o.score)) : 0 });
         break;
       }
-      let action: string | null = null;
-      while (action === null && next < sequence.length) {
-        const code = sequence[next++]!;
-        if (availableOne(rs, inputs, state, code, performance)?.usable) action = code;
+      // The sequence's next usable action (apply refuses an unusable one before any draw) ...
+      let played: EngineState | null = null;
+      while (played === null && next < sequence.length) played = applyIfUsable(rs, inputs, state, sequence[next++]!, performance, seed);
+      if (played === null) {
+        // ... else the greedy choice.
+        const action = greedyChoice(rs, inputs, state, performance, work);
+        if (action === null) {
+          // Nothing can be used: the attempt ends as its time running out would end it.
+          state = timeOut(rs, state);
+          continue;
+        }
+        played = applyState(rs, inputs, state, action, { performance }, turnDraws(seed, state));
       }
-      action ??= greedyChoice(rs, inputs, state, performance, work);
-      if (action === null) {
-        // Nothing can be used: the attempt ends as its time running out would end it.
-        state = timeOut(rs, state);
-        continue;
-      }
-      state = apply(rs, inputs, state, action, { performance }, turnDraws(seed, state)).state;
+      state = played;
       turns++;
       work.applies++;
     }
   }
   return summarize(rs, policy, outcomes);
+}
+
+/** The state after the action, or null when it cannot be used now (nothing drawn, nothing changed). */
+function applyIfUsable(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, performance: number | null, seed: string): EngineState | null {
+  try {
+    return applyState(rs, inputs, state, code, { performance }, turnDraws(seed, state));
+  } catch (err) {
+    if (err instanceof RuleError && err.code === 'ACTION_NOT_AVAILABLE') return null;
+    throw err;
+  }
 }
 
 interface SimOutcome {
