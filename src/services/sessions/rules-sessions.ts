@@ -218,7 +218,10 @@ export class RulesSessions {
   ): Promise<ReservedMaterial> {
     const quantity = want.quantity ?? 1;
     const item = await this.findConsumable(s, want, quantity, named);
-    const key = `craft:${s.id}:consumable:${played.turn.attempt}:${played.turn.turn}`;
+    // Unique per request: two requests racing for the same turn must not share one move (the
+    // loser would give back the winner's item). A move whose request dies before its commit is
+    // a stray in the escrow, returned when the session ends.
+    const key = `craft:${s.id}:consumable:${played.turn.attempt}:${played.turn.turn}:${this.d.ids.uuid()}`;
     try {
       const moved = await this.d.inventory.transfer(
         { instanceId: item.instanceId, sourceContainerId: s.inventoryId, targetContainerId: s.escrowContainerId!, gameServiceId: s.gameServiceId, quantity },
