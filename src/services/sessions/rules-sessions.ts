@@ -270,7 +270,9 @@ export class RulesSessions {
     await this.d.inventory
       .transfer(
         { instanceId: m.instanceId!, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId, mergeStacks: true },
-        `craft:${s.id}:return:${m.instanceId}`,
+        // Unique: the same instance may be taken and given back again later (a whole stack keeps
+        // its id), and the session's final return of it must not replay this one.
+        `craft:${s.id}:giveback:${this.d.ids.uuid()}`,
       )
       .catch((err) => this.d.log.warn({ err, sessionId: s.id }, 'consumable return deferred to the end of the session'));
   }

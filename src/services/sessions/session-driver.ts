@@ -150,15 +150,17 @@ export class SessionDriver {
 
   /**
    * Gives back materials a start moved into the escrow before it lost a race for another one
-   * (keys `return:<instance>`, so a crash and a rerun return each once); the escrow stays.
+   * (keys `return:g<generation>:<instance>`, so a crash and a rerun return each once); the escrow
+   * stays. The key names the generation: a whole stack keeps its id when it moves, so the same
+   * instance may come back in a later generation, and its final return must not replay this one.
    */
-  async returnMaterials(s: SessionRecord, materials: ReservedMaterial[]): Promise<void> {
+  async returnMaterials(s: SessionRecord, materials: ReservedMaterial[], generation: number): Promise<void> {
     for (const m of materials) {
       if (!m.instanceId) continue;
       await this.d.inventory
         .transfer(
           { instanceId: m.instanceId, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId, mergeStacks: true },
-          this.key(s, 'return', m.instanceId),
+          this.key(s, 'return', `g${generation}`, m.instanceId),
         )
         .catch((err) => this.alreadyReturned(err));
     }
@@ -520,7 +522,7 @@ export class SessionDriver {
    * inventory instance it became, for every material returned now or by an earlier run (a
    * keyed transfer replays its answer).
    */
-  private async emptyEscrow(s: SessionRecord, escrow: string): Promise<Map<string, string>> {
+  private async emptyEscrow(s: SessionRecord, escrow: string, keyPart = 'return'): Promise<Map<string, string>> {
     const container = await this.d.inventory.getContainer(escrow, true, s.gameServiceId);
     const consumed = new Set(s.reservedMaterials.filter((m) => m.consumed && m.instanceId).map((m) => m.instanceId));
     const materials = new Set(s.reservedMaterials.filter((m) => !m.consumed && m.instanceId).map((m) => m.instanceId!));
@@ -534,7 +536,7 @@ export class SessionDriver {
       try {
         const to = await this.d.inventory.transfer(
           { instanceId: id, sourceContainerId: escrow, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId, mergeStacks: materials.has(id) },
-          this.key(s, 'return', id),
+          this.key(s, keyPart, id),
         );
         landed.set(id, to.instanceId);
       } catch (err) {
@@ -557,7 +559,9 @@ export class SessionDriver {
     if (!s || (s.status !== 'failed' && s.status !== 'cancelled') || !s.escrowContainerId) return 0;
     const before = await this.d.inventory.getContainer(s.escrowContainerId, true, s.gameServiceId);
     const returned = before?.contents?.length ?? 0;
-    if (returned > 0) await this.emptyEscrow(s, s.escrowContainerId);
+    // Its own keys: a late item may be an instance the refund already returned once (a whole
+    // stack keeps its id), and a replayed `return:<instance>` would leave it where it is.
+    if (returned > 0) await this.emptyEscrow(s, s.escrowContainerId, 'return-late');
     if (returned > 0) this.d.log.warn({ sessionId, returned }, 'returned items a slow start moved after its session was rolled back');
     return returned;
   }

@@ -198,7 +198,7 @@ export class SessionService {
         if (!(err instanceof MaterialMoveFailed)) throw err;
         progress.session = { ...session, reservedMaterials: err.materials };
         if (!isRace(err.cause) || generation >= MATERIAL_REPLANS) throw err;
-        await this.d.driver.returnMaterials(session, err.materials);
+        await this.d.driver.returnMaterials(session, err.materials, generation);
         progress.session = session = { ...session, reservedMaterials: [] };
         const again = await this.replan(req, session, generation);
         const rules = session.rules ? this.d.rules.replanned(session.rules, again) : null;

@@ -114,8 +114,8 @@ export class Ledger {
       craftedBy.set(c.originId, entry);
     }
     // Every container a session owns (its escrow, and the loss container of a ruleset session).
-    const escrow = await this.db.query<{ sessionId: string; code: string; live: number; consumed: number }[]>(
-      `SELECT c.ownerId AS sessionId, t.code,
+    const escrow = await this.db.query<{ sessionId: string; code: string; live: number; consumed: number; containers: string }[]>(
+      `SELECT c.ownerId AS sessionId, t.code, GROUP_CONCAT(DISTINCT CONCAT(c.containerType, ':', c.id, CASE WHEN i.destroyedAt IS NULL THEN ':live' ELSE '' END)) AS containers,
         SUM(CASE WHEN i.destroyedAt IS NULL THEN i.quantity ELSE 0 END) AS live,
         SUM(CASE WHEN i.destroyReason = 'Consumed' THEN i.quantity ELSE 0 END) AS consumed
       FROM stub_item_instance i JOIN stub_item_template t ON t.id = i.templateId
@@ -123,8 +123,8 @@ export class Ledger {
       WHERE i.gameServiceId = ? GROUP BY c.ownerId, t.code`,
       [eco.gs],
     );
-    const inEscrow = new Map<string, Record<string, { live: number; consumed: number }>>();
-    for (const e of escrow) inEscrow.set(e.sessionId, { ...inEscrow.get(e.sessionId), [e.code]: { live: r4(e.live), consumed: r4(e.consumed) } });
+    const inEscrow = new Map<string, Record<string, { live: number; consumed: number; containers: string }>>();
+    for (const e of escrow) inEscrow.set(e.sessionId, { ...inEscrow.get(e.sessionId), [e.code]: { live: r4(e.live), consumed: r4(e.consumed), containers: e.containers } });
     const consumes: Record<string, Record<string, number>> = {
       forge_iron_sword: { iron_ingot: 3, leather_strip: 1 },
       forge_dagger: { iron_ingot: 1 },
@@ -139,7 +139,9 @@ export class Ledger {
       const box = inEscrow.get(s.id) ?? {};
       problems.push(...fluxProblems(s, box));
       // 3. Nothing left behind in any escrow.
-      for (const [code, q] of Object.entries(box)) if (q.live > 0) problems.push(`session ${s.id} (${s.status}) still holds ${q.live} ${code} in escrow`);
+      for (const [code, q] of Object.entries(box)) {
+        if (q.live > 0) problems.push(`session ${s.id} (${s.recipeCode}, ${s.status}) still holds ${q.live} ${code} in escrow (its escrow ${s.escrowContainerId}; containers ${q.containers})`);
+      }
       const made = craftedBy.get(s.id) ?? { ids: new Set<string>(), quantity: 0 };
       if (s.status === 'completed') {
         // 4. Outputs exactly once, inputs consumed exactly once.
