@@ -231,12 +231,6 @@ export function available(rs: CompiledRuleset, inputs: EngineInputs, state: Engi
   return rs.actionCodes.map((code) => check(rs, state, rs.actions.get(code)!, ctx));
 }
 
-/** One action now: usable or why not, its costs and chance (given the performance a caller would report). */
-export function availableOne(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, performance: number | null = null): ActionView | null {
-  const a = rs.actions.get(code);
-  return a ? check(rs, state, a, contextOf(inputs, state, { performance }) as Ctx) : null;
-}
-
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }

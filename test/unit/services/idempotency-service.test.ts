@@ -2,7 +2,8 @@
 // semantics as the MariaDB one (the HTTP behaviour is in test/integration/http/idempotency.test.ts).
 import { describe, expect, it } from 'vitest';
 import { CraftError } from '../../../src/domain/errors.js';
-import { canonicalJson, requestHash } from '../../../src/http/idempotency/request-hash.js';
+import { canonicalJson } from '../../../src/domain/canonical-json.js';
+import { requestHash } from '../../../src/http/idempotency/request-hash.js';
 import type {
   IdempotencyRecord,
   IdempotencyRepository,
