@@ -31,8 +31,16 @@ export function rngFor(seed: string, stream: string): Rng {
  * cached, then mixed with the position. Same seed + stream + position => same sequence.
  */
 export function rngAt(seed: string, stream: string, a: number, b: number): Rng {
-  // Two levels, so a lookup hashes the caller's own strings (V8 caches their hashes) and
-  // builds no key per call.
+  const g = new Sfc32();
+  g.seedAt(streamWords(seed, stream), a, b);
+  return () => g.next();
+}
+
+/**
+ * The hash words of a (seed, stream), cached in two levels so a lookup hashes the caller's own
+ * strings (V8 caches their hashes) and builds no key per call.
+ */
+export function streamWords(seed: string, stream: string): StreamWords {
   let streams = SEED_STREAMS.get(seed);
   if (!streams) {
     if (SEED_STREAMS.size >= 20_000) SEED_STREAMS.clear();
@@ -45,12 +53,51 @@ export function rngAt(seed: string, stream: string, a: number, b: number): Rng {
     words = [next(), next(), next(), next()];
     streams.set(stream, words);
   }
-  const ma = mix32(a + 0x9e3779b9);
-  const mb = mix32(b ^ 0x85ebca6b);
-  return sfc32(words[0]! ^ ma, words[1]! ^ mb, words[2]! ^ mix32(ma ^ mb), words[3]!);
+  return words;
 }
 
-const SEED_STREAMS = new Map<string, Map<string, [number, number, number, number]>>();
+export type StreamWords = readonly [number, number, number, number];
+
+/**
+ * A reusable generator of positions of streams: `seedAt(words, a, b)` puts it where
+ * `rngAt(seed, stream, a, b)` starts, without allocating (hot loops such as simulations).
+ */
+export class Sfc32 {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+
+  seedAt(words: StreamWords, x: number, y: number): void {
+    const mx = mix32(x + 0x9e3779b9);
+    const my = mix32(y ^ 0x85ebca6b);
+    this.set(words[0] ^ mx, words[1] ^ my, words[2] ^ mix32(mx ^ my), words[3]);
+  }
+
+  /** The sfc32 state, with the first outputs discarded so similar seeds diverge fully. */
+  set(a: number, b: number, c: number, d: number): void {
+    this.a = a >>> 0;
+    this.b = b >>> 0;
+    this.c = c >>> 0;
+    this.d = d >>> 0;
+    for (let i = 0; i < 12; i++) this.next();
+  }
+
+  next(): number {
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const d = (this.d + 1) | 0;
+    const t = (((a + b) | 0) + d) | 0;
+    this.a = (b ^ (b >>> 9)) >>> 0;
+    this.b = (c + (c << 3)) >>> 0;
+    this.c = ((((c << 21) | (c >>> 11)) + t) | 0) >>> 0;
+    this.d = d >>> 0;
+    return (t >>> 0) / TWO_POW_32;
+  }
+}
+
+const SEED_STREAMS = new Map<string, Map<string, StreamWords>>();
 
 /** A 32-bit integer finalizer (murmur3's fmix32). */
 function mix32(x: number): number {
@@ -77,21 +124,7 @@ function xmur3(text: string): () => number {
 
 /** sfc32 (Small Fast Counter, 128-bit state): fast, passes PractRand, fine for game rolls. */
 function sfc32(a: number, b: number, c: number, d: number): Rng {
-  const rng = () => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / TWO_POW_32;
-  };
-  // Discard the first outputs so similar seeds diverge fully.
-  for (let i = 0; i < 12; i++) rng();
-  return rng;
+  const g = new Sfc32();
+  g.set(a, b, c, d);
+  return () => g.next();
 }

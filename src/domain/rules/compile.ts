@@ -64,7 +64,7 @@ export interface CompiledRuleset {
   actions: Map<string, CompiledAction>;
   actionCodes: string[];
   buffs: Map<string, CompiledBuff>;
-  conditions: { initial: string; codes: string[]; weights: number[]; next: Map<string, string>; modifiers: Map<string, CompiledModifier[]> } | null;
+  conditions: { initial: string; codes: string[]; weights: number[]; totalWeight: number; next: Map<string, string>; modifiers: Map<string, CompiledModifier[]> } | null;
   /**
    * Every modifier by its target, buffs' (declaration order) then conditions': what changes a
    * value is looked up once per target instead of walking every active buff.
@@ -284,6 +284,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       initial: c.initial,
       codes: c.states.map((s) => s.code),
       weights: c.states.map((s) => Math.max(0, s.weight)),
+      totalWeight: c.states.reduce((sum, s) => sum + Math.max(0, s.weight), 0),
       next,
       modifiers: new Map(c.states.map((s, i) => [s.code, modifiers(s.modifiers, `/conditions/states/${i}/modifiers`)])),
     };

@@ -318,14 +318,23 @@ export function applyState(rs: CompiledRuleset, inputs: EngineInputs, before: En
   return playTurn(rs, inputs, before, actionCode, input, draw).state;
 }
 
-function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState, actionCode: string, input: { performance?: number | null }, draw: Draw) {
+/**
+ * applyState() changing `state` itself (simulations, which keep no earlier state). A refused
+ * action throws before anything changed, as apply() does.
+ */
+export function applyInPlace(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, actionCode: string, input: { performance?: number | null }, draw: Draw): void {
+  playTurn(rs, inputs, state, actionCode, input, draw, true);
+}
+
+function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState, actionCode: string, input: { performance?: number | null }, draw: Draw, inPlace = false) {
   const a = rs.actions.get(actionCode);
   if (!a) throw new RuleError('ACTION_NOT_FOUND', `"${actionCode}" is not an action of this ruleset`, { action: actionCode, actions: rs.actionCodes });
   if (before.ended) throw new RuleError('ATTEMPT_ENDED', 'the attempt has ended', { ended: before.ended });
   const performance = typeof input.performance === 'number' ? clamp01(input.performance) : null;
   // One context for the whole turn, over a copy of the state (its pools change in place): the
-  // check reads it before anything changed, so a refused action leaves `before` as it was.
-  const state = cloneState(before);
+  // check reads it before anything changed, so a refused action leaves `before` as it was (in
+  // place: nothing is copied, and a refusal still changes nothing).
+  const state = inPlace ? before : cloneState(before);
   const ctx = contextOf(inputs, state, { performance }) as Ctx;
   const view = check(rs, state, a, ctx);
   if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
@@ -388,9 +397,7 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
 }
 
 function copy<T>(o: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const k in o) out[k] = o[k]!;
-  return out;
+  return { ...o };
 }
 
 function cloneState(s: EngineState): EngineState {
@@ -417,8 +424,7 @@ function nextCondition(rs: CompiledRuleset, current: string | null, draw: Draw):
   const c = rs.conditions!;
   const forced = current ? c.next.get(current) : undefined;
   if (forced) return forced;
-  const total = c.weights.reduce((s, w) => s + w, 0);
-  let r = draw('condition') * total;
+  let r = draw('condition') * c.totalWeight;
   for (let i = 0; i < c.codes.length; i++) {
     r -= c.weights[i]!;
     if (r < 0) return c.codes[i]!;

@@ -1,9 +1,9 @@
-import { rngAt } from '../rng.js';
 import type { CompiledRuleset } from './compile.js';
 import { apply, available, contextOf, init, timeOut, type ActionView, type Draw, type EndReason, type EngineInputs, type EngineState, type TurnResult } from './engine.js';
 import { toNumber } from './expr.js';
 import { defaultQuality, outcome, type RuleOutcome } from './outcome.js';
-import { STREAMS, type RulesetDefinition, type Stream } from './ruleset.js';
+import { drawsFor } from './draws.js';
+import type { RulesetDefinition } from './ruleset.js';
 
 /**
  * A ruleset session's rules, as stored with the session (pure data, JSON): the version it
@@ -50,29 +50,6 @@ export interface RulesRecord {
   pendingLoss: number | null;
 }
 
-/**
- * The draws of one turn (or of an attempt's end): each stream its own generator from the
- * session seed, the attempt and the label, so a replay draws exactly the same numbers.
- */
-export function drawsFor(seed: string, attempt: number, label: number | 'end'): Draw {
-  const position = label === 'end' ? END_POSITION : label;
-  let streams: Partial<Record<Stream, () => number>> | null = null;
-  return (stream) => {
-    streams ??= {};
-    let next = streams[stream];
-    if (!next) {
-      next = rngAt(seed, STREAM_NAMES[stream], attempt, position);
-      streams[stream] = next;
-    }
-    return next();
-  };
-}
-
-/** The RNG stream of each kind of roll (`rules:<stream>`), built once. */
-const STREAM_NAMES = Object.fromEntries(STREAMS.map((s) => [s, `rules:${s}`])) as Record<Stream, string>;
-
-/** The draws of an attempt's end (outcome, loss, bonus, rare) sit after every turn. */
-const END_POSITION = 0x7fffffff;
 
 const deadlineOf = (rs: CompiledRuleset, now: Date) =>
   rs.end.timeLimitSeconds !== null ? new Date(now.getTime() + rs.end.timeLimitSeconds * 1000).toISOString() : null;
@@ -110,8 +87,8 @@ export function nextDeadline(rec: RulesRecord): Date {
 }
 
 /** The outcome of an attempt that just ended (draws labelled `end`): sessions and estimates alike. */
-export function settleAttempt(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, seed: string): AttemptOutcome {
-  const o = outcome(rs, inputs, state, drawsFor(seed, state.attempt, 'end'));
+export function settleAttempt(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, seed: string, draw: Draw = drawsFor(seed, state.attempt, 'end')): AttemptOutcome {
+  const o = outcome(rs, inputs, state, draw);
   return { ...o, attempt: state.attempt, ended: state.ended!.how };
 }
 

@@ -1,8 +1,9 @@
 import type { CompiledRuleset } from './compile.js';
-import { applyState, available, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
+import { TurnDrawer } from './draws.js';
+import { applyInPlace, applyState, available, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
 import { toBoolean, toNumber } from './expr.js';
 import { defaultQuality } from './outcome.js';
-import { settleAttempt, turnDraws } from './play.js';
+import { settleAttempt } from './play.js';
 
 /**
  * Estimates of a ruleset recipe: sessions simulated with the engine a real session runs (same
@@ -94,14 +95,16 @@ export function simulateRules(
   const outcomes: SimOutcome[] = [];
   // The budget counts every engine turn computed, the greedy policy's lookahead included.
   const work = { applies: 0 };
+  const drawer = new TurnDrawer('');
   for (let i = 0; i < opts.simulations && (i === 0 || work.applies < opts.turnBudget); i++) {
     const seed = `${opts.seed}:${i}`;
+    drawer.reseed(seed);
     let state = init(rs, inputs, 1);
     let turns = 0;
     let next = 0;
     for (;;) {
       if (state.ended) {
-        const o = settleAttempt(rs, inputs, state, seed);
+        const o = settleAttempt(rs, inputs, state, seed, drawer.at(state.attempt, 'end'));
         if (!o.success && !inputs.trial && state.attempt < rs.attempts.max) {
           state = init(rs, inputs, state.attempt + 1, { sessionUses: state.sessionUses });
           next = 0;
@@ -112,9 +115,9 @@ export function simulateRules(
         break;
       }
       // The sequence's next usable action (apply refuses an unusable one before any draw) ...
-      let played: EngineState | null = null;
-      while (played === null && next < sequence.length) played = applyIfUsable(rs, inputs, state, sequence[next++]!, performance, seed);
-      if (played === null) {
+      let played = false;
+      while (!played && next < sequence.length) played = applyIfUsable(rs, inputs, state, sequence[next++]!, performance, drawer);
+      if (!played) {
         // ... else the greedy choice.
         const action = greedyChoice(rs, inputs, state, performance, work);
         if (action === null) {
@@ -122,9 +125,8 @@ export function simulateRules(
           state = timeOut(rs, state);
           continue;
         }
-        played = applyState(rs, inputs, state, action, { performance }, turnDraws(seed, state));
+        applyInPlace(rs, inputs, state, action, { performance }, drawer.at(state.attempt, state.turn + 1));
       }
-      state = played;
       turns++;
       work.applies++;
     }
@@ -132,12 +134,13 @@ export function simulateRules(
   return summarize(rs, policy, outcomes);
 }
 
-/** The state after the action, or null when it cannot be used now (nothing drawn, nothing changed). */
-function applyIfUsable(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, performance: number | null, seed: string): EngineState | null {
+/** Takes the action in place (the draws of the attempt's next turn); false when it cannot be used now (nothing drawn, nothing changed). */
+function applyIfUsable(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, performance: number | null, drawer: TurnDrawer): boolean {
   try {
-    return applyState(rs, inputs, state, code, { performance }, turnDraws(seed, state));
+    applyInPlace(rs, inputs, state, code, { performance }, drawer.at(state.attempt, state.turn + 1));
+    return true;
   } catch (err) {
-    if (err instanceof RuleError && err.code === 'ACTION_NOT_AVAILABLE') return null;
+    if (err instanceof RuleError && err.code === 'ACTION_NOT_AVAILABLE') return false;
     throw err;
   }
 }

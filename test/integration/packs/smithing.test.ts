@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawsFor, lostQuantity } from '../../../src/domain/rules/play.js';
+import { drawsFor } from '../../../src/domain/rules/draws.js';
+import { lostQuantity } from '../../../src/domain/rules/play.js';
 import { auditItems, expectConserved } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { contentsOf, crafterWith, loadPackWorld, type PackWorld } from '../../helpers/packs.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawsFor } from '../../../src/domain/rules/play.js';
+import { drawsFor } from '../../../src/domain/rules/draws.js';
 import { auditItems } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { contentsOf, crafterWith, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
