@@ -1,54 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { createStubServices, type StubFaults, type StubServices } from './clients/stubs/index.js';
+import type { StubFaults, StubServices } from './clients/stubs/index.js';
 import type { Config } from './infra/config/config.js';
-import { BackgroundJob } from './infra/background-job.js';
-import { PrometheusMetrics } from './infra/metrics/prometheus-metrics.js';
-import { createPrisma } from './infra/db/prisma.js';
-import { PrismaUnitOfWork } from './infra/db/unit-of-work.js';
-import { ContractTerminatedConsumer } from './infra/nats/contract-terminated-consumer.js';
-import { NatsBus } from './infra/nats/nats-bus.js';
-import { OutboxRelay } from './infra/outbox/outbox-relay.js';
-import { PrismaOutbox } from './infra/outbox/prisma-outbox.js';
-import { createSqlPool } from './infra/db/sql-pool.js';
-import { createRedis, pingRedis } from './infra/redis/redis.js';
-import { RedisLockProvider } from './infra/redis/lock-provider.js';
+import type { PrometheusMetrics } from './infra/metrics/prometheus-metrics.js';
+import type { createPrisma } from './infra/db/prisma.js';
+import type { NatsBus } from './infra/nats/nats-bus.js';
+import type { OutboxRelay } from './infra/outbox/outbox-relay.js';
+import { pingRedis } from './infra/redis/redis.js';
 import { RedisRateLimitCounter } from './infra/redis/rate-limit-counter.js';
-import { RedisRecipeCache } from './infra/redis/recipe-cache.js';
-import { PrismaCleanupRepository } from './infra/repositories/prisma-cleanup-repository.js';
-import { PrismaDiscoveryRepository } from './infra/repositories/prisma-discovery-repository.js';
-import { PrismaIdempotencyRepository } from './infra/repositories/prisma-idempotency-repository.js';
-import { PrismaProficiencyRepository } from './infra/repositories/prisma-proficiency-repository.js';
-import { PrismaQueryRepository } from './infra/repositories/prisma-query-repository.js';
-import { PrismaRecipeRepository } from './infra/repositories/prisma-recipe-repository.js';
-import { PrismaSessionRepository } from './infra/repositories/prisma-session-repository.js';
-import { PrismaStationRepository } from './infra/repositories/prisma-station-repository.js';
 import type { RateLimitSettings } from './http/rate-limit.js';
-import { CleanupService } from './services/cleanup/cleanup-service.js';
-import { DiscoveryService } from './services/discovery/discovery-service.js';
-import { DEFAULT_IDEMPOTENCY_SETTINGS, IdempotencyService } from './services/idempotency/idempotency-service.js';
-import type { Clock, Logger } from './services/ports.js';
-import { LocalProficiencyStore } from './services/proficiency/local-proficiency-store.js';
-import { ProficiencyService } from './services/proficiency/proficiency-service.js';
-import type { ProficiencyStore } from './services/proficiency/proficiency-store.js';
-import { SeedProficiencyStore } from './services/proficiency/seed-proficiency-store.js';
-import { NpcVariableProvider } from './services/queries/npc-variables.js';
-import { QueryService } from './services/queries/query-service.js';
-import { GameServiceRecipeCache } from './services/queries/recipe-list-cache.js';
-import { RecipeService } from './services/recipes/recipe-service.js';
-import { RulesetService } from './services/rulesets/ruleset-service.js';
-import { PrismaRulesetRepository } from './infra/repositories/prisma-ruleset-repository.js';
-import { RulesSessions } from './services/sessions/rules-sessions.js';
+import type { IdempotencyService } from './services/idempotency/idempotency-service.js';
+import type { Clock, IdGenerator, Logger } from './services/ports.js';
 import type { Services } from './services/services.js';
 import { Scope } from './services/scope.js';
-import { CraftAssessor } from './services/sessions/craft-assessor.js';
-import { COMPLETE_SESSION_PATH, SessionDriver } from './services/sessions/session-driver.js';
-import { SessionPlanner } from './services/sessions/session-planner.js';
-import type { ProficiencyAccess, StationAccess } from './services/sessions/session-ports.js';
-import { SessionRecovery } from './services/sessions/session-recovery.js';
-import { SessionService } from './services/sessions/session-service.js';
+import type { CraftAssessor } from './services/sessions/craft-assessor.js';
+import type { SessionDriver } from './services/sessions/session-driver.js';
+import type { SessionRepository } from './services/sessions/session-repository.js';
+import type { SessionRecovery } from './services/sessions/session-recovery.js';
+import type { SessionService } from './services/sessions/session-service.js';
 import { GameServiceAdmin } from './services/standalone/game-service-admin.js';
 import { StandaloneAdmin } from './services/standalone/standalone-admin.js';
-import { StationService } from './services/stations/station-service.js';
+import { wireCatalog } from './compose/catalog.js';
+import { wireInfra, type Wiring } from './compose/infra.js';
+import { wireNeighbours } from './compose/neighbours.js';
+import { wireQueries } from './compose/queries.js';
+import { wireSessions } from './compose/sessions.js';
+import { wireSupport } from './compose/support.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -76,303 +52,75 @@ export interface Runtime {
     stubs: StubServices;
     recovery: SessionRecovery;
     assessor: CraftAssessor;
+    driver: SessionDriver;
+    sessionRepo: SessionRepository;
   };
 }
 
-/** Wires the real adapters; the one place that knows every concrete class. */
 /**
  * What a test may put in place of the real thing (never reachable from configuration): the
- * clock (server time, so durations and deadlines need no sleeping) and the session seeds
- * (so a scripted session's rolls are known in advance).
+ * clock (server time, so durations and deadlines need no sleeping), the ids, and the session
+ * seeds (so a scripted session's rolls are known in advance).
  */
 export interface RuntimeOverrides {
   clock?: Clock;
+  ids?: IdGenerator;
   sessionSeeds?: () => string;
 }
 
+/**
+ * Wires the real adapters, one aggregate at a time (src/compose/): infrastructure, the
+ * neighbouring services, the catalog (proficiency, rulesets, recipes, stations), sessions,
+ * queries, then discovery, cleanup and idempotency.
+ */
 export function createRuntime(config: Config, log: Logger, overrides: RuntimeOverrides = {}): Runtime {
-  const prisma = createPrisma(config.databaseUrl, { connectionLimit: config.databaseConnectionLimit, acquireTimeoutMs: config.databaseAcquireTimeoutMs });
-  const redis = createRedis(config.redisUrl);
-  const sql = createSqlPool(config.databaseUrl, {
-    connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)),
-    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
-  });
-  const bus = new NatsBus({ url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.eventSubjectPrefix }, log);
-  const relay = new OutboxRelay(prisma, bus, { pollIntervalMs: config.outboxPollIntervalMs }, log);
-  const outbox = new PrismaOutbox(config.eventSubjectPrefix, () => relay.kick());
-  const metrics = new PrometheusMetrics({ outboxLag: () => relay.lag(), processMetrics: true, log });
-  const uow = new PrismaUnitOfWork(prisma);
-  const locks = new RedisLockProvider(
-    redis,
-    {
-      keyPrefix: config.redisKeyPrefix,
-      lockTimeoutMs: config.lockTimeoutSeconds * 1000,
-      acquireTimeoutMs: Math.min(config.lockTimeoutSeconds * 1000, 5000),
-      onBusy: (name) => metrics.lockFailure(name, 'held'),
-      onUnavailable: (_err, name) => metrics.lockFailure(name, 'unavailable'),
-    },
+  const infra = wireInfra(config, log);
+  const w: Wiring = {
+    config,
     log,
-  );
-  const cache = new RedisRecipeCache(redis, { keyPrefix: config.redisKeyPrefix, ttlSeconds: config.recipeCacheTtlSeconds }, log);
-  const clock: Clock = overrides.clock ?? { now: () => new Date() };
-  const ids = { uuid: () => randomUUID() };
-  const contractTerminatedSubject = `${config.contractSubjectPrefix}.terminated`;
-  const contractStreamSubjects = [`${config.contractSubjectPrefix}.>`];
-
+    infra,
+    clock: overrides.clock ?? { now: () => new Date() },
+    ids: overrides.ids ?? { uuid: () => randomUUID() },
+  };
   // The contract stub calls back into the session service once that exists (below).
   let sessions: SessionService | null = null;
-  // Session completion grants experience inside its transaction; with the seed source the
-  // seed stub then gets its own pool, as a remote seed service would not share ours.
-  const seedPrisma =
-    config.proficiencySource === 'seed'
-      ? createPrisma(config.databaseUrl, {
-          connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)),
-          acquireTimeoutMs: config.databaseAcquireTimeoutMs,
-        })
-      : null;
-  const stubs = createStubServices({
-    prisma,
-    ...(seedPrisma && { seedPrisma }),
-    log,
-    contract: {
-      invokePrebound: async (path, body) => {
-        if (path !== COMPLETE_SESSION_PATH || !sessions) throw new Error(`no prebound handler for ${path}`);
-        // The contract service acts for the system: the session is found in any game service.
-        await sessions.complete(Scope.all, String(body.sessionId));
-      },
-      publish: async (subject, data, msgId) => {
-        await bus.ensureStream(config.contractStream, contractStreamSubjects);
-        await bus.publish(subject, data, msgId);
-      },
-      terminatedSubject: contractTerminatedSubject,
-    },
+  const n = wireNeighbours(w, async (sessionId) => {
+    if (!sessions) throw new Error('sessions are not wired yet');
+    // The contract service acts for the system: the session is found in any game service.
+    await sessions.complete(Scope.all, sessionId);
   });
-  for (const rule of config.stubFaults) stubs.faults.arm(rule.op, { every: rule.every, phase: rule.phase });
-  if (config.stubFaults.length > 0) log.warn({ stubFaults: config.stubFaults }, 'CRAFT_STUB_FAULTS: the stub services fail on purpose');
-  const gameServices = stubs.gameService;
-  const affix = config.affixService === 'stub' ? stubs.affix : null;
-
-  // CRAFT_PROFICIENCY_SOURCE: the seed service (the stub in standalone mode) or the local table.
-  const proficiencyRepo = new PrismaProficiencyRepository(prisma);
-  const proficiencySettings = {
-    maxProficiencyLevel: config.maxProficiencyLevel,
-    levelExperienceBase: config.levelExperienceBase,
-    phaseThresholds: config.phaseThresholds,
-    experienceScalingFactor: config.experienceScalingFactor,
-  };
-  const proficiencyStore: ProficiencyStore =
-    config.proficiencySource === 'seed'
-      ? new SeedProficiencyStore({ seed: stubs.seed, clock, settings: proficiencySettings })
-      : new LocalProficiencyStore({ repo: proficiencyRepo, clock, ids, settings: proficiencySettings });
-  const proficiency = new ProficiencyService({
-    store: proficiencyStore,
-    domains: proficiencyRepo,
-    uow,
-    outbox,
-    gameServices,
-    clock,
-    ids,
-    log,
-    settings: proficiencySettings,
-  });
-  const rulesets = new RulesetService({ repo: new PrismaRulesetRepository(prisma), uow, gameServices, clock, ids });
-  const recipes = new RecipeService({
-    rulesets,
-    repo: new PrismaRecipeRepository(prisma),
-    metrics,
-    cache,
-    uow,
-    outbox,
-    locks,
-    gameServices,
-    clock,
-    ids,
-    log,
-    settings: { maxRecipesPerGameService: config.maxRecipesPerGameService, maxProficiencyLevel: config.maxProficiencyLevel },
-    // Seed source: the `proficiency:<domain>` seed types of every domain a recipe names.
-    registerDomains: (gameServiceId, domains) => proficiency.registerDomains(gameServiceId, domains),
-  });
-  const stations = new StationService({
-    repo: new PrismaStationRepository(prisma),
-    gameServices,
-    locations: null, // no location service configured yet: locations are not checked
-    clock,
-    ids,
-    log,
-  });
-
-  const proficiencyAccess: ProficiencyAccess = {
-    levelOf: (gs, entityId, entityType, domain) => proficiency.levelOf(gs, { entityId, entityType }, domain),
-    grantInTx: (tx, input) => proficiency.grantInTx(tx, input),
-  };
-  const stationAccess: StationAccess = {
-    find: (stationId, gameServiceId) => stations.find(stationId, gameServiceId),
-    claim: (tx, stationId, sessionId) => stations.claim(tx, stationId, sessionId),
-    release: async (tx, stationId, sessionId) => {
-      await stations.release(tx, stationId, sessionId);
-    },
-  };
-  const sessionRepo = new PrismaSessionRepository(prisma, { pool: sql, subjectPrefix: config.eventSubjectPrefix });
-  const driver = new SessionDriver({
-    repo: sessionRepo,
-    metrics,
-    item: stubs.item,
-    inventory: stubs.inventory,
-    currency: stubs.currency,
-    contract: stubs.contract,
-    affix,
-    proficiency: proficiencyAccess,
-    stations: stationAccess,
-    compile: (rules) => rulesets.compiled({ rulesetId: rules.rulesetId, definition: rules.definition as never }),
-    uow,
-    outbox,
-    clock,
-    ids,
-    log,
-    settings: {
-      stationExclusivity: config.stationExclusivity,
-      collaborationBonusMultiplier: config.collaborationBonusMultiplier,
-      apprenticeBonusMultiplier: config.apprenticeBonusMultiplier,
-      defaultQualityWeights: config.defaultQualityWeights,
-    },
-  });
-  const planner = new SessionPlanner({
-    recipes,
-    proficiency: proficiencyAccess,
-    stations: stationAccess,
-    item: stubs.item,
-    inventory: stubs.inventory,
-    currency: stubs.currency,
-    affix,
-    isKnown: (entityId, entityType, recipeId) => sessionRepo.isKnown(entityId, entityType, recipeId),
-    defaultQualityWeights: config.defaultQualityWeights,
-  });
-  /** "Can this entity craft this recipe now?", with the full breakdown (queries, discovery, NPC variables). */
-  const queryRepo = new PrismaQueryRepository(prisma);
-  const assessor = new CraftAssessor({
-    planner,
-    inventory: stubs.inventory,
-    item: stubs.item,
-    currency: stubs.currency,
-    levels: (gameServiceId, entityId, entityType) => proficiency.levels(gameServiceId, { entityId, entityType }),
-    knownRecipeIds: (gameServiceId, entityId, entityType) => queryRepo.knownRecipeIds(gameServiceId, entityId, entityType),
-    activeStations: (gameServiceId) => queryRepo.activeStations(gameServiceId),
-  });
-  const queries = new QueryService({
-    recipes,
-    rulesets,
-    assessor,
-    item: stubs.item,
-    proficiency: proficiencyAccess,
-    stations: stationAccess,
-    defaultQualityWeights: config.defaultQualityWeights,
-  });
-  const npcVariables = new NpcVariableProvider({
-    assessor,
-    queries,
-    repo: queryRepo,
-    recipeLists: new GameServiceRecipeCache(queryRepo, { maxEntries: 64, maxAgeMs: 60_000 }),
-    defaultQualityWeights: config.defaultQualityWeights,
-  });
-  const rulesSessions = new RulesSessions({ rulesets, repo: sessionRepo, driver, item: stubs.item, inventory: stubs.inventory, clock, ids, log });
-  sessions = new SessionService({
-    repo: sessionRepo,
-    metrics,
-    planner,
-    driver,
-    rules: rulesSessions,
-    seeds: overrides.sessionSeeds,
-    contract: stubs.contract,
-    stations: stationAccess,
-    uow,
-    outbox,
-    locks,
-    clock,
-    ids,
-    log,
-    settings: {
-      maxActiveSessionsPerEntity: config.maxActiveSessionsPerEntity,
-      sessionTimeoutSeconds: config.sessionTimeoutSeconds,
-      stationExclusivity: config.stationExclusivity,
-      collaborationBonusMultiplier: config.collaborationBonusMultiplier,
-      defaultQualityWeights: config.defaultQualityWeights,
-    },
-  });
-  const recovery = new SessionRecovery(
-    { repo: sessionRepo, driver, clock, log },
-    { staleAfterMs: config.recoveryStaleSeconds * 1000, batchSize: 50 },
-  );
-  const recoveryJob = new BackgroundJob('session-recovery', config.recoveryIntervalMs, () => recovery.runOnce(), log);
-  const sessionService = sessions;
-  const consumer = new ContractTerminatedConsumer(
-    bus,
-    { stream: config.contractStream, streamSubjects: contractStreamSubjects, subject: contractTerminatedSubject, durableName: `${config.natsStream}-contract-terminated` },
-    (messageId, event) => sessionService.onContractTerminated(messageId, event.contractId, event.reason ?? null),
-    log,
-  );
-
-  const discovery = new DiscoveryService({
-    repo: new PrismaDiscoveryRepository(prisma),
-    item: stubs.item,
-    inventory: stubs.inventory,
-    gameServices,
-    findStation: stationAccess.find,
-    canCraftNow: async (who, list) => {
-      const ctx = assessor.context({ ...who, inventoryId: null });
-      return Promise.all(list.map(async (recipe) => (await assessor.assessIn(ctx, recipe)).canCraft));
-    },
-    uow,
-    outbox,
-    clock,
-    ids,
-    log,
-    settings: { consumptionRate: config.discoveryMaterialConsumptionRate, recoveryStaleMs: config.recoveryStaleSeconds * 1000 },
-  });
-  // Attempts whose material consumption was interrupted finish here (same plan, same keys).
-  const discoveryRecoveryJob = new BackgroundJob('discovery-recovery', config.recoveryIntervalMs, () => discovery.recoverPending(), log);
-  const cleanup = new CleanupService({
-    repo: new PrismaCleanupRepository(prisma),
-    terminateSession: (sessionId, reason) => sessionService.terminate(sessionId, reason),
-    finishDiscoveryAttempts: (scope) => discovery.finishPending(scope),
-    cache,
-    uow,
-    outbox,
-    clock,
-    ids,
-    log,
-  });
-
-  // Idempotency-Key records; every instance purges the expired ones hourly (deletes are idempotent).
-  const idempotency = new IdempotencyService(
-    { repo: new PrismaIdempotencyRepository(prisma), clock, log, replays: metrics.idempotentReplays },
-    { ...DEFAULT_IDEMPOTENCY_SETTINGS, retentionMs: config.idempotencyRetentionHours * 3_600_000 },
-  );
-  const idempotencyPurgeJob = new BackgroundJob('idempotency-purge', 3_600_000, () => idempotency.purgeExpired(), log);
+  const c = wireCatalog(w, n);
+  const s = wireSessions(w, n, c, overrides.sessionSeeds);
+  sessions = s.sessions;
+  const q = wireQueries(w, n, c, s);
+  const support = wireSupport(w, n, c, s, q);
+  const { prisma, redis, sql, bus, relay, cache, metrics } = infra;
 
   const services: Services = {
-    recipes,
-    rulesets,
-    gameServiceAdmin: new GameServiceAdmin(gameServices),
-    proficiency,
-    stations,
-    sessions,
+    recipes: c.recipes,
+    rulesets: c.rulesets,
+    gameServiceAdmin: new GameServiceAdmin(n.gameServices),
+    proficiency: c.proficiency,
+    stations: c.stations,
+    sessions: s.sessions,
     standalone: new StandaloneAdmin({
-      gameServices,
-      item: stubs.item,
-      inventory: stubs.inventory,
-      currency: stubs.currency,
-      contract: stubs.contract,
-      affix,
+      gameServices: n.gameServices,
+      item: n.stubs.item,
+      inventory: n.stubs.inventory,
+      currency: n.stubs.currency,
+      contract: n.stubs.contract,
+      affix: n.affix,
     }),
-    queries,
-    npcVariables,
-    discovery,
-    cleanup,
+    queries: q.queries,
+    npcVariables: q.npcVariables,
+    discovery: support.discovery,
+    cleanup: support.cleanup,
   };
+  const jobs = [s.recoveryJob, support.idempotencyPurgeJob, support.discoveryRecoveryJob];
 
   return {
     services,
-    idempotency,
+    idempotency: support.idempotency,
     readiness: {
       mysql: () => prisma.$queryRaw`SELECT 1`,
       redis: () => pingRedis(redis),
@@ -383,22 +131,20 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
     readinessInfo: { outbox: () => relay.lag() },
     start: () => {
       relay.start();
-      recoveryJob.start();
-      idempotencyPurgeJob.start();
-      discoveryRecoveryJob.start();
-      consumer.start();
+      for (const job of jobs) job.start();
+      s.consumer.start();
     },
     close: async () => {
-      await Promise.all([consumer.stop(), recoveryJob.stop(), discoveryRecoveryJob.stop(), idempotencyPurgeJob.stop()]);
-      await stubs.contract.whenIdle();
+      await Promise.all([s.consumer.stop(), ...jobs.map((job) => job.stop())]);
+      await n.stubs.contract.whenIdle();
       await relay.stop();
       cache.close();
       await bus.close();
       redis.disconnect();
       await prisma.$disconnect();
-      await seedPrisma?.$disconnect();
+      await n.seedPrisma?.$disconnect();
       await sql.end();
     },
-    internals: { relay, bus, prisma, faults: stubs.faults, stubs, recovery, assessor },
+    internals: { relay, bus, prisma, faults: n.stubs.faults, stubs: n.stubs, recovery: s.recovery, assessor: q.assessor, driver: s.driver, sessionRepo: s.repo },
   };
 }

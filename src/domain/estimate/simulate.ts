@@ -1,11 +1,13 @@
-import { baseQuality, clamp, clamp01, finalQuality, MAX_STEP_BONUS_TOTAL, NEUTRAL_QUALITY, qualityBand, skillScore, stepBonus, type QualityBand, type QualityFactors, type QualityWeights, roundQuality } from '../quality/quality.js';
+import { MAX_STEP_BONUS_TOTAL, NEUTRAL_QUALITY, qualityBand, type QualityBand, type QualityFactors, type QualityWeights, roundQuality } from '../quality/quality.js';
 import { rngFor } from '../rng.js';
+import { applyInPlace, type Draw, type EngineState } from '../rules/engine.js';
+import { specAction, specQuality, specSession } from '../rules/spec-ruleset.js';
 
 /**
- * Quality estimates (query/estimate-quality): the deterministic breakdown of the quality
- * formula and a seeded simulation of a session's skill checks. Pure: everything here uses
- * the functions a real session uses (src/domain/quality/quality.ts), so an estimate and a
- * session given the same factors agree.
+ * Quality estimates (query/estimate-quality) of recipes without a ruleset: the deterministic
+ * breakdown of the quality formula and a seeded simulation of a session's skill checks. Pure:
+ * both run the default ruleset a real session plays (src/domain/rules/spec-ruleset.ts), so an
+ * estimate and a session given the same factors agree by construction.
  */
 
 /** The seed used when a request gives none: fixed, so the same request gives the same answer. */
@@ -36,7 +38,7 @@ export function qualityBreakdown(input: EstimateInput): QualityBreakdown {
     materialContribution: roundQuality(input.material * input.weights.materialQuality),
     proficiencyContribution: roundQuality(input.proficiency * input.weights.proficiencyLevel),
     toolContribution: roundQuality(input.tool * input.weights.toolQuality),
-    estimatedQuality: roundQuality(finalQuality({ ...input, stepBonuses: [], collaborationBonus: input.collaborationBonus ?? 0 })),
+    estimatedQuality: qualityWith(input, 0),
   };
 }
 
@@ -55,11 +57,13 @@ export function expectedStepBonusTotal(skillCheckCount: number, proficiencyFacto
  * unless clamping to [0, 1] bites for some rolls; used to rank recipes (best_recipe).
  */
 export function expectedQuality(input: EstimateInput, skillCheckCount: number): number {
-  return finalQuality({
-    ...input,
-    stepBonuses: [expectedStepBonusTotal(skillCheckCount, input.proficiency)],
-    collaborationBonus: input.collaborationBonus ?? 0,
-  });
+  return qualityWith(input, expectedStepBonusTotal(skillCheckCount, input.proficiency));
+}
+
+/** The default ruleset's quality with these factors and a bonus total (rounded to 6 places). */
+function qualityWith(input: EstimateInput, bonusTotal: number): number {
+  const { rs, inputs, state } = specSession({ steps: [], factors: input, weights: input.weights, collaborationBonus: input.collaborationBonus ?? 0 }, { stepsDone: 0, bonusTotal });
+  return specQuality(rs, inputs, state);
 }
 
 export interface SimulationInput extends EstimateInput {
@@ -84,26 +88,23 @@ export interface QualityDistribution {
 export const SIMULATION_STREAM = 'simulation';
 
 /**
- * Runs `simulations` sessions' skill checks without performance. With c skill checks,
- * simulation n takes draws n*c .. n*c+c-1 of `rngFor(seed, SIMULATION_STREAM)` for its
- * checks in step order, scores each with `skillScore(undefined, roll, proficiency)`, turns
- * it into `stepBonus(score, c)` and computes the final quality as `finalQuality` does
- * (clamp01(base + clamped sum of the bonuses + collaboration)), exactly as a session's
- * advance and completion do. Deterministic in (input, seed). The base is computed once and
- * one generator serves every roll: 1,000 simulations cost well under a millisecond.
+ * Runs `simulations` sessions of the default ruleset without performance. With c skill
+ * checks, simulation n takes draws n*c .. n*c+c-1 of `rngFor(seed, SIMULATION_STREAM)` for its
+ * checks in step order: each step is the ruleset's action, applied by the engine exactly as a
+ * session's advance applies it, and the quality is the one completion reads. Deterministic in
+ * (input, seed).
  */
 export function simulateQuality(input: SimulationInput): QualityDistribution {
-  const checks = input.steps.reduce((count, s) => count + (s.skillCheck ? 1 : 0), 0);
   const n = Math.max(1, Math.floor(input.simulations));
   const rng = rngFor(input.seed, SIMULATION_STREAM);
-  const base = baseQuality(input, input.weights);
-  const collaboration = input.collaborationBonus ?? 0;
+  const draw: Draw = () => rng();
+  const { rs, inputs, state: start } = specSession({ steps: input.steps, factors: input, weights: input.weights, collaborationBonus: input.collaborationBonus ?? 0 });
+  const actions = input.steps.map((_, i) => specAction(i));
   const results = new Float64Array(n);
   for (let sim = 0; sim < n; sim++) {
-    let bonuses = 0;
-    // Rounded as a session stores them (roundQuality): the values reported are ones sessions reach.
-    for (let k = 0; k < checks; k++) bonuses += roundQuality(stepBonus(skillScore(undefined, rng(), input.proficiency), checks));
-    results[sim] = roundQuality(clamp01(base + clamp(bonuses, -MAX_STEP_BONUS_TOTAL, MAX_STEP_BONUS_TOTAL) + collaboration));
+    const state: EngineState = { ...start, pools: { ...start.pools }, buffs: {}, attemptUses: {}, sessionUses: {} };
+    for (const action of actions) applyInPlace(rs, inputs, state, action, { performance: null }, draw);
+    results[sim] = specQuality(rs, inputs, state);
   }
   return summarize(results);
 }

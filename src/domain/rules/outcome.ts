@@ -43,11 +43,28 @@ export function defaultQuality(score: number): number {
   return round6(clamp01(score / 100));
 }
 
+/** The context outcome expressions read: the state's, with the outcome's score. */
+function outcomeContext(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState): { ctx: Record<string, unknown>; score: number } {
+  const ctx = contextOf(inputs, state);
+  const score = round6(toNumber(rs.outcome.score(ctx)));
+  ctx.score = score;
+  ctx.outcome = { score, ended: state.ended?.how ?? null };
+  return { ctx, score };
+}
+
+function qualityIn(rs: CompiledRuleset, ctx: Record<string, unknown>, score: number): number {
+  return rs.outcome.quality ? round6(clamp01(toNumber(rs.outcome.quality(ctx)))) : defaultQuality(score);
+}
+
+/** The quality an attempt in `state` would write on its outputs on success (what outcome() reports). */
+export function outcomeQuality(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState): number {
+  const { ctx, score } = outcomeContext(rs, inputs, state);
+  return qualityIn(rs, ctx, score);
+}
+
 export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, draw: Draw): RuleOutcome {
   const o = rs.outcome;
-  const base = contextOf(inputs, state);
-  const score = round6(toNumber(o.score(base)));
-  const ctx = contextOf(inputs, state, { score, outcome: { score, ended: state.ended?.how ?? null } });
+  const { ctx, score } = outcomeContext(rs, inputs, state);
   let success: boolean;
   let band: (typeof o.bands)[number] | null = null;
   let lossRange: CompiledLoss | null = null;
@@ -107,7 +124,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
     success: true,
     band: band?.name ?? null,
     outputMultiplier: multiplier,
-    quality: o.quality ? round6(clamp01(toNumber(o.quality(ctx)))) : defaultQuality(score),
+    quality: qualityIn(rs, ctx, score),
     grade,
     traits: [...new Set(traits)],
     rare,

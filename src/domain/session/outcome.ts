@@ -1,5 +1,6 @@
 import { rollExtraction, type ExtractionOutputRule } from '../extraction/extraction.js';
-import { finalQuality, outputQuality, roundQuality } from '../quality/quality.js';
+import { outputQuality, roundQuality } from '../quality/quality.js';
+import { specSession, specQuality, type SpecStep } from '../rules/spec-ruleset.js';
 import type { Rng } from '../rng.js';
 
 /** The parts of a finished session the outcome depends on (structural: no service types here). */
@@ -10,6 +11,7 @@ export interface OutcomeInput {
   recipe: {
     recipeType: string;
     qualityWeights?: { materialQuality: number; proficiencyLevel: number; toolQuality: number } | null;
+    steps: readonly SpecStep[];
     outputs?: readonly { itemTemplateCode: string; quantity: number; qualityInfluence: number }[] | null;
     extractionOutputs?: readonly ExtractionOutputRule[] | null;
   };
@@ -33,19 +35,25 @@ export function collaborationBonus(participants: readonly { role: string }[], mu
 }
 
 /**
- * A session's quality from its state: the formula over its factors, the skill-check bonuses
- * so far and the collaboration bonus. While it runs this is its accumulated quality; at the
- * end, its final quality (the same function, so the two never disagree).
+ * A session's quality from its state: the default ruleset's quality (src/domain/rules/
+ * spec-ruleset.ts) over its factors, the skill-check bonuses so far and the collaboration
+ * bonus. While it runs this is its accumulated quality; at the end, its final quality (the
+ * same function, so the two never disagree).
  */
-export function sessionQuality(input: Omit<OutcomeInput, 'recipe'> & { recipe: Pick<OutcomeInput['recipe'], 'qualityWeights'> }, settings: OutcomeSettings): number {
-  return finalQuality({
-    material: input.state.materialQuality ?? 0.5,
-    proficiency: input.state.proficiencyFactor ?? 0,
-    tool: input.state.toolFactor ?? 0.5,
-    weights: input.recipe.qualityWeights ?? settings.defaultWeights,
-    stepBonuses: input.stepResults.map((r) => r.qualityContribution),
-    collaborationBonus: collaborationBonus(input.participants, settings.collaborationBonusMultiplier),
-  });
+export function sessionQuality(
+  input: Omit<OutcomeInput, 'recipe'> & { recipe: Pick<OutcomeInput['recipe'], 'qualityWeights' | 'steps'> },
+  settings: OutcomeSettings,
+): number {
+  const { rs, inputs, state } = specSession(
+    {
+      steps: input.recipe.steps,
+      factors: { material: input.state.materialQuality ?? 0.5, proficiency: input.state.proficiencyFactor ?? 0, tool: input.state.toolFactor ?? 0.5 },
+      weights: input.recipe.qualityWeights ?? settings.defaultWeights,
+      collaborationBonus: collaborationBonus(input.participants, settings.collaborationBonusMultiplier),
+    },
+    { stepsDone: input.stepResults.length, bonusTotal: input.stepResults.reduce((sum, r) => sum + r.qualityContribution, 0) },
+  );
+  return specQuality(rs, inputs, state);
 }
 
 /**

@@ -19,14 +19,8 @@ import {
 } from '../../domain/quality/quality.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
-import {
-  chooseToolsIn,
-  stationTypesOf,
-  toolCategoriesOf,
-  type CraftAssessor,
-  type CraftContext,
-  type Missing,
-} from '../sessions/craft-assessor.js';
+import { chooseToolsIn, stationTypesOf, toolCategoriesOf } from '../../domain/recipe/eligibility.js';
+import type { CraftAssessor, CraftContext, Missing } from '../sessions/craft-assessor.js';
 import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports.js';
 import type { Scope } from '../scope.js';
 import { estimateRules, type RulesEstimateDeps } from './rules-estimate.js';

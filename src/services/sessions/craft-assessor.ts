@@ -2,6 +2,7 @@ import type { CurrencyClient, Wallet } from '../../clients/currency-client.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
+import { chooseToolsIn, currencyShortfalls, recipeKnown, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { ReservedMaterial } from './session-model.js';
 import type { SessionPlanner } from './session-planner.js';
@@ -183,39 +184,6 @@ export class TemplateCategoryCache {
   }
 }
 
-const qualityOf = (i: ItemInstance): number | null => {
-  const q = i.instanceMetadata?.quality;
-  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
-};
-
-/** Station types a recipe's steps need. */
-export function stationTypesOf(recipe: RecipeInfo): string[] {
-  return [...new Set(recipe.steps.map((s) => s.stationType).filter((t): t is string => !!t))];
-}
-
-/** Tool categories a recipe's steps need. */
-export function toolCategoriesOf(recipe: RecipeInfo): string[] {
-  return [...new Set(recipe.steps.map((s) => s.toolCategory).filter((c): c is string => !!c))];
-}
-
-/**
- * The tool a start would take for each category (the named one when it fits, else the best
- * held: highest quality, unknown = 0.5, first held on ties), or null when none is held.
- */
-export function chooseToolsIn(
-  categories: readonly string[],
-  candidates: readonly ItemInstance[],
-  categoryOf: ReadonlyMap<string, string>,
-  toolItemId: string | null,
-): { category: string; instance: ItemInstance | null; quality: number | null }[] {
-  return categories.map((category) => {
-    const fits = candidates.filter((i) => categoryOf.get(i.templateId) === category);
-    const named = fits.find((i) => i.instanceId === toolItemId);
-    const best = named ?? [...fits].sort((a, b) => (qualityOf(b) ?? 0.5) - (qualityOf(a) ?? 0.5))[0] ?? null;
-    return { category, instance: best, quality: best ? qualityOf(best) : null };
-  });
-}
-
 /**
  * "Could this entity start this recipe now?" with every reason at once: the checks of a
  * session start (SessionPlanner), each run on its own, read-only. `context` loads an
@@ -254,8 +222,8 @@ export class CraftAssessor {
    */
   async ruledOut(ctx: CraftContext, recipe: RecipeInfo): Promise<boolean> {
     const [known, levels, stations, held] = await Promise.all([ctx.known(), ctx.levels(), ctx.stations(), ctx.heldByTemplate()]);
-    if (!recipe.isDefaultKnown && !known.has(recipe.recipeId)) return true;
-    if ((recipe.proficiencyRequirements ?? []).some((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel)) return true;
+    if (!recipeKnown(recipe, (id) => known.has(id))) return true;
+    if (unmetProficiency(recipe, levels).length > 0) return true;
     if (stationTypesOf(recipe).some((t) => !stations.has(t))) return true;
     return (recipe.inputs ?? []).some((i) => (held.get(i.itemTemplateCode) ?? 0) < i.quantity);
   }
@@ -273,12 +241,12 @@ export class CraftAssessor {
   ): Promise<{ assessment: Assessment; materials: ReservedMaterial[] }> {
     const missing: Missing[] = [];
 
-    const recipeKnown = !!recipe.isDefaultKnown || (await ctx.known()).has(recipe.recipeId);
-    if (!recipeKnown) missing.push({ kind: 'knowledge', code: recipe.code });
+    const known = await ctx.known();
+    const isKnown = recipeKnown(recipe, (id) => known.has(id));
+    if (!isKnown) missing.push({ kind: 'knowledge', code: recipe.code });
 
-    const levels = await ctx.levels();
-    const unmet = (recipe.proficiencyRequirements ?? []).filter((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel);
-    for (const r of unmet) missing.push({ kind: 'proficiency', code: r.domain, required: r.minimumLevel, available: levels.get(r.domain) ?? 0 });
+    const unmet = unmetProficiency(recipe, await ctx.levels());
+    for (const r of unmet) missing.push({ kind: 'proficiency', code: r.domain, required: r.required, available: r.current });
 
     const { contents } = await ctx.inventory();
     const allocation = this.d.planner.allocate(recipe, contents, null);
@@ -305,18 +273,14 @@ export class CraftAssessor {
     const stationAvailable = await this.stationAvailable(ctx, recipe, stationId, missing);
 
     let currencyAvailable = true;
-    const costs = recipe.currencyCosts ?? [];
-    if (costs.length > 0) {
-      const wallet = await ctx.wallet();
-      for (const c of costs) {
-        const available = wallet?.balances.find((b) => b.currencyCode === c.currencyCode)?.available ?? 0;
-        if (available >= c.amount) continue;
+    if ((recipe.currencyCosts ?? []).length > 0) {
+      for (const c of currencyShortfalls(recipe, (await ctx.wallet())?.balances ?? [])) {
         currencyAvailable = false;
-        missing.push({ kind: 'currency', code: c.currencyCode, required: c.amount, available });
+        missing.push({ kind: 'currency', code: c.currencyCode, required: c.required, available: c.available });
       }
     }
 
-    const breakdown = { recipeKnown, proficiencyMet: unmet.length === 0, materialsAvailable, currencyAvailable, stationAvailable, toolAvailable };
+    const breakdown = { recipeKnown: isKnown, proficiencyMet: unmet.length === 0, materialsAvailable, currencyAvailable, stationAvailable, toolAvailable };
     const canCraft = !recipe.isDeprecated && Object.values(breakdown).every(Boolean);
     return { assessment: { canCraft, breakdown, missing }, materials: materialsAvailable ? materials : [] };
   }

@@ -11,6 +11,36 @@ export type SessionStatus = 'starting' | 'active' | 'completing' | 'completed' |
 export const LIVE_STATUSES: SessionStatus[] = ['starting', 'active', 'completing', 'cancelling'];
 export const TERMINAL_STATUSES: SessionStatus[] = ['completed', 'cancelled', 'failed'];
 
+/**
+ * The status changes a session may make. A change that keeps the status records progress (a
+ * step, an escrow move, a returned material); anything not listed here is a defect, refused
+ * before it is written (see `checkTransition`).
+ */
+export const ALLOWED_TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = {
+  starting: ['active', 'cancelling'],
+  active: ['completing', 'cancelling'],
+  completing: ['completed', 'cancelling'],
+  cancelling: ['cancelled', 'failed'],
+  completed: [],
+  cancelled: [],
+  failed: [],
+};
+
+export class TransitionRefused extends Error {
+  constructor(
+    readonly from: SessionStatus,
+    readonly to: SessionStatus,
+  ) {
+    super(`a session cannot go from ${from} to ${to}`);
+    this.name = 'TransitionRefused';
+  }
+}
+
+/** Throws TransitionRefused unless `from` may become `to` (or stays as it is). */
+export function checkTransition(from: SessionStatus, to: SessionStatus): void {
+  if (from !== to && !ALLOWED_TRANSITIONS[from].includes(to)) throw new TransitionRefused(from, to);
+}
+
 export interface ReservedMaterial {
   inputIndex: number;
   /** The crafter's instance the material was taken from. */

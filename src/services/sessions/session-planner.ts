@@ -3,7 +3,9 @@ import type { CurrencyClient } from '../../clients/currency-client.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
-import { baseQuality, defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
+import { defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
+import { specSession } from '../../domain/rules/spec-ruleset.js';
+import { chooseToolsIn, currencyShortfalls, recipeKnown, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
 import { allocateMaterials, type Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { Scope } from '../scope.js';
@@ -88,9 +90,8 @@ export class SessionPlanner {
         recipeType: recipe.recipeType,
       });
     }
-    if (!recipe.isDefaultKnown && !(await this.d.isKnown(req.entityId, req.entityType, recipe.recipeId))) {
-      throw new CraftError('RECIPE_NOT_KNOWN', 'the entity does not know this recipe');
-    }
+    const learned = recipe.isDefaultKnown ? false : await this.d.isKnown(req.entityId, req.entityType, recipe.recipeId);
+    if (!recipeKnown(recipe, () => learned)) throw new CraftError('RECIPE_NOT_KNOWN', 'the entity does not know this recipe');
     const participants = this.checkParticipants(req);
 
     const levels = await this.proficiencyLevels(recipe, req);
@@ -156,7 +157,8 @@ export class SessionPlanner {
   private qualityState(recipe: RecipeInfo, materials: ReservedMaterial[], proficiency: number, tool: number) {
     const weights = recipe.qualityWeights ?? this.d.defaultQualityWeights;
     const material = materialQuality(materials.map((m) => ({ quantity: m.quantity, quality: m.quality })));
-    const base = baseQuality({ material, proficiency, tool }, weights);
+    // The default ruleset's starting state (src/domain/rules/spec-ruleset.ts) holds the base quality.
+    const base = specSession({ steps: recipe.steps, factors: { material, proficiency, tool }, weights, collaborationBonus: 0 }).state.pools.base!;
     return { quality: base, baseQuality: base, materialQuality: material, proficiencyFactor: proficiency, toolFactor: tool };
   }
 
@@ -181,9 +183,7 @@ export class SessionPlanner {
     for (const domain of domains) {
       levels.set(domain, await this.d.proficiency.levelOf(recipe.gameServiceId, req.entityId, req.entityType, domain));
     }
-    const unmet = (recipe.proficiencyRequirements ?? [])
-      .filter((r) => (levels.get(r.domain) ?? 0) < r.minimumLevel)
-      .map((r) => ({ domain: r.domain, required: r.minimumLevel, current: levels.get(r.domain) ?? 0 }));
+    const unmet = unmetProficiency(recipe, levels);
     if (unmet.length > 0) {
       throw new CraftError('PROFICIENCY_TOO_LOW', `proficiency too low: ${unmet.map((u) => `${u.domain} ${u.current}/${u.required}`).join(', ')}`, {
         unmet,
@@ -251,7 +251,7 @@ export class SessionPlanner {
   }
 
   async chooseStation(recipe: RecipeInfo, stationId: string | null): Promise<StationView | null> {
-    const types = [...new Set(recipe.steps.map((s) => s.stationType).filter((t): t is string => !!t))];
+    const types = stationTypesOf(recipe);
     if (types.length > 1) {
       throw new CraftError('STATION_NOT_AVAILABLE', `the recipe needs stations of several types (${types.join(', ')}); one session uses one station`);
     }
@@ -277,7 +277,7 @@ export class SessionPlanner {
 
   /** One tool per required category: the named one when it fits, else the best one held. */
   async chooseTools(recipe: RecipeInfo, contents: ItemInstance[], toolItemId: string | null): Promise<ChosenTool[]> {
-    const categories = [...new Set(recipe.steps.map((s) => s.toolCategory).filter((c): c is string => !!c))];
+    const categories = toolCategoriesOf(recipe);
     if (categories.length === 0) return [];
     const categoryOf = new Map<string, string>();
     for (const templateId of new Set(contents.map((i) => i.templateId))) {
@@ -287,12 +287,9 @@ export class SessionPlanner {
     if (toolItemId && !contents.some((i) => i.instanceId === toolItemId)) {
       throw new CraftError('TOOL_NOT_AVAILABLE', 'the named tool is not in the inventory', { toolItemId });
     }
-    return categories.map((category) => {
-      const fits = contents.filter((i) => categoryOf.get(i.templateId) === category);
-      const named = fits.find((i) => i.instanceId === toolItemId);
-      const best = named ?? [...fits].sort((a, b) => (qualityOf(b) ?? 0.5) - (qualityOf(a) ?? 0.5))[0];
-      if (!best) throw new CraftError('TOOL_NOT_AVAILABLE', `the recipe needs a tool of category "${category}"`, { category });
-      return { category, instanceId: best.instanceId, quality: qualityOf(best) };
+    return chooseToolsIn(categories, contents, categoryOf, toolItemId).map(({ category, instance, quality }) => {
+      if (!instance) throw new CraftError('TOOL_NOT_AVAILABLE', `the recipe needs a tool of category "${category}"`, { category });
+      return { category, instanceId: instance.instanceId, quality };
     });
   }
 
@@ -312,10 +309,10 @@ export class SessionPlanner {
     const costs = recipe.currencyCosts ?? [];
     if (costs.length === 0) return [];
     const wallet = await this.d.currency.getOrCreateWallet({ ownerId: req.entityId, ownerType: req.entityType, gameServiceId: recipe.gameServiceId });
-    const short = costs.filter((c) => (wallet.balances.find((b) => b.currencyCode === c.currencyCode)?.available ?? 0) < c.amount);
+    const short = currencyShortfalls(recipe, wallet.balances);
     if (short.length > 0) {
       throw new CraftError('INSUFFICIENT_FUNDS', 'not enough currency for the recipe', {
-        required: short.map((c) => ({ currencyCode: c.currencyCode, amount: c.amount })),
+        required: short.map((c) => ({ currencyCode: c.currencyCode, amount: c.required })),
       });
     }
     return costs.map((c) => ({ walletId: wallet.walletId, currencyCode: c.currencyCode, amount: c.amount, holdId: null }));

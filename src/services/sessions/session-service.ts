@@ -1,18 +1,20 @@
 import { ClientError } from '../../clients/errors.js';
 import type { ContractClient } from '../../clients/contract-client.js';
 import { CraftError } from '../../domain/errors.js';
-import { roundQuality, skillScore, stepBonus } from '../../domain/quality/quality.js';
-import { sessionQuality } from '../../domain/session/outcome.js';
+import { roundQuality } from '../../domain/quality/quality.js';
+import { specQuality, specSession, specStep } from '../../domain/rules/spec-ruleset.js';
+import { collaborationBonus, sessionQuality } from '../../domain/session/outcome.js';
 import { newSeed, rngFor } from '../../domain/rng.js';
-import { checkAdvance, readyAt, skillCheckCount } from '../../domain/session/steps.js';
+import { checkAdvance, readyAt } from '../../domain/session/steps.js';
 import type { Clock, IdGenerator, LockProvider, Logger, UnitOfWork, Outbox } from '../ports.js';
 import type { ConflictMetrics } from '../metrics.js';
-import { MaterialMoveFailed, RULES_MILESTONE, type SessionDriver } from './session-driver.js';
+import type { SessionDriver } from './session-driver.js';
+import { MaterialMoveFailed, RULES_MILESTONE } from './session-effects.js';
 import { nextDeadline } from '../../domain/rules/play.js';
 import type { RulesSessions } from './rules-sessions.js';
 import { Scope } from '../scope.js';
 import { sessionEvents } from './session-events.js';
-import type { SessionRecord, StepResult } from './session-model.js';
+import { checkTransition, type SessionRecord, type StepResult } from './session-model.js';
 import type { SessionPlanner, StartRequest } from './session-planner.js';
 import type { StationAccess } from './session-ports.js';
 import type { SessionListFilter, SessionRepository } from './session-repository.js';
@@ -241,6 +243,19 @@ export class SessionService {
     }
   }
 
+  /** A step session's default ruleset, in the state its completed steps left. */
+  private stepRules(s: SessionRecord) {
+    return specSession(
+      {
+        steps: s.recipe.steps,
+        factors: { material: s.state.materialQuality ?? 0.5, proficiency: s.state.proficiencyFactor ?? 0, tool: s.state.toolFactor ?? 0.5 },
+        weights: s.recipe.qualityWeights ?? this.d.settings.defaultQualityWeights,
+        collaborationBonus: collaborationBonus(s.participants, this.d.settings.collaborationBonusMultiplier),
+      },
+      { stepsDone: s.currentStepIndex, bonusTotal: s.state.stepBonusTotal ?? 0, attempt: s.attempt },
+    );
+  }
+
   /** Quality the session would finish with now: the formula with its steps so far and its collaborators. */
   private runningQuality(s: Pick<SessionRecord, 'state' | 'stepResults' | 'participants'> & { recipe: SessionRecord['recipe'] }): number {
     return roundQuality(
@@ -308,9 +323,10 @@ export class SessionService {
     checkEligible(s, step.eligibleRoles ?? null, req);
     await this.d.driver.checkTools(s, step.toolCategory ?? null);
 
-    const roll = step.skillCheck && req.performance == null ? rngFor(s.rngSeed, `step:${index}:${s.attempt}`)() : null;
-    const score = step.skillCheck ? skillScore(req.performance, roll ?? 0, s.state.proficiencyFactor ?? 0) : null;
-    const contribution = score === null ? 0 : roundQuality(stepBonus(score, skillCheckCount(s.recipe.steps)));
+    // The step played by the default ruleset (src/domain/rules/spec-ruleset.ts): its score and bonus.
+    const rules = this.stepRules(s);
+    const played = specStep(rules.rs, rules.inputs, rules.state, index, req.performance, () => rngFor(s.rngSeed, `step:${index}:${s.attempt}`)());
+    const { score, roll, contribution } = played;
     const result: StepResult = {
       code: step.code,
       index,
@@ -324,9 +340,9 @@ export class SessionService {
     };
     const last = index === s.recipe.steps.length - 1;
     const next = s.recipe.steps[index + 1];
-    const bonusTotal = roundQuality((s.state.stepBonusTotal ?? 0) + contribution);
+    const bonusTotal = played.state.pools.bonus!;
     const stepResults = [...s.stepResults, result];
-    const quality = this.runningQuality({ ...s, stepResults });
+    const quality = specQuality(rules.rs, rules.inputs, played.state);
     const consumesNow = s.reservedMaterials.some((m) => m.consumeOnStep === step.code);
     const change: Partial<SessionRecord> = {
       stepResults,
@@ -497,6 +513,7 @@ export class SessionService {
     const recorded = await this.d.uow.run(async (tx) => {
       if (!(await this.d.repo.markInbox(tx, messageId, 'contract.terminated'))) return false;
       if (!s || s.status !== 'active') return true;
+      checkTransition(s.status, 'cancelling');
       const next = { ...s, status: 'cancelling' as const, failureReason: `contract terminated${reason ? `: ${reason}` : ''}`.slice(0, 500), version: s.version + 1, updatedAt: this.d.clock.now() };
       if (!(await this.d.repo.update(tx, next))) {
         this.d.metrics?.versionConflict('session');

@@ -107,4 +107,50 @@ describe('query/can-craft', () => {
     await ok(h, '/craft/recipe/deprecate', { recipeId: w.recipeId });
     expect((await ok(h, '/craft/query/can-craft', body(w))).canCraft).toBe(false);
   });
+
+  it('canCraft_andStart_applyTheSameRules_oneLackingThingAtATime', async () => {
+    // Each world lacks exactly one thing: can-craft names it, and a start is refused for it.
+    const cases: { lacks: string; setup: () => Promise<World>; error: string }[] = [
+      { lacks: 'knowledge', error: 'RECIPE_NOT_KNOWN', setup: async () => withMaterials(await forgeWorld(h, { recipe: { isDefaultKnown: false } })) },
+      { lacks: 'proficiency', error: 'PROFICIENCY_TOO_LOW', setup: async () => withMaterials(await forgeWorld(h, { level: 2 })) },
+      {
+        lacks: 'material',
+        error: 'MATERIALS_INSUFFICIENT',
+        setup: async () => {
+          const w = await forgeWorld(h);
+          await w.grant('iron_ingot', 2, 0.65);
+          await w.grant('leather_strip', 1, 0.65);
+          await w.grant('hammer', 1, 0.8);
+          return w;
+        },
+      },
+      {
+        lacks: 'tool',
+        error: 'TOOL_NOT_AVAILABLE',
+        setup: async () => {
+          const w = await forgeWorld(h);
+          await w.grant('iron_ingot', 3, 0.65);
+          await w.grant('leather_strip', 1, 0.65);
+          return w;
+        },
+      },
+      { lacks: 'currency', error: 'INSUFFICIENT_FUNDS', setup: async () => withMaterials(await forgeWorld(h, { recipe: { currencyCosts: [{ currencyCode: 'gold', amount: 10 }] } })) },
+    ];
+    for (const c of cases) {
+      const w = await c.setup();
+      const res = await ok(h, '/craft/query/can-craft', body(w, { inventoryId: w.inventoryId, stationId: w.stationId }));
+      expect({ lacks: c.lacks, canCraft: res.canCraft, missing: res.missing.map((m: any) => m.kind) }).toEqual({ lacks: c.lacks, canCraft: false, missing: [c.lacks] });
+      const start = await h.post('/craft/session/start', { ...body(w), inventoryId: w.inventoryId, stationId: w.stationId });
+      expect({ lacks: c.lacks, code: start.body.code }).toEqual({ lacks: c.lacks, code: c.error });
+    }
+    // Nothing lacking: both say yes.
+    const w = await withMaterials(await forgeWorld(h));
+    expect((await ok(h, '/craft/query/can-craft', body(w, { inventoryId: w.inventoryId, stationId: w.stationId }))).canCraft).toBe(true);
+    expect((await h.post('/craft/session/start', { ...body(w), inventoryId: w.inventoryId, stationId: w.stationId })).status).toBe(200);
+  });
 });
+
+async function withMaterials(w: World): Promise<World> {
+  await swordMaterials(w);
+  return w;
+}

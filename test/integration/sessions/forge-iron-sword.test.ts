@@ -5,27 +5,32 @@ import { startHarness, type Harness } from '../../helpers/harness.js';
 import { expectError, forgeWorld, ok, startBody, swordMaterials } from '../../helpers/world.js';
 
 let h: Harness;
+/** The server's clock runs `skew` ms ahead of the wall clock: a step's duration passes without sleeping. */
+let skew = 0;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({}, { clock: { now: () => new Date(Date.now() + skew) } });
 });
 afterAll(() => h.close());
 
-/** The seed's recipe with a 1-second heat step instead of 15. */
-const shortHeat = {
+/** The seed's recipe: heating takes 15 seconds of server time. */
+const seedSword = {
   steps: [
-    { code: 'heat_metal', name: 'Heat the metal', stationType: 'forge', durationSeconds: 1, skillCheck: true },
+    { code: 'heat_metal', name: 'Heat the metal', stationType: 'forge', durationSeconds: 15, skillCheck: true },
     { code: 'hammer_blade', name: 'Hammer the blade', stationType: 'forge', toolCategory: 'hammer', skillCheck: true },
     { code: 'quench', name: 'Quench', stationType: 'forge', skillCheck: false },
     { code: 'attach_grip', name: 'Attach the grip', toolCategory: 'hammer', skillCheck: false },
   ],
 };
 
-const sleepUntil = (iso: string) => new Promise((r) => setTimeout(r, Math.max(0, Date.parse(iso) - Date.now()) + 20));
+/** Moves the server clock to `iso` (never back). */
+const passTimeUntil = (iso: string) => {
+  skew = Math.max(skew, Date.parse(iso) - Date.now());
+};
 
 describe('Forge Iron Sword, step by step', () => {
   it('forgeIronSword_seedExampleFactors_swordArrivesWithQuality0765', async () => {
     // Seed example: materials 0.65, proficiency 7/10 = 0.70, hammer 0.8 with a 0.8 forge, bonuses 0.06.
-    const w = await forgeWorld(h, { recipe: shortHeat, level: 7, stationQuality: 0.8 });
+    const w = await forgeWorld(h, { recipe: seedSword, level: 7, stationQuality: 0.8 });
     await swordMaterials(w);
     expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });
 
@@ -41,8 +46,8 @@ describe('Forge Iron Sword, step by step', () => {
     // The heat step takes time on the server clock.
     const early = await h.post('/craft/session/advance', { sessionId: started.sessionId, stepCode: 'heat_metal', performance: 0.8 });
     expectError(early, 409, 'STEP_NOT_READY');
-    expect(Date.parse(early.body.details.readyAt)).toBeGreaterThan(Date.now() - 1000);
-    await sleepUntil(early.body.details.readyAt);
+    expect(Date.parse(early.body.details.readyAt) - (Date.now() + skew)).toBeGreaterThan(10_000);
+    passTimeUntil(early.body.details.readyAt);
 
     const heat = await ok(h, '/craft/session/advance', { sessionId: started.sessionId, stepCode: 'heat_metal', performance: 0.8 });
     expect(heat).toMatchObject({ stepCode: 'heat_metal', nextStepCode: 'hammer_blade', status: 'active' });
@@ -95,7 +100,7 @@ describe('Forge Iron Sword, step by step', () => {
   });
 
   it('advance_stepOutOfOrder_returns409WithTheExpectedStep', async () => {
-    const w = await forgeWorld(h, { recipe: shortHeat });
+    const w = await forgeWorld(h, { recipe: seedSword });
     await swordMaterials(w);
     const { sessionId } = await ok(h, '/craft/session/start', startBody(w));
     const res = await h.post('/craft/session/advance', { sessionId, stepCode: 'quench' });
@@ -138,7 +143,7 @@ describe('Forge Iron Sword, step by step', () => {
   });
 
   it('getAndList_activeSession_showRecipeStepDeadlinesAndMaterials', async () => {
-    const w = await forgeWorld(h, { recipe: shortHeat });
+    const w = await forgeWorld(h, { recipe: seedSword });
     await swordMaterials(w);
     const { sessionId, expiresAt } = await ok(h, '/craft/session/start', startBody(w));
     const session = (await ok(h, '/craft/session/get', { sessionId })).session;

@@ -5,11 +5,17 @@ import { startHarness, type Harness } from '../../helpers/harness.js';
 import { expectError, forgeWorld, ok, startBody, swordMaterials, type World } from '../../helpers/world.js';
 
 let h: Harness;
+/** The server's clock runs `skew` ms ahead of the wall clock (never back). */
+let skew = 0;
+/** Lets `ms` of server time pass at once: what recovery sees as stale, without sleeping. */
+const passTime = (ms: number) => {
+  skew += ms;
+};
 beforeAll(async () => {
   // Recovery considers a transitional session abandoned after 1 s, and runs only when a test
   // says so: the stubs' fault counters are per process, and a background pass over another
   // file's leftovers would shift an "every 2nd call" rule.
-  h = await startHarness({ CRAFT_RECOVERY_STALE_SECONDS: '1', CRAFT_RECOVERY_INTERVAL_MS: '600000' });
+  h = await startHarness({ CRAFT_RECOVERY_STALE_SECONDS: '1', CRAFT_RECOVERY_INTERVAL_MS: '600000' }, { clock: { now: () => new Date(Date.now() + skew) } });
 });
 afterAll(() => h.close());
 
@@ -33,7 +39,7 @@ describe('failures and recovery', () => {
     h.runtime.internals.faults.disarm();
     expect(res.status).toBe('completing');
 
-    await pause(1100);
+    passTime(1100);
     await h.runtime.internals.recovery.runOnce();
     expect(await status(sessionId)).toBe('completed');
     const audit = await auditItems(h, w.gs);
@@ -107,7 +113,7 @@ describe('failures and recovery', () => {
     const [stuck] = await h.runtime.internals.prisma.craftSession.findMany({ where: { entityId: w.entityId } });
     expect(stuck!.status).toBe('cancelling');
 
-    await pause(1100);
+    passTime(1100);
     await h.runtime.internals.recovery.runOnce();
     expect(await status(stuck!.id)).toBe('failed');
     expect(await w.contents()).toEqual({ iron_ingot: 3, leather_strip: 1, hammer: 1 });

@@ -1,0 +1,92 @@
+import { BackgroundJob } from '../infra/background-job.js';
+import { ContractTerminatedConsumer } from '../infra/nats/contract-terminated-consumer.js';
+import { PrismaSessionRepository } from '../infra/repositories/prisma-session-repository.js';
+import { RulesSessions } from '../services/sessions/rules-sessions.js';
+import { SessionDriver } from '../services/sessions/session-driver.js';
+import { SessionPlanner } from '../services/sessions/session-planner.js';
+import { SessionRecovery } from '../services/sessions/session-recovery.js';
+import { SessionService } from '../services/sessions/session-service.js';
+import type { Catalog } from './catalog.js';
+import type { Wiring } from './infra.js';
+import type { Neighbours } from './neighbours.js';
+
+/** Crafting sessions: planner, driver, the ruleset engine's sessions, recovery and the contract consumer. */
+export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?: () => string) {
+  const { config, log, clock, ids, infra } = w;
+  const { stubs, affix } = n;
+  const repo = new PrismaSessionRepository(infra.prisma, { pool: infra.sql, subjectPrefix: config.eventSubjectPrefix });
+  const driver = new SessionDriver({
+    repo,
+    metrics: infra.metrics,
+    item: stubs.item,
+    inventory: stubs.inventory,
+    currency: stubs.currency,
+    contract: stubs.contract,
+    affix,
+    proficiency: c.proficiencyAccess,
+    stations: c.stationAccess,
+    compile: (rules) => c.rulesets.compiled({ rulesetId: rules.rulesetId, definition: rules.definition as never }),
+    uow: infra.uow,
+    outbox: infra.outbox,
+    clock,
+    ids,
+    log,
+    settings: {
+      stationExclusivity: config.stationExclusivity,
+      collaborationBonusMultiplier: config.collaborationBonusMultiplier,
+      apprenticeBonusMultiplier: config.apprenticeBonusMultiplier,
+      defaultQualityWeights: config.defaultQualityWeights,
+    },
+  });
+  const planner = new SessionPlanner({
+    recipes: c.recipes,
+    proficiency: c.proficiencyAccess,
+    stations: c.stationAccess,
+    item: stubs.item,
+    inventory: stubs.inventory,
+    currency: stubs.currency,
+    affix,
+    isKnown: (entityId, entityType, recipeId) => repo.isKnown(entityId, entityType, recipeId),
+    defaultQualityWeights: config.defaultQualityWeights,
+  });
+  const rules = new RulesSessions({ rulesets: c.rulesets, repo, driver, item: stubs.item, inventory: stubs.inventory, clock, ids, log });
+  const sessions = new SessionService({
+    repo,
+    metrics: infra.metrics,
+    planner,
+    driver,
+    rules,
+    seeds: sessionSeeds,
+    contract: stubs.contract,
+    stations: c.stationAccess,
+    uow: infra.uow,
+    outbox: infra.outbox,
+    locks: infra.locks,
+    clock,
+    ids,
+    log,
+    settings: {
+      maxActiveSessionsPerEntity: config.maxActiveSessionsPerEntity,
+      sessionTimeoutSeconds: config.sessionTimeoutSeconds,
+      stationExclusivity: config.stationExclusivity,
+      collaborationBonusMultiplier: config.collaborationBonusMultiplier,
+      defaultQualityWeights: config.defaultQualityWeights,
+    },
+  });
+  const recovery = new SessionRecovery({ repo, driver, clock, log }, { staleAfterMs: config.recoveryStaleSeconds * 1000, batchSize: 50 });
+  const recoveryJob = new BackgroundJob('session-recovery', config.recoveryIntervalMs, () => recovery.runOnce(), log);
+  const consumer = new ContractTerminatedConsumer(
+    infra.bus,
+    {
+      stream: config.contractStream,
+      streamSubjects: n.contractStreamSubjects,
+      subject: n.contractTerminatedSubject,
+      durableName: `${config.natsStream}-contract-terminated`,
+    },
+    (messageId, event) => sessions.onContractTerminated(messageId, event.contractId, event.reason ?? null),
+    log,
+  );
+  return { repo, driver, planner, sessions, recovery, recoveryJob, consumer };
+}
+
+export type Sessions = ReturnType<typeof wireSessions>;
