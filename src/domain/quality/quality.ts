@@ -1,7 +1,9 @@
 /**
  * The seed-004 quality formula, as ARCHITECTURE.md ("Our answers to what the seed
- * leaves open") fixes it. Everything about how quality is computed lives in this one
- * module, so a rules engine can later replace it without touching the services:
+ * leaves open") fixes it. Sessions and estimates compute it as the default ruleset
+ * (src/domain/rules/spec-ruleset.ts, ADR 0010); this module keeps the factor derivations
+ * they feed it (material mean, proficiency factor, tool factor), the output quality and
+ * bands, and the formula written out, which the tests use as the reference:
  *
  *   quality = clamp01( materialQuality   * w.materialQuality
  *                    + proficiencyFactor * w.proficiencyLevel
