@@ -10,6 +10,12 @@ export interface ItemTemplate {
   itemLevel?: number | null;
   /** How quality is carried: `continuous` (0..1 in instanceMetadata.quality) or `none`. */
   qualityModel: QualityModel;
+  /** What kind of material it is (`metal`, `fire`, `wood`...): recipe inputs may take any item carrying tags. */
+  tags?: string[];
+  /** Material tier (T1, T2...): inputs may bound it, rulesets read it. Null = none. */
+  tier?: number | null;
+  /** Base stats every instance has unless its metadata says otherwise (`stats` in instanceMetadata). */
+  stats?: Record<string, number>;
   /** ISO 8601. */
   createdAt: string;
 }

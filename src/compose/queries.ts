@@ -16,6 +16,7 @@ export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
   /** "Can this entity craft this recipe now?", with the full breakdown (queries, discovery, NPC variables). */
   const assessor = new CraftAssessor({
     planner: s.planner,
+    templates: s.templates,
     inventory: stubs.inventory,
     item: stubs.item,
     currency: stubs.currency,
@@ -26,6 +27,7 @@ export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
   const queries = new QueryService({
     recipes: c.recipes,
     rulesets: c.rulesets,
+    templates: s.templates,
     assessor,
     item: stubs.item,
     proficiency: c.proficiencyAccess,

@@ -6,6 +6,7 @@ import { SessionDriver } from '../services/sessions/session-driver.js';
 import { SessionPlanner } from '../services/sessions/session-planner.js';
 import { SessionRecovery } from '../services/sessions/session-recovery.js';
 import { SessionService } from '../services/sessions/session-service.js';
+import { TemplateCache } from '../services/sessions/template-cache.js';
 import type { Catalog } from './catalog.js';
 import type { Wiring } from './infra.js';
 import type { Neighbours } from './neighbours.js';
@@ -38,7 +39,9 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
       defaultQualityWeights: config.defaultQualityWeights,
     },
   });
+  const templates = new TemplateCache(stubs.item);
   const planner = new SessionPlanner({
+    templates,
     recipes: c.recipes,
     proficiency: c.proficiencyAccess,
     stations: c.stationAccess,
@@ -49,7 +52,7 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
     isKnown: (entityId, entityType, recipeId) => repo.isKnown(entityId, entityType, recipeId),
     defaultQualityWeights: config.defaultQualityWeights,
   });
-  const rules = new RulesSessions({ rulesets: c.rulesets, repo, driver, item: stubs.item, inventory: stubs.inventory, clock, ids, log });
+  const rules = new RulesSessions({ rulesets: c.rulesets, repo, driver, item: stubs.item, inventory: stubs.inventory, clock, ids, log, templates });
   const sessions = new SessionService({
     repo,
     metrics: infra.metrics,
@@ -86,7 +89,7 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
     (messageId, event) => sessions.onContractTerminated(messageId, event.contractId, event.reason ?? null),
     log,
   );
-  return { repo, driver, planner, sessions, recovery, recoveryJob, consumer };
+  return { repo, driver, planner, templates, sessions, recovery, recoveryJob, consumer };
 }
 
 export type Sessions = ReturnType<typeof wireSessions>;

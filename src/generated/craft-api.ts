@@ -488,7 +488,7 @@ export interface paths {
          *     `craft.session.started`. Modification recipes need the affix service (503 AFFIX_SERVICE_UNAVAILABLE).
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED
+         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, MATERIAL_DOES_NOT_FIT, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -1088,7 +1088,7 @@ export interface paths {
          *     the skill checks `simulations` times (seeded by `seed` when given) for a distribution. Read-only.
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, ACTION_NOT_FOUND
+         *     - 400: VALIDATION_FAILED, ACTION_NOT_FOUND, MATERIAL_DOES_NOT_FIT
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -1810,16 +1810,52 @@ export interface components {
             /** @description Every invalid recipe of the batch. */
             invalid: components["schemas"]["RecipeSeedInvalidItem"][];
         };
-        /** @description A material a recipe consumes. */
+        /**
+         * @description A material slot of a recipe. It takes an exact template (`itemTemplateCode`), or any item of a `category`
+         *     or carrying tags (`tagsAll`, `tagsAny`); every criterion given must hold. `tierMinimum`/`tierMaximum` bound
+         *     the material's tier (the instance's `tier` metadata, else its template's; none = 0). `alternatives` are other
+         *     matchers the slot accepts. An `optional` slot (overload) takes only what the crafter names for it
+         *     (`materialsBySlot`), up to `quantity`: its materials add properties and are never required.
+         */
         RecipeInput: {
-            /** @description Item template code of the material. */
-            itemTemplateCode: string;
+            /** @description Name of the slot (unique in the recipe), read by rulesets as `materials.slots.<slot>` and used by `materialsBySlot`; default `input_<n>` (1-based). */
+            slot?: string;
+            /** @description Exact item template code of the material. */
+            itemTemplateCode?: string;
+            /** @description Any item whose template has this category. */
+            category?: string;
+            /** @description Any item whose template carries every one of these tags. */
+            tagsAll?: string[];
+            /** @description Any item whose template carries at least one of these tags. */
+            tagsAny?: string[];
+            /** @description Lowest material tier accepted. */
+            tierMinimum?: number;
+            /** @description Highest material tier accepted. */
+            tierMaximum?: number;
+            /** @description Other materials the slot accepts in its place (Cataclysm-style alternatives), same quantity. */
+            alternatives?: components["schemas"]["RecipeInputMatcher"][];
+            /**
+             * @description An extra (overload) slot, filled only with materials named for it.
+             * @default false
+             */
+            optional: boolean;
             /** @description Quantity consumed. */
             quantity: number;
             /** @description Minimum quality (0-1) an instance must have to count; null = any quality. */
             qualityMinimum?: number | null;
             /** @description Code of the step at which this material is consumed; null = consumed at completion (final step). */
             consumeOnStep?: string | null;
+        };
+        /** @description What an alternative of a slot accepts (every criterion given must hold; at least one is given). */
+        RecipeInputMatcher: {
+            /** @description Exact item template code of the material. */
+            itemTemplateCode?: string;
+            /** @description Any item whose template has this category. */
+            category?: string;
+            /** @description Any item whose template carries every one of these tags. */
+            tagsAll?: string[];
+            /** @description Any item whose template carries at least one of these tags. */
+            tagsAny?: string[];
         };
         /** @description A currency amount a recipe costs. Held when a session starts, captured on completion, released on cancel or failure. */
         CurrencyCost: {
@@ -2618,6 +2654,10 @@ export interface components {
             participants?: components["schemas"]["Participant"][];
             /** @description Material instances to use; otherwise the service picks, highest quality first. */
             materialItemIds?: string[];
+            /** @description Material instances named per slot (`slot` of the recipe's inputs, default `input_<n>`); a named slot takes only these, an optional slot is filled only when named. An instance that does not fit its slot is refused (400 MATERIAL_DOES_NOT_FIT) and nothing moves. */
+            materialsBySlot?: {
+                [key: string]: string[];
+            };
             /** @description Ruleset recipes only, the crafter's numbers the game owns (craftsmanship, control, cp...), as the ruleset declares them (`stats`); undeclared names or values out of range are refused. */
             stats?: {
                 [key: string]: number;
@@ -3249,6 +3289,10 @@ export interface components {
             entityType: string;
             /** @description Material instances that would be used; empty = material quality unknown (0.5). */
             materialItemIds: string[];
+            /** @description Material instances named per slot (`slot` of the recipe's inputs, default `input_<n>`); as `session/start` takes them. */
+            materialsBySlot?: {
+                [key: string]: string[];
+            };
             /**
              * Format: uuid
              * @description Tool item that would be used.
@@ -3548,6 +3592,14 @@ export interface components {
              * @enum {string}
              */
             qualityModel: "continuous" | "none";
+            /** @description What kind of material it is (e.g. `metal`, `fire`, `wood`); recipe inputs may take any item carrying tags. */
+            tags?: string[];
+            /** @description Material tier (1 = T1...); recipe inputs may bound it and rulesets read it. Null = none. */
+            tier?: number | null;
+            /** @description Base stats of every instance (an instance's `stats` metadata overrides them stat by stat). */
+            stats?: {
+                [key: string]: number;
+            };
             /**
              * Format: date-time
              * @description Creation time.
@@ -3575,6 +3627,14 @@ export interface components {
              * @enum {string}
              */
             qualityModel: "continuous" | "none";
+            /** @description What kind of material it is (e.g. `metal`, `fire`, `wood`); recipe inputs may take any item carrying tags. */
+            tags?: string[];
+            /** @description Material tier (1 = T1...); recipe inputs may bound it and rulesets read it. Absent = none. */
+            tier?: number;
+            /** @description Base stats of every instance (an instance's `stats` metadata overrides them stat by stat). */
+            stats?: {
+                [key: string]: number;
+            };
         };
         /** @description Result of /dev/item/template/create. */
         CreateItemTemplateResponse: {
@@ -4201,6 +4261,46 @@ export interface components {
                  */
                 onTimeout?: "finish" | "fail";
             };
+            /** @description What the materials give the outputs beyond the outcome's attributes (docs/rules.md, "Materials"). */
+            materials?: {
+                /** @description The outputs' rarity on a scale of names (lowest first). Inputs read as their index (`rarity` metadata; unknown names = 0). */
+                rarity?: {
+                    /** @description Rarity names, lowest first (e.g. common, uncommon, rare, epic, legendary). */
+                    scale: string[];
+                    /**
+                     * @description `gradient`: the quantity-weighted mean index pulled toward the highest input by `pull`; `capped`: `value` (default the gradient) never above the highest input.
+                     * @default gradient
+                     * @enum {string}
+                     */
+                    mode: "gradient" | "capped";
+                    /**
+                     * @description How far the gradient moves from the mean toward the highest input's rarity.
+                     * @default 0.5
+                     */
+                    pull: number;
+                    /** @description `capped`: the index before the cap (e.g. from the score). */
+                    value?: components["schemas"]["RuleExpression"];
+                };
+                /** @description Traits by how many units of material carry a tag (1 fire material = minor, 3+ moderate, 5+ major). */
+                tagTraits?: {
+                    /** @description The tag counted. */
+                    tag: string;
+                    /** @description By increasing min; the last reached gives its trait. */
+                    levels: {
+                        /** @description Units of tagged material needed. */
+                        min: number;
+                        /** @description The trait given. */
+                        trait: string;
+                    }[];
+                }[];
+                /** @description Traits carried over from the materials' own `traits` metadata, the most units first (ties by first seen). */
+                inherit?: {
+                    /** @description At most this many. */
+                    max: number;
+                    /** @description Only from these slots (default all). */
+                    slots?: string[];
+                };
+            };
             /** @description What an ended attempt yields. */
             outcome: {
                 /**
@@ -4488,6 +4588,8 @@ export interface components {
             attributes?: {
                 [key: string]: number;
             };
+            /** @description Rarity written on the outputs (the ruleset's `materials.rarity`). */
+            rarity?: string | null;
             /** @description Share of the materials lost (failure). */
             loss: number;
         };
@@ -4596,6 +4698,30 @@ export interface components {
                 mean: number;
                 /** @description Most actions of a session. */
                 max: number;
+            };
+            /** @description What the outputs of the sessions that yield carry (with the materials named), over those sessions. */
+            outputs?: {
+                /** @description Each attribute (outcome.attributes) written on the outputs. */
+                attributes: {
+                    [key: string]: {
+                        /** @description Mean. */
+                        mean: number;
+                        /** @description 10th percentile. */
+                        p10: number;
+                        /** @description Median. */
+                        p50: number;
+                        /** @description 90th percentile. */
+                        p90: number;
+                    };
+                };
+                /** @description Share of the yielding sessions per rarity (materials.rarity). */
+                rarity: {
+                    [key: string]: number;
+                };
+                /** @description Share of the yielding sessions whose outputs carry each trait. */
+                traits: {
+                    [key: string]: number;
+                };
             };
         };
     };

@@ -19,8 +19,19 @@ function toTemplate(r: StubItemTemplate): ItemTemplate {
     itemClass: r.itemClass,
     itemLevel: r.itemLevel,
     qualityModel: r.qualityModel as QualityModel,
+    tags: jsonOr(r.tags, [] as string[]),
+    tier: r.tier,
+    stats: jsonOr(r.stats, {} as Record<string, number>),
     createdAt: r.createdAt.toISOString(),
   };
+}
+
+function jsonOr<T>(text: string, fallback: T): T {
+  try {
+    return (JSON.parse(text) as T) ?? fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 function metadataOf(value: unknown): Record<string, unknown> {
@@ -65,6 +76,9 @@ export class ItemStub implements ItemClient {
     itemClass?: string | null;
     itemLevel?: number | null;
     qualityModel?: QualityModel;
+    tags?: string[];
+    tier?: number | null;
+    stats?: Record<string, number>;
   }): Promise<ItemTemplate> {
     return this.calls.call('createTemplate', async () => {
       requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
@@ -77,6 +91,11 @@ export class ItemStub implements ItemClient {
       if (input.itemLevel != null && !Number.isInteger(input.itemLevel)) {
         throw new ClientError(SERVICE, 'invalid', 'itemLevel must be an integer');
       }
+      if (input.tier != null && !Number.isInteger(input.tier)) throw new ClientError(SERVICE, 'invalid', 'tier must be an integer');
+      const tags = [...new Set(input.tags ?? [])];
+      if (tags.some((t) => typeof t !== 'string' || t.length === 0 || t.length > 64)) throw new ClientError(SERVICE, 'invalid', 'tags are strings of 1 to 64 characters');
+      const stats = input.stats ?? {};
+      if (Object.values(stats).some((v) => typeof v !== 'number' || !Number.isFinite(v))) throw new ClientError(SERVICE, 'invalid', 'stats are finite numbers');
       try {
         const row = await this.calls.prisma.stubItemTemplate.create({
           data: {
@@ -87,6 +106,9 @@ export class ItemStub implements ItemClient {
             itemClass: input.itemClass ?? null,
             itemLevel: input.itemLevel ?? null,
             qualityModel,
+            tags: JSON.stringify(tags),
+            tier: input.tier ?? null,
+            stats: JSON.stringify(stats),
           },
         });
         return toTemplate(row);

@@ -1,5 +1,5 @@
 import { q4 } from '../session/quantity.js';
-import { allocateMaterials, type MaterialCandidate, type MaterialNeed, type MaterialPick } from '../session/allocate-materials.js';
+import { allocateMaterials, type MaterialCandidate, type MaterialNeed, type MaterialPick, type NamedBySlot } from '../session/allocate-materials.js';
 
 /**
  * The picks a session start would make from `candidates` (allocateMaterials: inputs in
@@ -8,19 +8,20 @@ import { allocateMaterials, type MaterialCandidate, type MaterialNeed, type Mate
  * exactly a start's. Estimates use it so that naming only some of the materials still
  * gives their quality.
  */
-export function allocateAvailable(needs: readonly MaterialNeed[], candidates: readonly MaterialCandidate[]): MaterialPick[] {
-  const full = allocateMaterials([...needs], [...candidates]);
+export function allocateAvailable(needs: readonly MaterialNeed[], candidates: readonly MaterialCandidate[], named: NamedBySlot = new Map()): MaterialPick[] {
+  const full = allocateMaterials([...needs], [...candidates], named);
   if (full.ok) return full.picks;
   // One input at a time, with what the earlier inputs left: the same greedy order as a start.
   const left = new Map(candidates.map((c) => [c.instanceId, c.quantity]));
   const picks: MaterialPick[] = [];
   needs.forEach((need, inputIndex) => {
     const pool = candidates.map((c) => ({ ...c, quantity: left.get(c.instanceId) ?? 0 })).filter((c) => c.quantity > 0);
-    let result = allocateMaterials([need], pool);
+    const names: NamedBySlot = named.has(inputIndex) ? new Map([[0, named.get(inputIndex)!]]) : new Map();
+    let result = allocateMaterials([need], pool, names);
     if (!result.ok) {
       const available = result.shortfalls[0]?.available ?? 0;
       if (!(available > 0)) return;
-      result = allocateMaterials([{ ...need, quantity: available }], pool);
+      result = allocateMaterials([{ ...need, quantity: available }], pool, names);
       if (!result.ok) return;
     }
     for (const pick of result.picks) {

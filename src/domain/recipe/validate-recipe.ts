@@ -3,12 +3,13 @@
  * enforces: types, bounds, lengths). Pure: no I/O, so the same check runs for
  * create, update (on the merged result) and every item of a seed.
  */
+import { slotName, type SlotInput, type SlotMatcher } from '../session/slots.js';
 
 export interface RecipeShape {
   code: string;
   recipeType: string;
   steps: readonly { code: string; eligibleRoles?: readonly string[] | null }[];
-  inputs?: readonly { itemTemplateCode: string; consumeOnStep?: string | null }[] | null;
+  inputs?: readonly (Omit<SlotInput, 'quantity'> & { quantity?: number })[] | null;
   outputs?: readonly unknown[] | null;
   extractionOutputs?: readonly unknown[] | null;
   affixOperation?: string | null;
@@ -84,7 +85,21 @@ export function validateRecipe(recipe: RecipeShape, rules: RecipeRules): RecipeP
     add('steps', 'STEP_CODE_DUPLICATE', `step code "${code}" appears more than once`);
   }
   const stepSet = new Set(stepCodes);
+  const hasMatcher = (m: SlotMatcher) => !!(m.itemTemplateCode || m.category || m.tagsAll?.length || m.tagsAny?.length);
+  for (const name of duplicates((recipe.inputs ?? []).map((input, i) => slotName(input, i)))) {
+    add('inputs', 'SLOT_DUPLICATE', `slot "${name}" appears more than once`);
+  }
   recipe.inputs?.forEach((input, i) => {
+    if (!hasMatcher(input)) add(`inputs[${i}]`, 'INPUT_INVALID', 'an input takes an itemTemplateCode, a category, tagsAll or tagsAny');
+    input.alternatives?.forEach((alt, j) => {
+      if (!hasMatcher(alt)) add(`inputs[${i}].alternatives[${j}]`, 'INPUT_INVALID', 'an alternative takes an itemTemplateCode, a category, tagsAll or tagsAny');
+    });
+    if (input.tierMinimum != null && input.tierMaximum != null && input.tierMinimum > input.tierMaximum) {
+      add(`inputs[${i}].tierMaximum`, 'INPUT_INVALID', 'tierMaximum is below tierMinimum');
+    }
+    if (input.optional && input.consumeOnStep != null) {
+      add(`inputs[${i}].consumeOnStep`, 'INPUT_INVALID', 'an optional slot is consumed at completion');
+    }
     if (input.consumeOnStep != null && !stepSet.has(input.consumeOnStep)) {
       add(
         `inputs[${i}].consumeOnStep`,

@@ -1,4 +1,5 @@
 import { compileExpr, escapePointer, type Compiled, type ExprProblem } from './expr.js';
+import type { MaterialsDef } from './materials.js';
 import type { ActionDef, BandDef, Effect, LossRange, Modifier, RulesetDefinition } from './ruleset.js';
 
 /**
@@ -88,6 +89,12 @@ export interface CompiledRuleset {
   attempts: { max: number; loss: CompiledLoss | null; firstTry: { chance: Compiled; traits: string[] } | null };
   trial: { allowed: Compiled; experienceMultiplier: number } | null;
   rareEvents: { code: string; chance: Compiled; traits: string[]; grade: string | null; outputMultiplier: number | null }[];
+  /** What the materials give the outputs (materials.ts). */
+  materials: {
+    rarity: (NonNullable<MaterialsDef['rarity']> & { valueFn: Compiled | null }) | null;
+    tagTraits: NonNullable<MaterialsDef['tagTraits']>;
+    inherit: MaterialsDef['inherit'] | null;
+  };
 }
 
 /** First segments of the variables an expression may read (see docs/rules.md, "Context"). */
@@ -360,6 +367,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
         : null,
     },
     trial: def.trial ? { allowed: expr(def.trial.allowed, '/trial/allowed'), experienceMultiplier: def.trial.experienceMultiplier ?? 0 } : null,
+    materials: compileMaterials(def.materials, expr, problem),
     rareEvents: (def.rareEvents ?? []).map((r, i) => ({
       code: r.code,
       chance: expr(r.chance, `/rareEvents/${i}/chance`),
@@ -369,6 +377,31 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
     })),
   };
   return { ruleset: problems.length === 0 ? ruleset : null, problems };
+}
+
+/** The `materials` section: a rarity scale and mode, tag traits by increasing levels, inherited traits. */
+function compileMaterials(
+  m: MaterialsDef | undefined,
+  expr: (e: unknown, at: string) => Compiled,
+  problem: (path: string, code: string, message: string) => void,
+): CompiledRuleset['materials'] {
+  const rarity = m?.rarity ?? null;
+  if (rarity) {
+    if (!Array.isArray(rarity.scale) || rarity.scale.length === 0 || new Set(rarity.scale).size !== rarity.scale.length) {
+      problem('/materials/rarity/scale', 'RARITY_INVALID', 'a rarity scale is a list of distinct names, lowest first');
+    }
+    if (rarity.mode !== undefined && rarity.mode !== 'gradient' && rarity.mode !== 'capped') problem('/materials/rarity/mode', 'RARITY_INVALID', 'mode is gradient or capped');
+    if (rarity.pull !== undefined && !(rarity.pull >= 0 && rarity.pull <= 1)) problem('/materials/rarity/pull', 'RARITY_INVALID', 'pull is between 0 and 1');
+  }
+  (m?.tagTraits ?? []).forEach((t, i) => {
+    const mins = (t.levels ?? []).map((l) => l.min);
+    if (mins.length === 0 || mins.some((x, j) => j > 0 && x <= mins[j - 1]!)) problem(`/materials/tagTraits/${i}/levels`, 'LEVELS_ORDER', 'levels go by strictly increasing min');
+  });
+  return {
+    rarity: rarity ? { ...rarity, valueFn: rarity.value === undefined ? null : expr(rarity.value, '/materials/rarity/value') } : null,
+    tagTraits: m?.tagTraits ?? [],
+    inherit: m?.inherit ?? null,
+  };
 }
 
 function indexModifiers(buffs: Map<string, CompiledBuff>, conditions: CompiledRuleset['conditions']): CompiledRuleset['modifiersByTarget'] {

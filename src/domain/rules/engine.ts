@@ -1,5 +1,6 @@
 import type { CompiledAction, CompiledEffect, CompiledRuleset } from './compile.js';
 import { toBoolean, toNumber } from './expr.js';
+import type { MaterialsContext } from './materials.js';
 import type { Stream } from './ruleset.js';
 
 /**
@@ -25,7 +26,8 @@ export interface EngineInputs {
   /** The recipe's ruleset parameters, plus `inputs` (the number of input slots) and `steps`. */
   recipe: Record<string, number | string | boolean>;
   crafter: { level: number; proficiencyFactor: number };
-  materials: { quality: number; count: number; tier: number };
+  /** The summary of all materials and per slot (materials.ts); sessions stored before slots have quality, count and tier only. */
+  materials: { quality: number; count: number; tier: number } & Partial<MaterialsContext>;
   tool: { quality: number };
   station: { quality: number; tier: number };
   trial: boolean;

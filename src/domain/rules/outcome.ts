@@ -1,6 +1,7 @@
 import type { CompiledLoss, CompiledRuleset } from './compile.js';
 import { contextOf, type Draw, type EngineInputs, type EngineState } from './engine.js';
 import { toBoolean, toNumber } from './expr.js';
+import { completeContext, inheritedTraits, outputRarity, tagTraits } from './materials.js';
 
 /** What an ended attempt yields, as the ruleset's outcome section decides it. */
 export interface RuleOutcome {
@@ -19,6 +20,8 @@ export interface RuleOutcome {
   rare: string[];
   /** Numbers written on the outputs (outcome.attributes), rounded to 6 decimals. */
   attributes: Record<string, number>;
+  /** The outputs' rarity (materials.rarity); null = none. */
+  rarity: string | null;
   /** On failure: the share of the materials lost, 0..1 (the rest goes back, or to the next attempt). */
   loss: number;
 }
@@ -95,6 +98,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
       traits: [],
       rare: [],
       attributes: {},
+      rarity: null,
       loss: rollLoss(lossRange ?? rs.attempts.loss, ctx, draw, 1),
     };
   }
@@ -111,6 +115,11 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
   if (state.attempt === 1 && rs.attempts.firstTry && draw('bonus') < clamp01(toNumber(rs.attempts.firstTry.chance(ctx)))) {
     traits.push(...rs.attempts.firstTry.traits);
   }
+  const m = rs.materials;
+  const summary = completeContext(inputs.materials);
+  traits.push(...tagTraits(m.tagTraits, summary));
+  if (m.inherit) traits.push(...inheritedTraits(m.inherit, summary));
+  const rarity = m.rarity ? m.rarity.scale[outputRarity(m.rarity, summary, m.rarity.valueFn ? toNumber(m.rarity.valueFn(ctx)) : null)]! : null;
   const rare: string[] = [];
   for (const r of rs.rareEvents) {
     if (draw('rare') >= clamp01(toNumber(r.chance(ctx)))) continue;
@@ -129,6 +138,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
     traits: [...new Set(traits)],
     rare,
     attributes: Object.fromEntries(o.attributes.map(([name, fn]) => [name, Math.round(toNumber(fn(ctx)) * 1e6) / 1e6])),
+    rarity,
     loss: 0,
   };
 }

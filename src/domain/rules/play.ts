@@ -48,6 +48,8 @@ export interface RulesRecord {
   sessionExpiresAt: string;
   /** The attempt whose loss is still to be destroyed; null when none is pending. */
   pendingLoss: number | null;
+  /** What the outputs are made of (materials.ts `provenance`), written on them; absent on sessions stored before. */
+  provenance?: { text: string; materials: { slot: string; itemTemplateCode: string; quantity: number; tier: number | null; rarity: string | null }[] };
 }
 
 

@@ -4,6 +4,7 @@
  * fixed vocabulary of typed operations (the effects below), applied by plain code in
  * engine.ts; expressions (restricted JSON Logic, expr.ts) only compute numbers and conditions.
  */
+import type { MaterialsDef } from './materials.js';
 
 /** A restricted JSON Logic expression (see expr.ts), or a plain value. */
 export type Expr = unknown;
@@ -188,6 +189,8 @@ export interface RulesetDefinition {
   /** Trial crafts (nothing escrowed, consumed or created) are allowed when true. */
   trial?: { allowed: Expr; experienceMultiplier?: number };
   rareEvents?: RareEventDef[];
+  /** What the materials give the outputs: rarity, traits by tag counts, inherited traits (materials.ts). */
+  materials?: MaterialsDef;
 }
 
 /** RNG streams of a session: each kind of roll has its own, so a replay is exact. */

@@ -36,6 +36,12 @@ export interface RulesEstimateResult {
   turns: { mean: number; max: number };
   /** Quality (0..1) of each simulated session's outputs, 0 for one that yields nothing. */
   qualities: number[];
+  /** What the outputs of the yielding sessions carry: attributes' percentiles, shares of rarity and of each trait. */
+  outputs: {
+    attributes: Record<string, { mean: number; p10: number; p50: number; p90: number }>;
+    rarity: Record<string, number>;
+    traits: Record<string, number>;
+  };
 }
 
 const FAILED = -1e9;
@@ -111,7 +117,14 @@ export function simulateRules(
           continue;
         }
         const band = rs.outcome.mode === 'bands' ? (o.band ?? 'none') : o.ended === 'fail' ? 'failed' : o.success ? 'success' : 'failure';
-        outcomes.push({ band, success: o.success, pools: state.pools, turns, quality: o.success ? (o.quality ?? defaultQuality(o.score)) : 0 });
+        outcomes.push({
+          band,
+          success: o.success,
+          pools: state.pools,
+          turns,
+          quality: o.success ? (o.quality ?? defaultQuality(o.score)) : 0,
+          carried: o.success ? { attributes: o.attributes, rarity: o.rarity, traits: o.traits } : null,
+        });
         break;
       }
       // The sequence's next usable action (apply refuses an unusable one before any draw) ...
@@ -151,6 +164,8 @@ interface SimOutcome {
   pools: Record<string, number>;
   turns: number;
   quality: number;
+  /** What the outputs carry (success only). */
+  carried: { attributes: Record<string, number>; rarity: string | null; traits: string[] } | null;
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -187,5 +202,25 @@ function summarize(
     pools,
     turns: { mean: round6(outcomes.reduce((s, o) => s + o.turns, 0) / Math.max(1, n)), max: Math.max(0, ...outcomes.map((o) => o.turns)) },
     qualities: outcomes.map((o) => o.quality),
+    outputs: carriedSummary(outcomes),
   };
+}
+
+function carriedSummary(outcomes: SimOutcome[]): RulesEstimateResult['outputs'] {
+  const carried = outcomes.map((o) => o.carried).filter((c): c is NonNullable<SimOutcome['carried']> => c !== null);
+  const n = Math.max(1, carried.length);
+  const attributes: RulesEstimateResult['outputs']['attributes'] = {};
+  const names = new Set(carried.flatMap((c) => Object.keys(c.attributes)));
+  for (const name of names) {
+    const values = carried.map((c) => c.attributes[name] ?? 0).sort((a, b) => a - b);
+    attributes[name] = { mean: round6(values.reduce((s, v) => s + v, 0) / n), p10: percentile(values, 0.1), p50: percentile(values, 0.5), p90: percentile(values, 0.9) };
+  }
+  const share = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, c]) => [k, round6(c / n)]));
+  const rarity = new Map<string, number>();
+  const traits = new Map<string, number>();
+  for (const c of carried) {
+    if (c.rarity) rarity.set(c.rarity, (rarity.get(c.rarity) ?? 0) + 1);
+    for (const t of new Set(c.traits)) traits.set(t, (traits.get(t) ?? 0) + 1);
+  }
+  return { attributes, rarity: share(rarity), traits: share(traits) };
 }

@@ -22,6 +22,8 @@ import type { RecipeService } from '../recipes/recipe-service.js';
 import { chooseToolsIn, stationTypesOf, toolCategoriesOf } from '../../domain/recipe/eligibility.js';
 import type { CraftAssessor, CraftContext, Missing } from '../sessions/craft-assessor.js';
 import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports.js';
+import { materialCandidate, materialLots, namedBySlot, needsTemplates } from '../sessions/material-choice.js';
+import type { TemplateCache } from '../sessions/template-cache.js';
 import type { Scope } from '../scope.js';
 import { estimateRules, type RulesEstimateDeps } from './rules-estimate.js';
 import type { Policy } from '../../domain/rules/simulate.js';
@@ -35,6 +37,8 @@ export interface QueryServiceDeps {
   defaultQualityWeights: QualityWeights;
   /** Ruleset recipes: their ruleset versions, compiled. */
   rulesets: RulesEstimateDeps;
+  /** Item templates (inputs by category, tags or tier). */
+  templates: TemplateCache;
 }
 
 export interface CanCraftRequest {
@@ -50,6 +54,7 @@ export interface EstimateRequest {
   entityId: string;
   entityType: string;
   materialItemIds: string[];
+  materialsBySlot?: Record<string, string[]> | null;
   toolItemId?: string | null;
   stationId?: string | null;
   simulations?: number | null;
@@ -140,32 +145,32 @@ export class QueryService {
     const ctx = this.d.assessor.context({ gameServiceId: recipe.gameServiceId, entityId: req.entityId, entityType: req.entityType });
     // The named materials and the named tool in one read.
     const toolId = req.toolItemId ?? null;
+    const bySlot = req.materialsBySlot ?? {};
+    const materialIds = [...new Set([...req.materialItemIds, ...Object.values(bySlot).flat()])];
     const [items, station, level] = await Promise.all([
-      this.namedItems(recipe.gameServiceId, [...req.materialItemIds, ...(toolId && !req.materialItemIds.includes(toolId) ? [toolId] : [])]),
+      this.namedItems(recipe.gameServiceId, [...materialIds, ...(toolId && !materialIds.includes(toolId) ? [toolId] : [])]),
       req.stationId ? this.station(req.stationId, recipe) : Promise.resolve(null),
       this.d.proficiency.levelOf(recipe.gameServiceId, req.entityId, req.entityType, recipe.domain),
     ]);
-    const named = items.filter((i) => req.materialItemIds.includes(i.instanceId));
+    const named = items.filter((i) => materialIds.includes(i.instanceId));
     const tool = toolId ? (items.find((i) => i.instanceId === toolId) ?? null) : null;
-    const picks =
-      named.length === 0
-        ? []
-        : allocateAvailable(
-            (recipe.inputs ?? []).map((i) => ({ itemTemplateCode: i.itemTemplateCode, quantity: i.quantity, qualityMinimum: i.qualityMinimum ?? null })),
-            named.map((i) => ({ instanceId: i.instanceId, itemTemplateCode: i.templateCode, quantity: i.quantity, quality: qualityOf(i) })),
-          );
+    const templates = named.length > 0 && needsTemplates(recipe) ? await this.d.templates.lookup(recipe.gameServiceId, named.map((i) => i.templateId)) : null;
+    const candidates = new Map(named.map((i) => [i.instanceId, materialCandidate(i, templates?.get(i.templateId))]));
+    const slots = namedBySlot(recipe, bySlot, (id) => candidates.get(id)!);
+    const picks = named.length === 0 ? [] : allocateAvailable(recipe.inputs ?? [], [...candidates.values()], slots);
     const used = new Set(picks.map((p) => p.instanceId));
     const toolQualities = await this.toolQualities(ctx, recipe, used, tool);
     const stationQuality = station ? station.quality : await this.bestStationQuality(ctx, recipe);
     const factors = factorsFor(recipe, { materials: picks, level, toolQualities, stationQuality });
     const input = { ...factors, weights: recipe.qualityWeights ?? this.d.defaultQualityWeights, collaborationBonus: 0 };
     if (recipe.ruleset) {
-      const tiers = named.map((i) => i.instanceMetadata?.tier).filter((t): t is number => typeof t === 'number');
       const known = toolQualities.filter((q): q is number => q !== null);
+      const instances = new Map(named.map((i) => [i.instanceId, i]));
+      const lotTemplates = picks.length > 0 ? (templates ?? (await this.d.templates.lookup(recipe.gameServiceId, named.map((i) => i.templateId)))) : new Map();
       const { qualities, ...rules } = await estimateRules(this.d.rulesets, recipe, {
         level,
         proficiencyFactor: factors.proficiency,
-        materials: { quality: factors.material, count: picks.reduce((n, p) => n + p.quantity, 0), tier: tiers.length > 0 ? Math.max(...tiers) : 0 },
+        materials: { quality: factors.material, lots: materialLots(recipe, picks, instances, lotTemplates) },
         toolQuality: known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0.5,
         stationQuality: stationQuality ?? 0,
       }, req);

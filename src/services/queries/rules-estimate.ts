@@ -1,5 +1,6 @@
 import { CraftError } from '../../domain/errors.js';
 import type { CompiledRuleset } from '../../domain/rules/compile.js';
+import { materialsContext, type MaterialLot } from '../../domain/rules/materials.js';
 import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
 import { simulateRules, type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
@@ -18,7 +19,8 @@ export interface RulesEstimateDeps {
 export interface EstimateFactors {
   level: number;
   proficiencyFactor: number;
-  materials: { quality: number; count: number; tier: number };
+  /** The spec's material quality and the materials named (as a start would take them). */
+  materials: { quality: number; lots: MaterialLot[] };
   toolQuality: number;
   stationQuality: number;
 }
@@ -42,7 +44,7 @@ export async function estimateRules(
     params: rs.def.params ?? {},
     recipe: { inputs: (recipe.inputs ?? []).length, steps: recipe.steps.length, ...(ref.params ?? {}) },
     crafter: { level: factors.level, proficiencyFactor: factors.proficiencyFactor },
-    materials: factors.materials,
+    materials: { ...materialsContext(factors.materials.lots, rs.materials.rarity?.scale ?? []), quality: factors.materials.quality },
     tool: { quality: factors.toolQuality },
     station: { quality: factors.stationQuality, tier: 0 },
     trial: false,

@@ -1,6 +1,9 @@
 import type { CurrencyClient, Wallet } from '../../clients/currency-client.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
-import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
+import type { ItemClient, ItemInstance, ItemTemplate } from '../../clients/item-client.js';
+import { TemplateCache } from './template-cache.js';
+import { needsTemplates } from './material-choice.js';
+import { isExactInput } from '../../domain/session/slots.js';
 import { CraftError } from '../../domain/errors.js';
 import { chooseToolsIn, currencyShortfalls, recipeKnown, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
@@ -41,6 +44,8 @@ export interface AssessDeps {
   knownRecipeIds(gameServiceId: string, entityId: string, entityType: string): Promise<Set<string>>;
   /** Active station types of the game service, each with the best quality among its stations (one read). */
   activeStations(gameServiceId: string): Promise<Map<string, number>>;
+  /** Item templates, shared with the planner (one per process). */
+  templates?: TemplateCache;
 }
 
 export interface EntityScope {
@@ -66,12 +71,11 @@ export interface InventoryView {
  */
 export class CraftContext {
   private readonly memo = new Map<string, Promise<unknown>>();
-  private readonly templateCategories = new Map<string, Promise<string | null>>();
 
   constructor(
     private readonly d: AssessDeps,
     readonly scope: EntityScope,
-    private readonly templates: TemplateCategoryCache,
+    private readonly templates: TemplateCache,
   ) {}
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -135,53 +139,18 @@ export class CraftContext {
     );
   }
 
-  /** Template id -> category: the game service's templates in one read, any other template on its own. */
+  /** Template id -> template: the game service's templates in one read, any other template on its own (once per context). */
+  async templatesOf(templateIds: readonly string[]): Promise<Map<string, ItemTemplate>> {
+    const key = [...new Set(templateIds)].sort().join(',');
+    return this.once(`templates:${key}`, () => this.templates.lookup(this.scope.gameServiceId, templateIds));
+  }
+
+  /** Template id -> category. */
   async categories(templateIds: readonly string[]): Promise<Map<string, string>> {
-    const all = await this.once('templates', () => this.templates.of(this.scope.gameServiceId));
-    const result = new Map<string, string>();
-    for (const id of new Set(templateIds)) {
-      const known = all.get(id);
-      if (known !== undefined) {
-        result.set(id, known);
-        continue;
-      }
-      let p = this.templateCategories.get(id);
-      if (!p) {
-        p = this.d.item.getTemplate({ templateId: id, gameId: this.scope.gameServiceId }).then((t) => t?.category ?? null);
-        this.templateCategories.set(id, p);
-      }
-      const category = await p;
-      if (category !== null) result.set(id, category);
-    }
-    return result;
+    const templates = await this.templatesOf(templateIds);
+    return new Map([...templates].map(([id, t]) => [id, t.category]));
   }
-}
 
-/**
- * Template id -> category per game service, shared by every context of a process for
- * TEMPLATE_CACHE_MS: a game service's template list (often thousands) is read once per
- * interval instead of once per query. A template created since is looked up on its own
- * (CraftContext.categories), so only a changed category can be stale, for at most the TTL.
- */
-export const TEMPLATE_CACHE_MS = 30_000;
-
-export class TemplateCategoryCache {
-  private readonly entries = new Map<string, { at: number; map: Promise<Map<string, string>> }>();
-  constructor(
-    private readonly item: Pick<ItemClient, 'listTemplates'>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  of(gameServiceId: string): Promise<Map<string, string>> {
-    const hit = this.entries.get(gameServiceId);
-    if (hit && this.now() - hit.at < TEMPLATE_CACHE_MS) return hit.map;
-    const map = this.item.listTemplates(gameServiceId).then((ts) => new Map(ts.map((t) => [t.templateId, t.category])));
-    // A failed read is not cached.
-    map.catch(() => this.entries.delete(gameServiceId));
-    if (this.entries.size > 1000) this.entries.clear();
-    this.entries.set(gameServiceId, { at: this.now(), map });
-    return map;
-  }
 }
 
 /**
@@ -190,9 +159,9 @@ export class TemplateCategoryCache {
  * entity's state once; `assessIn` then evaluates any number of recipes in memory.
  */
 export class CraftAssessor {
-  private readonly templates: TemplateCategoryCache;
+  private readonly templates: TemplateCache;
   constructor(private readonly d: AssessDeps) {
-    this.templates = new TemplateCategoryCache(d.item);
+    this.templates = d.templates ?? new TemplateCache(d.item);
   }
 
   context(scope: EntityScope): CraftContext {
@@ -225,7 +194,7 @@ export class CraftAssessor {
     if (!recipeKnown(recipe, (id) => known.has(id))) return true;
     if (unmetProficiency(recipe, levels).length > 0) return true;
     if (stationTypesOf(recipe).some((t) => !stations.has(t))) return true;
-    return (recipe.inputs ?? []).some((i) => (held.get(i.itemTemplateCode) ?? 0) < i.quantity);
+    return (recipe.inputs ?? []).some((i) => !i.optional && isExactInput(i) && (held.get(i.itemTemplateCode!) ?? 0) < i.quantity);
   }
 
   /** Assesses one recipe against a loaded context; only the named station is read here. */
@@ -249,7 +218,8 @@ export class CraftAssessor {
     for (const r of unmet) missing.push({ kind: 'proficiency', code: r.domain, required: r.required, available: r.current });
 
     const { contents } = await ctx.inventory();
-    const allocation = this.d.planner.allocate(recipe, contents, null);
+    const templates = needsTemplates(recipe) ? await ctx.templatesOf(contents.map((i) => i.templateId)) : null;
+    const allocation = this.d.planner.allocate(recipe, contents, {}, templates);
     const materials = allocation.ok ? allocation.materials : [];
     const materialsAvailable = allocation.ok;
     if (!allocation.ok) {

@@ -91,7 +91,7 @@ export class RulesEffects {
 /**
  * What a completed ruleset session creates: nothing for a trial or a failure; otherwise the
  * recipe's outputs times the outcome's multiplier, each carrying the outcome's quality, grade,
- * traits and the ruleset version that made it.
+ * traits, attributes, rarity, what it was made of (provenance) and the ruleset version that made it.
  */
 export function rulesOutputs(s: SessionRecord): { finalQuality: number | null; outputs: RulesOutput[] } {
   const rules = s.rules!;
@@ -103,6 +103,8 @@ export function rulesOutputs(s: SessionRecord): { finalQuality: number | null; o
     ...(last.band && { band: last.band }),
     ...(last.rare.length > 0 && { rare: last.rare }),
     ...(Object.keys(last.attributes).length > 0 && { attributes: last.attributes }),
+    ...(last.rarity && { rarity: last.rarity }),
+    ...(rules.provenance && rules.provenance.materials.length > 0 && { provenance: rules.provenance.text, materials: rules.provenance.materials }),
     ruleset: `${rules.code}@${rules.version}`,
   };
   const outputs = (s.recipe.outputs ?? [])

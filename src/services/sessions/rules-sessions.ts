@@ -10,6 +10,9 @@ import { actionsNow, nextAttempt, nextDeadline, play, qualityNow, startRules, ty
 import type { Clock, IdGenerator, Logger } from '../ports.js';
 import type { RulesetInfo } from '../rulesets/ruleset-model.js';
 import type { SessionDriver } from './session-driver.js';
+import { materialLots } from './material-choice.js';
+import type { TemplateCache } from './template-cache.js';
+import { materialsContext, provenance } from '../../domain/rules/materials.js';
 import { sessionEvents } from './session-events.js';
 import type { ReservedMaterial, SessionRecord } from './session-model.js';
 import type { StartPlan, StartRequest } from './session-planner.js';
@@ -30,6 +33,8 @@ export interface RulesSessionsDeps {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** Item templates (the materials' tags, tier and stats). */
+  templates: TemplateCache;
 }
 
 export interface RulesAction {
@@ -72,8 +77,9 @@ export class RulesSessions {
     if (!info) throw new CraftError('VALIDATION_FAILED', `the recipe's ruleset "${ref.code}" does not exist`, { code: ref.code, version: ref.version ?? null });
     if (info.isDeprecated) throw new CraftError('RULESET_DEPRECATED', `ruleset "${ref.code}" is deprecated; no new sessions can start with it`, { code: ref.code });
     const rs = this.d.rulesets.compiled(info);
-    const inputs = inputsOf(rs, plan, req);
-    const rules = startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt);
+    const { materials, provenance } = await this.materialsOf(rs, plan);
+    const inputs = inputsOf(rs, plan, req, materials);
+    const rules = { ...startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt), provenance };
     if (req.trial) {
       const allowed = plan.recipe.recipeType === 'production' && rs.trial !== null && toBoolean(rs.trial.allowed(contextOf(inputs, rules.state)));
       if (!allowed) throw new CraftError('TRIAL_NOT_ALLOWED', `a trial craft of "${plan.recipe.code}" is not allowed for this crafter now`, { ruleset: info.code });
@@ -82,11 +88,24 @@ export class RulesSessions {
   }
 
   /** The rules again after a start re-planned its materials (their quality and count changed). */
-  replanned(rules: RulesRecord, plan: Pick<StartPlan, 'materials' | 'materialInstances' | 'state'>): RulesRecord {
+  async replanned(rules: RulesRecord, plan: Pick<StartPlan, 'recipe' | 'materials' | 'materialInstances' | 'state'>): Promise<RulesRecord> {
     const rs = this.compile(rules);
-    const inputs: EngineInputs = { ...rules.inputs, materials: materialsOf(plan) };
+    const { materials, provenance } = await this.materialsOf(rs, plan);
+    const inputs: EngineInputs = { ...rules.inputs, materials };
     const meta = { rulesetId: rules.rulesetId, code: rules.code, version: rules.version };
-    return { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline };
+    return { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline, provenance };
+  }
+
+  /**
+   * The materials as the ruleset reads them (materials.ts): the spec's material quality, count,
+   * highest tier, tag and trait units, stats and rarity, in all and per slot; and their provenance.
+   */
+  private async materialsOf(rs: CompiledRuleset, plan: Pick<StartPlan, 'recipe' | 'materials' | 'materialInstances' | 'state'>) {
+    const templates = plan.materials.length > 0 ? await this.d.templates.lookup(plan.recipe.gameServiceId, plan.materials.map((m) => m.templateId)) : new Map();
+    const picks = plan.materials.map((m) => ({ inputIndex: m.inputIndex, instanceId: m.sourceInstanceId, itemTemplateCode: m.itemTemplateCode, quantity: m.quantity, quality: m.quality }));
+    const lots = materialLots(plan.recipe, picks, new Map(plan.materialInstances.map((i) => [i.instanceId, i])), templates);
+    const context = materialsContext(lots, rs.materials.rarity?.scale ?? []);
+    return { materials: { ...context, quality: plan.state.materialQuality ?? context.quality }, provenance: provenance(lots) };
   }
 
   /**
@@ -280,17 +299,7 @@ export class RulesSessions {
 
 const who = (s: SessionRecord) => ({ gameServiceId: s.gameServiceId, entityId: s.entityId, entityType: s.entityType });
 
-/** The materials as the ruleset reads them: mean quality, total count, highest tier (item metadata `tier`). */
-function materialsOf(plan: Pick<StartPlan, 'materials' | 'materialInstances' | 'state'>): EngineInputs['materials'] {
-  const tiers = plan.materialInstances.map((i) => numberOf(i.instanceMetadata?.tier)).filter((t): t is number => t !== null);
-  return {
-    quality: plan.state.materialQuality ?? 0.5,
-    count: plan.materials.reduce((n, m) => n + m.quantity, 0),
-    tier: tiers.length > 0 ? Math.max(...tiers) : 0,
-  };
-}
-
-function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest): EngineInputs {
+function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest, materials: EngineInputs['materials']): EngineInputs {
   const ref = plan.recipe.ruleset!;
   const tools = plan.tools.map((t) => t.quality ?? 0.5);
   return {
@@ -298,7 +307,7 @@ function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest): Engi
     params: rs.def.params ?? {},
     recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, ...(ref.params ?? {}) },
     crafter: { level: plan.level, proficiencyFactor: plan.state.proficiencyFactor ?? 0 },
-    materials: materialsOf(plan),
+    materials,
     tool: { quality: tools.length > 0 ? tools.reduce((a, b) => a + b, 0) / tools.length : 0.5 },
     station: { quality: plan.station?.quality ?? 0, tier: 0 },
     trial: !!req.trial,
@@ -354,6 +363,7 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
       traits: o.traits,
       rare: o.rare,
       attributes: o.attributes,
+      rarity: o.rarity ?? null,
       loss: Math.round(o.loss * 1e6) / 1e6,
     })),
   };

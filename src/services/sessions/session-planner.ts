@@ -1,12 +1,14 @@
 import type { AffixClient } from '../../clients/affix-client.js';
 import type { CurrencyClient } from '../../clients/currency-client.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
-import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
+import type { ItemClient, ItemInstance, ItemTemplate } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
 import { defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
 import { specSession } from '../../domain/rules/spec-ruleset.js';
 import { chooseToolsIn, currencyShortfalls, recipeKnown, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
-import { allocateMaterials, type Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
+import type { Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
+import { allocateFor, needsTemplates, type MaterialNames } from './material-choice.js';
+import type { TemplateCache } from './template-cache.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { Scope } from '../scope.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
@@ -26,6 +28,8 @@ export interface StartRequest {
   toolItemId?: string | null;
   targetItemId?: string | null;
   materialItemIds?: string[] | null;
+  /** Instances named per slot (the recipe's `slot` names). */
+  materialsBySlot?: Record<string, string[]> | null;
   participants?: Participant[] | null;
   /** Ruleset recipes: the crafter's stats. */
   stats?: Record<string, number> | null;
@@ -62,12 +66,9 @@ export interface PlannerDeps {
   /** Learned recipes (teaching, discovery, prerequisites); default-known ones need no entry. */
   isKnown(entityId: string, entityType: string, recipeId: string): Promise<boolean>;
   defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
+  /** Item templates (inputs by category, tags or tier), shared with the assessor. */
+  templates: TemplateCache;
 }
-
-const qualityOf = (i: ItemInstance): number | null => {
-  const q = i.instanceMetadata?.quality;
-  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
-};
 
 /**
  * Validates a start request against the recipe, the crafter's inventory, wallet,
@@ -100,7 +101,7 @@ export class SessionPlanner {
     // The target is worked on, never spent as a material or used as a tool.
     const contents = target ? all.filter((i) => i.instanceId !== target.instanceId) : all;
     // A trial craft takes no materials and holds no currency (it creates nothing either).
-    const materials = req.trial ? [] : this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
+    const materials = req.trial ? [] : this.chooseMaterials(recipe, contents, req, await this.templatesFor(recipe, contents));
     const station = await this.chooseStation(recipe, req.stationId ?? null);
     const usedAsMaterial = new Set(materials.map((m) => m.sourceInstanceId));
     const tools = await this.chooseTools(recipe, contents.filter((i) => !usedAsMaterial.has(i.instanceId)), req.toolItemId ?? null);
@@ -139,7 +140,7 @@ export class SessionPlanner {
   ): Promise<{ materials: ReservedMaterial[]; state: Record<string, number>; materialInstances: ItemInstance[] }> {
     const busy = new Set([held.targetItemId, ...held.toolIds]);
     const contents = (await this.inventoryContents(recipe, req)).filter((i) => !busy.has(i.instanceId));
-    const materials = this.chooseMaterials(recipe, contents, req.materialItemIds ?? null);
+    const materials = this.chooseMaterials(recipe, contents, req, await this.templatesFor(recipe, contents));
     const quality = this.qualityState(recipe, materials, held.state.proficiencyFactor ?? 0, held.state.toolFactor ?? 0.5);
     const materialInstances = contents.filter((i) => materials.some((m) => m.sourceInstanceId === i.instanceId));
     return { materials, materialInstances, state: { ...held.state, ...quality, quality: quality.quality + (held.state.stepBonusTotal ?? 0) } };
@@ -192,8 +193,14 @@ export class SessionPlanner {
     return levels;
   }
 
-  chooseMaterials(recipe: RecipeInfo, contents: ItemInstance[], named: string[] | null): ReservedMaterial[] {
-    const allocation = this.allocate(recipe, contents, named);
+  /** The templates matching the recipe's inputs needs (none when it names exact templates only). */
+  async templatesFor(recipe: RecipeInfo, contents: readonly ItemInstance[]): Promise<ReadonlyMap<string, ItemTemplate> | null> {
+    if (!needsTemplates(recipe)) return null;
+    return this.d.templates.lookup(recipe.gameServiceId, contents.map((i) => i.templateId));
+  }
+
+  chooseMaterials(recipe: RecipeInfo, contents: ItemInstance[], names: MaterialNames, templates: ReadonlyMap<string, ItemTemplate> | null): ReservedMaterial[] {
+    const allocation = this.allocate(recipe, contents, names, templates);
     if (!allocation.ok) {
       throw new CraftError('MATERIALS_INSUFFICIENT', 'not enough materials of the required quality', {
         shortfalls: allocation.shortfalls,
@@ -204,50 +211,16 @@ export class SessionPlanner {
 
   /**
    * chooseMaterials without the throw for a shortfall: assessing a thousand recipes must not
-   * build a thousand errors (stack traces cost more than the allocation).
+   * build a thousand errors (stack traces cost more than the allocation). `templates` when the
+   * recipe takes inputs by category, tags or tier (needsTemplates).
    */
   allocate(
     recipe: RecipeInfo,
     contents: ItemInstance[],
-    named: string[] | null,
+    names: MaterialNames,
+    templates: ReadonlyMap<string, ItemTemplate> | null = null,
   ): { ok: true; materials: ReservedMaterial[] } | { ok: false; shortfalls: MaterialShortfall[] } {
-    let candidates = contents;
-    if (named) {
-      const byId = new Map(contents.map((i) => [i.instanceId, i]));
-      const missing = named.filter((id) => !byId.has(id));
-      if (missing.length > 0) {
-        throw new CraftError('MATERIAL_NOT_IN_INVENTORY', 'some named materials are not in the inventory', { missing });
-      }
-      candidates = named.map((id) => byId.get(id)!);
-    }
-    const allocation = allocateMaterials(
-      (recipe.inputs ?? []).map((i) => ({
-        itemTemplateCode: i.itemTemplateCode,
-        quantity: i.quantity,
-        qualityMinimum: i.qualityMinimum ?? null,
-        consumeOnStep: i.consumeOnStep ?? null,
-      })),
-      candidates.map((i) => ({
-        instanceId: i.instanceId,
-        itemTemplateCode: i.templateCode,
-        quantity: i.quantity,
-        quality: qualityOf(i),
-      })),
-    );
-    if (!allocation.ok) return { ok: false, shortfalls: allocation.shortfalls };
-    const templateOf = new Map(contents.map((i) => [i.instanceId, i.templateId]));
-    const materials = allocation.picks.map((p) => ({
-      inputIndex: p.inputIndex,
-      sourceInstanceId: p.instanceId,
-      instanceId: null,
-      templateId: templateOf.get(p.instanceId)!,
-      itemTemplateCode: p.itemTemplateCode,
-      quantity: p.quantity,
-      quality: p.quality,
-      consumeOnStep: p.consumeOnStep,
-      consumed: false,
-    }));
-    return { ok: true, materials };
+    return allocateFor(recipe, contents, templates, names);
   }
 
   async chooseStation(recipe: RecipeInfo, stationId: string | null): Promise<StationView | null> {

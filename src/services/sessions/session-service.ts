@@ -203,7 +203,7 @@ export class SessionService {
         await this.d.driver.returnMaterials(session, err.materials, generation);
         progress.session = session = { ...session, reservedMaterials: [] };
         const again = await this.replan(req, session, generation);
-        const rules = session.rules ? this.d.rules.replanned(session.rules, again) : null;
+        const rules = session.rules ? await this.d.rules.replanned(session.rules, { ...again, recipe: session.recipe }) : null;
         const quality = rules ? this.d.rules.quality(rules) : this.runningQuality({ ...session, state: again.state });
         session = { ...session, reservedMaterials: again.materials, state: roundState({ ...again.state, quality }), accumulatedQuality: quality, rules };
         progress.session = session;

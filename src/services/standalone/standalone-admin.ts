@@ -30,6 +30,9 @@ const templateInfo = (t: ItemTemplate): Schemas['ItemTemplateInfo'] => ({
   itemClass: t.itemClass ?? null,
   itemLevel: t.itemLevel ?? null,
   qualityModel: t.qualityModel,
+  tags: t.tags ?? [],
+  tier: t.tier ?? null,
+  stats: t.stats ?? {},
   createdAt: t.createdAt,
 });
 
@@ -117,7 +120,17 @@ export class StandaloneAdmin {
 
   async createItemTemplate(
     scope: Scope,
-    input: { gameServiceId: string; code: string; category: string; itemClass?: string; itemLevel?: number; qualityModel?: QualityModel },
+    input: {
+      gameServiceId: string;
+      code: string;
+      category: string;
+      itemClass?: string;
+      itemLevel?: number;
+      qualityModel?: QualityModel;
+      tags?: string[];
+      tier?: number;
+      stats?: Record<string, number>;
+    },
   ) {
     await this.requireGameService(scope, input.gameServiceId);
     try {

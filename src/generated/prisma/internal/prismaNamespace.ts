@@ -2577,6 +2577,9 @@ export const StubItemTemplateScalarFieldEnum = {
   itemClass: 'itemClass',
   itemLevel: 'itemLevel',
   qualityModel: 'qualityModel',
+  tags: 'tags',
+  tier: 'tier',
+  stats: 'stats',
   createdAt: 'createdAt'
 } as const
 
@@ -2956,7 +2959,9 @@ export const StubItemTemplateOrderByRelevanceFieldEnum = {
   code: 'code',
   category: 'category',
   itemClass: 'itemClass',
-  qualityModel: 'qualityModel'
+  qualityModel: 'qualityModel',
+  tags: 'tags',
+  stats: 'stats'
 } as const
 
 export type StubItemTemplateOrderByRelevanceFieldEnum = (typeof StubItemTemplateOrderByRelevanceFieldEnum)[keyof typeof StubItemTemplateOrderByRelevanceFieldEnum]

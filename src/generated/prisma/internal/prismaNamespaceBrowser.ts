@@ -343,6 +343,9 @@ export const StubItemTemplateScalarFieldEnum = {
   itemClass: 'itemClass',
   itemLevel: 'itemLevel',
   qualityModel: 'qualityModel',
+  tags: 'tags',
+  tier: 'tier',
+  stats: 'stats',
   createdAt: 'createdAt'
 } as const
 
@@ -722,7 +725,9 @@ export const StubItemTemplateOrderByRelevanceFieldEnum = {
   code: 'code',
   category: 'category',
   itemClass: 'itemClass',
-  qualityModel: 'qualityModel'
+  qualityModel: 'qualityModel',
+  tags: 'tags',
+  stats: 'stats'
 } as const
 
 export type StubItemTemplateOrderByRelevanceFieldEnum = (typeof StubItemTemplateOrderByRelevanceFieldEnum)[keyof typeof StubItemTemplateOrderByRelevanceFieldEnum]

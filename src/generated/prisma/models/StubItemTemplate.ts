@@ -28,10 +28,12 @@ export type AggregateStubItemTemplate = {
 
 export type StubItemTemplateAvgAggregateOutputType = {
   itemLevel: number | null
+  tier: number | null
 }
 
 export type StubItemTemplateSumAggregateOutputType = {
   itemLevel: number | null
+  tier: number | null
 }
 
 export type StubItemTemplateMinAggregateOutputType = {
@@ -42,6 +44,9 @@ export type StubItemTemplateMinAggregateOutputType = {
   itemClass: string | null
   itemLevel: number | null
   qualityModel: string | null
+  tags: string | null
+  tier: number | null
+  stats: string | null
   createdAt: Date | null
 }
 
@@ -53,6 +58,9 @@ export type StubItemTemplateMaxAggregateOutputType = {
   itemClass: string | null
   itemLevel: number | null
   qualityModel: string | null
+  tags: string | null
+  tier: number | null
+  stats: string | null
   createdAt: Date | null
 }
 
@@ -64,6 +72,9 @@ export type StubItemTemplateCountAggregateOutputType = {
   itemClass: number
   itemLevel: number
   qualityModel: number
+  tags: number
+  tier: number
+  stats: number
   createdAt: number
   _all: number
 }
@@ -71,10 +82,12 @@ export type StubItemTemplateCountAggregateOutputType = {
 
 export type StubItemTemplateAvgAggregateInputType = {
   itemLevel?: true
+  tier?: true
 }
 
 export type StubItemTemplateSumAggregateInputType = {
   itemLevel?: true
+  tier?: true
 }
 
 export type StubItemTemplateMinAggregateInputType = {
@@ -85,6 +98,9 @@ export type StubItemTemplateMinAggregateInputType = {
   itemClass?: true
   itemLevel?: true
   qualityModel?: true
+  tags?: true
+  tier?: true
+  stats?: true
   createdAt?: true
 }
 
@@ -96,6 +112,9 @@ export type StubItemTemplateMaxAggregateInputType = {
   itemClass?: true
   itemLevel?: true
   qualityModel?: true
+  tags?: true
+  tier?: true
+  stats?: true
   createdAt?: true
 }
 
@@ -107,6 +126,9 @@ export type StubItemTemplateCountAggregateInputType = {
   itemClass?: true
   itemLevel?: true
   qualityModel?: true
+  tags?: true
+  tier?: true
+  stats?: true
   createdAt?: true
   _all?: true
 }
@@ -205,6 +227,9 @@ export type StubItemTemplateGroupByOutputType = {
   itemClass: string | null
   itemLevel: number | null
   qualityModel: string
+  tags: string
+  tier: number | null
+  stats: string
   createdAt: Date
   _count: StubItemTemplateCountAggregateOutputType | null
   _avg: StubItemTemplateAvgAggregateOutputType | null
@@ -239,6 +264,9 @@ export type StubItemTemplateWhereInput = {
   itemClass?: Prisma.StringNullableFilter<"StubItemTemplate"> | string | null
   itemLevel?: Prisma.IntNullableFilter<"StubItemTemplate"> | number | null
   qualityModel?: Prisma.StringFilter<"StubItemTemplate"> | string
+  tags?: Prisma.StringFilter<"StubItemTemplate"> | string
+  tier?: Prisma.IntNullableFilter<"StubItemTemplate"> | number | null
+  stats?: Prisma.StringFilter<"StubItemTemplate"> | string
   createdAt?: Prisma.DateTimeFilter<"StubItemTemplate"> | Date | string
 }
 
@@ -250,6 +278,9 @@ export type StubItemTemplateOrderByWithRelationInput = {
   itemClass?: Prisma.SortOrderInput | Prisma.SortOrder
   itemLevel?: Prisma.SortOrderInput | Prisma.SortOrder
   qualityModel?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  tier?: Prisma.SortOrderInput | Prisma.SortOrder
+  stats?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _relevance?: Prisma.StubItemTemplateOrderByRelevanceInput
 }
@@ -266,6 +297,9 @@ export type StubItemTemplateWhereUniqueInput = Prisma.AtLeast<{
   itemClass?: Prisma.StringNullableFilter<"StubItemTemplate"> | string | null
   itemLevel?: Prisma.IntNullableFilter<"StubItemTemplate"> | number | null
   qualityModel?: Prisma.StringFilter<"StubItemTemplate"> | string
+  tags?: Prisma.StringFilter<"StubItemTemplate"> | string
+  tier?: Prisma.IntNullableFilter<"StubItemTemplate"> | number | null
+  stats?: Prisma.StringFilter<"StubItemTemplate"> | string
   createdAt?: Prisma.DateTimeFilter<"StubItemTemplate"> | Date | string
 }, "id" | "gameServiceId_code">
 
@@ -277,6 +311,9 @@ export type StubItemTemplateOrderByWithAggregationInput = {
   itemClass?: Prisma.SortOrderInput | Prisma.SortOrder
   itemLevel?: Prisma.SortOrderInput | Prisma.SortOrder
   qualityModel?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  tier?: Prisma.SortOrderInput | Prisma.SortOrder
+  stats?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.StubItemTemplateCountOrderByAggregateInput
   _avg?: Prisma.StubItemTemplateAvgOrderByAggregateInput
@@ -296,6 +333,9 @@ export type StubItemTemplateScalarWhereWithAggregatesInput = {
   itemClass?: Prisma.StringNullableWithAggregatesFilter<"StubItemTemplate"> | string | null
   itemLevel?: Prisma.IntNullableWithAggregatesFilter<"StubItemTemplate"> | number | null
   qualityModel?: Prisma.StringWithAggregatesFilter<"StubItemTemplate"> | string
+  tags?: Prisma.StringWithAggregatesFilter<"StubItemTemplate"> | string
+  tier?: Prisma.IntNullableWithAggregatesFilter<"StubItemTemplate"> | number | null
+  stats?: Prisma.StringWithAggregatesFilter<"StubItemTemplate"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"StubItemTemplate"> | Date | string
 }
 
@@ -307,6 +347,9 @@ export type StubItemTemplateCreateInput = {
   itemClass?: string | null
   itemLevel?: number | null
   qualityModel: string
+  tags?: string
+  tier?: number | null
+  stats?: string
   createdAt?: Date | string
 }
 
@@ -318,6 +361,9 @@ export type StubItemTemplateUncheckedCreateInput = {
   itemClass?: string | null
   itemLevel?: number | null
   qualityModel: string
+  tags?: string
+  tier?: number | null
+  stats?: string
   createdAt?: Date | string
 }
 
@@ -329,6 +375,9 @@ export type StubItemTemplateUpdateInput = {
   itemClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   itemLevel?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   qualityModel?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.StringFieldUpdateOperationsInput | string
+  tier?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stats?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -340,6 +389,9 @@ export type StubItemTemplateUncheckedUpdateInput = {
   itemClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   itemLevel?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   qualityModel?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.StringFieldUpdateOperationsInput | string
+  tier?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stats?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -351,6 +403,9 @@ export type StubItemTemplateCreateManyInput = {
   itemClass?: string | null
   itemLevel?: number | null
   qualityModel: string
+  tags?: string
+  tier?: number | null
+  stats?: string
   createdAt?: Date | string
 }
 
@@ -362,6 +417,9 @@ export type StubItemTemplateUpdateManyMutationInput = {
   itemClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   itemLevel?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   qualityModel?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.StringFieldUpdateOperationsInput | string
+  tier?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stats?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -373,6 +431,9 @@ export type StubItemTemplateUncheckedUpdateManyInput = {
   itemClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   itemLevel?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   qualityModel?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.StringFieldUpdateOperationsInput | string
+  tier?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  stats?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -395,11 +456,15 @@ export type StubItemTemplateCountOrderByAggregateInput = {
   itemClass?: Prisma.SortOrder
   itemLevel?: Prisma.SortOrder
   qualityModel?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  stats?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type StubItemTemplateAvgOrderByAggregateInput = {
   itemLevel?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
 }
 
 export type StubItemTemplateMaxOrderByAggregateInput = {
@@ -410,6 +475,9 @@ export type StubItemTemplateMaxOrderByAggregateInput = {
   itemClass?: Prisma.SortOrder
   itemLevel?: Prisma.SortOrder
   qualityModel?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  stats?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -421,11 +489,15 @@ export type StubItemTemplateMinOrderByAggregateInput = {
   itemClass?: Prisma.SortOrder
   itemLevel?: Prisma.SortOrder
   qualityModel?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  stats?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type StubItemTemplateSumOrderByAggregateInput = {
   itemLevel?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
 }
 
 
@@ -438,6 +510,9 @@ export type StubItemTemplateSelect<ExtArgs extends runtime.Types.Extensions.Inte
   itemClass?: boolean
   itemLevel?: boolean
   qualityModel?: boolean
+  tags?: boolean
+  tier?: boolean
+  stats?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["stubItemTemplate"]>
 
@@ -451,10 +526,13 @@ export type StubItemTemplateSelectScalar = {
   itemClass?: boolean
   itemLevel?: boolean
   qualityModel?: boolean
+  tags?: boolean
+  tier?: boolean
+  stats?: boolean
   createdAt?: boolean
 }
 
-export type StubItemTemplateOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "code" | "category" | "itemClass" | "itemLevel" | "qualityModel" | "createdAt", ExtArgs["result"]["stubItemTemplate"]>
+export type StubItemTemplateOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "code" | "category" | "itemClass" | "itemLevel" | "qualityModel" | "tags" | "tier" | "stats" | "createdAt", ExtArgs["result"]["stubItemTemplate"]>
 
 export type $StubItemTemplatePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "StubItemTemplate"
@@ -470,6 +548,15 @@ export type $StubItemTemplatePayload<ExtArgs extends runtime.Types.Extensions.In
      * continuous | none
      */
     qualityModel: string
+    /**
+     * JSON array of tag strings
+     */
+    tags: string
+    tier: number | null
+    /**
+     * JSON object: stat name -> number
+     */
+    stats: string
     createdAt: Date
   }, ExtArgs["result"]["stubItemTemplate"]>
   composites: {}
@@ -847,6 +934,9 @@ export interface StubItemTemplateFieldRefs {
   readonly itemClass: Prisma.FieldRef<"StubItemTemplate", 'String'>
   readonly itemLevel: Prisma.FieldRef<"StubItemTemplate", 'Int'>
   readonly qualityModel: Prisma.FieldRef<"StubItemTemplate", 'String'>
+  readonly tags: Prisma.FieldRef<"StubItemTemplate", 'String'>
+  readonly tier: Prisma.FieldRef<"StubItemTemplate", 'Int'>
+  readonly stats: Prisma.FieldRef<"StubItemTemplate", 'String'>
   readonly createdAt: Prisma.FieldRef<"StubItemTemplate", 'DateTime'>
 }
     
