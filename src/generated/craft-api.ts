@@ -1839,6 +1839,11 @@ export interface components {
              * @default false
              */
             optional: boolean;
+            /**
+             * @description Which kind of the station's slots this input occupies (e.g. `core`, `surrounding`); its quantity counts against the station's `capacity` of that kind.
+             * @default slots
+             */
+            stationSlot: string;
             /** @description Quantity consumed. */
             quantity: number;
             /** @description Minimum quality (0-1) an instance must have to count; null = any quality. */
@@ -2006,6 +2011,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][] | null;
             /** @description Quality factor weights; null = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"] | null;
+            /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
+            stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
             masteryLevel?: number | null;
             /** @description Experience granted on completion. */
@@ -2085,6 +2092,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
+            stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
             masteryLevel?: number | null;
             /** @description Experience granted on completion. */
@@ -2214,6 +2223,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. Cannot be reset to absent by update; send explicit weights instead. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
+            stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
             masteryLevel?: number | null;
             /** @description Experience granted on completion. */
@@ -2300,6 +2311,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
+            stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
             masteryLevel?: number | null;
             /** @description Experience granted on completion. */
@@ -2969,6 +2982,12 @@ export interface components {
             ownerType?: string | null;
             /** @description Station quality (0-1); averaged with the tool quality in the quality formula. */
             quality: number;
+            /** @description Station tier; a recipe may need a minimum (`stationTierMinimum`), and a higher tier crafts every lower recipe. Absent = 0. */
+            tier?: number;
+            /** @description Units of material the station holds per slot kind (`slots`, or e.g. `core` and `surrounding`); a recipe's inputs must fit (each input counts its quantity in its `stationSlot` kind). Absent = no limit. */
+            capacity?: {
+                [key: string]: number;
+            } | null;
             /** @description False once deregistered. */
             isActive: boolean;
             /**
@@ -3005,6 +3024,15 @@ export interface components {
             ownerType?: string;
             /** @description Station quality (0-1). */
             quality: number;
+            /**
+             * @description Station tier (default 0).
+             * @default 0
+             */
+            tier: number;
+            /** @description Units of material held per slot kind (e.g. `{"slots": 9}` or `{"core": 4, "surrounding": 8}`); absent = no limit. */
+            capacity?: {
+                [key: string]: number;
+            };
         };
         /** @description Result of station/register. */
         RegisterStationResponse: {

@@ -11,6 +11,13 @@ export interface EligibilityRecipe {
   proficiencyRequirements?: readonly { domain: string; minimumLevel: number }[] | null;
   currencyCosts?: readonly { currencyCode: string; amount: number }[] | null;
   steps: readonly { stationType?: string | null; toolCategory?: string | null }[];
+  stationTierMinimum?: number | null;
+  inputs?: readonly { quantity: number; stationSlot?: string | null }[] | null;
+}
+
+export interface StationFacts {
+  tier?: number | null;
+  capacity?: Readonly<Record<string, number>> | null;
 }
 
 export interface ToolCandidate {
@@ -72,4 +79,34 @@ export function chooseToolsIn<T extends ToolCandidate>(
     const best = named ?? [...fits].sort((a, b) => (qualityOf(b) ?? 0.5) - (qualityOf(a) ?? 0.5))[0] ?? null;
     return { category, instance: best, quality: best ? qualityOf(best) : null };
   });
+}
+
+/** Units of material the recipe puts in each kind of station slot (`stationSlot`, default `slots`). */
+export function stationLoad(recipe: Pick<EligibilityRecipe, 'inputs'>): Record<string, number> {
+  const load: Record<string, number> = {};
+  for (const i of recipe.inputs ?? []) {
+    const kind = i.stationSlot ?? 'slots';
+    load[kind] = Math.round(((load[kind] ?? 0) + i.quantity) * 1e4) / 1e4;
+  }
+  return load;
+}
+
+/**
+ * Why a station cannot host the recipe (null: it can): its tier is below the recipe's
+ * `stationTierMinimum`, or the recipe's inputs overflow one kind of its slots (a station
+ * without a capacity holds anything; a kind it does not list holds nothing).
+ */
+export function stationMisfit(
+  recipe: Pick<EligibilityRecipe, 'inputs' | 'stationTierMinimum'>,
+  station: StationFacts,
+): { reason: 'tier'; required: number; tier: number } | { reason: 'capacity'; kind: string; required: number; capacity: number } | null {
+  const tier = station.tier ?? 0;
+  const required = recipe.stationTierMinimum ?? 0;
+  if (tier < required) return { reason: 'tier', required, tier };
+  if (!station.capacity) return null;
+  for (const [kind, units] of Object.entries(stationLoad(recipe))) {
+    const capacity = station.capacity[kind] ?? 0;
+    if (units > capacity) return { reason: 'capacity', kind, required: units, capacity };
+  }
+  return null;
 }

@@ -1,3 +1,4 @@
+import type { ActiveStation } from '../../services/queries/query-repository.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { QueryRepository } from '../../services/queries/query-repository.js';
 import { LIVE_STATUSES } from '../../services/sessions/session-model.js';
@@ -17,11 +18,18 @@ export class PrismaQueryRepository implements QueryRepository {
 
   async activeStations(gameServiceId: string) {
     const groups = await this.prisma.station.groupBy({
-      by: ['stationType'],
+      by: ['stationType', 'tier', 'capacity'],
       where: { gameServiceId, isActive: true },
       _max: { quality: true },
     });
-    return new Map(groups.map((g) => [g.stationType, g._max.quality ?? 0]));
+    const byType = new Map<string, ActiveStation[]>();
+    for (const g of groups) {
+      const list = byType.get(g.stationType) ?? [];
+      list.push({ quality: g._max.quality ?? 0, tier: g.tier, capacity: g.capacity ? (JSON.parse(g.capacity) as Record<string, number>) : null });
+      byType.set(g.stationType, list);
+    }
+    for (const list of byType.values()) list.sort((a, b) => b.quality - a.quality);
+    return byType;
   }
 
   async recipesByCodes(gameServiceId: string, codes: readonly string[]) {

@@ -14,6 +14,9 @@ export function rowToStation(row: Station): StationRecord {
       ownerId: row.ownerId,
       ownerType: row.ownerType,
       quality: row.quality,
+      // Tier 0 and no capacity are the defaults: left out, so a station registered without them reads as before.
+      ...(row.tier > 0 && { tier: row.tier }),
+      ...(row.capacity && { capacity: JSON.parse(row.capacity) as Record<string, number> }),
       isActive: row.isActive,
       createdAt: row.createdAt.toISOString(),
       deregisteredAt: row.deregisteredAt ? row.deregisteredAt.toISOString() : null,
@@ -35,6 +38,8 @@ export class PrismaStationRepository implements StationRepository {
         ownerId: s.ownerId ?? null,
         ownerType: s.ownerType ?? null,
         quality: s.quality,
+        tier: s.tier ?? 0,
+        capacity: s.capacity ? JSON.stringify(s.capacity) : null,
         isActive: s.isActive,
         createdAt: new Date(s.createdAt),
         deregisteredAt: s.deregisteredAt ? new Date(s.deregisteredAt) : null,

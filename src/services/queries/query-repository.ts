@@ -1,11 +1,18 @@
 import type { CachedRecipe } from '../recipes/recipe-cache.js';
 
+/** What can-craft and the estimates need to know of a game service's stations of a type. */
+export interface ActiveStation {
+  quality: number;
+  tier: number;
+  capacity: Record<string, number> | null;
+}
+
 /** The reads the query endpoints need beyond the other services' own; each is one query. */
 export interface QueryRepository {
   /** Recipe ids the entity has learned (KnownRecipe) in the game service. */
   knownRecipeIds(gameServiceId: string, entityId: string, entityType: string): Promise<Set<string>>;
-  /** Active station types of the game service, each with the best quality among its stations. */
-  activeStations(gameServiceId: string): Promise<Map<string, number>>;
+  /** Active stations of the game service by type: each distinct tier and capacity with its best quality, best first. */
+  activeStations(gameServiceId: string): Promise<Map<string, ActiveStation[]>>;
   /** The game service's recipes with these codes (deprecated ones included); unknown codes are absent. */
   recipesByCodes(gameServiceId: string, codes: readonly string[]): Promise<CachedRecipe[]>;
   /** Every recipe of the game service, deprecated ones included, by code. */

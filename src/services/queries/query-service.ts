@@ -19,7 +19,7 @@ import {
 } from '../../domain/quality/quality.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
-import { chooseToolsIn, stationTypesOf, toolCategoriesOf } from '../../domain/recipe/eligibility.js';
+import { chooseToolsIn, stationMisfit, stationTypesOf, toolCategoriesOf } from '../../domain/recipe/eligibility.js';
 import type { CraftAssessor, CraftContext, Missing } from '../sessions/craft-assessor.js';
 import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports.js';
 import { materialCandidate, materialLots, namedBySlot, needsTemplates } from '../sessions/material-choice.js';
@@ -160,7 +160,9 @@ export class QueryService {
     const picks = named.length === 0 ? [] : allocateAvailable(recipe.inputs ?? [], [...candidates.values()], slots);
     const used = new Set(picks.map((p) => p.instanceId));
     const toolQualities = await this.toolQualities(ctx, recipe, used, tool);
+    const best = station ? null : await this.bestStation(ctx, recipe);
     const stationQuality = station ? station.quality : await this.bestStationQuality(ctx, recipe);
+    const stationTier = (station ? station.tier : best?.tier) ?? 0;
     const factors = factorsFor(recipe, { materials: picks, level, toolQualities, stationQuality });
     const input = { ...factors, weights: recipe.qualityWeights ?? this.d.defaultQualityWeights, collaborationBonus: 0 };
     if (recipe.ruleset) {
@@ -173,6 +175,7 @@ export class QueryService {
         materials: { quality: factors.material, lots: materialLots(recipe, picks, instances, lotTemplates) },
         toolQuality: known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0.5,
         stationQuality: stationQuality ?? 0,
+        stationTier,
       }, req);
       return { breakdown: qualityBreakdown(input), distribution: summarize(qualities), rules };
     }
@@ -215,7 +218,14 @@ export class QueryService {
   async bestStationQuality(ctx: CraftContext, recipe: RecipeInfo): Promise<number | null> {
     const [type] = stationTypesOf(recipe);
     if (!type) return null;
-    return (await ctx.stations()).get(type) ?? NEUTRAL_QUALITY;
+    return (await this.bestStation(ctx, recipe))?.quality ?? NEUTRAL_QUALITY;
+  }
+
+  /** The best active station of the type the steps need that can host the recipe (tier and capacity), as a start would need. */
+  private async bestStation(ctx: CraftContext, recipe: RecipeInfo) {
+    const [type] = stationTypesOf(recipe);
+    if (!type) return null;
+    return (await ctx.stations()).get(type)?.find((st) => !stationMisfit(recipe, st)) ?? null;
   }
 
   private async recipe(scope: Scope, recipeId: string): Promise<RecipeInfo> {

@@ -5,7 +5,7 @@ import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
 import { simulateRules, type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RulesetInfo } from '../rulesets/ruleset-model.js';
-import { statsOf } from '../sessions/rules-sessions.js';
+import { recipeSize, statsOf } from '../sessions/rules-sessions.js';
 
 /** Engine turns one estimate may simulate (simulations x turns): keeps a request to tens of milliseconds. */
 export const ESTIMATE_TURN_BUDGET = 30_000;
@@ -23,6 +23,7 @@ export interface EstimateFactors {
   materials: { quality: number; lots: MaterialLot[] };
   toolQuality: number;
   stationQuality: number;
+  stationTier: number;
 }
 
 /**
@@ -42,11 +43,11 @@ export async function estimateRules(
   const inputs: EngineInputs = {
     stats: statsOf(rs, req.stats ?? {}),
     params: rs.def.params ?? {},
-    recipe: { inputs: (recipe.inputs ?? []).length, steps: recipe.steps.length, ...(ref.params ?? {}) },
+    recipe: { inputs: (recipe.inputs ?? []).length, steps: recipe.steps.length, size: recipeSize(recipe), ...(ref.params ?? {}) },
     crafter: { level: factors.level, proficiencyFactor: factors.proficiencyFactor },
     materials: { ...materialsContext(factors.materials.lots, rs.materials.rarity?.scale ?? []), quality: factors.materials.quality },
     tool: { quality: factors.toolQuality },
-    station: { quality: factors.stationQuality, tier: 0 },
+    station: { quality: factors.stationQuality, tier: factors.stationTier },
     trial: false,
     recipeTraits: ref.traits ?? [],
   };

@@ -5,7 +5,8 @@ import { TemplateCache } from './template-cache.js';
 import { needsTemplates } from './material-choice.js';
 import { isExactInput } from '../../domain/session/slots.js';
 import { CraftError } from '../../domain/errors.js';
-import { chooseToolsIn, currencyShortfalls, recipeKnown, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
+import { chooseToolsIn, currencyShortfalls, recipeKnown, stationMisfit, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
+import type { ActiveStation } from '../queries/query-repository.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { ReservedMaterial } from './session-model.js';
 import type { SessionPlanner } from './session-planner.js';
@@ -43,7 +44,7 @@ export interface AssessDeps {
   /** Recipes the entity has learned in the game service (one read). */
   knownRecipeIds(gameServiceId: string, entityId: string, entityType: string): Promise<Set<string>>;
   /** Active station types of the game service, each with the best quality among its stations (one read). */
-  activeStations(gameServiceId: string): Promise<Map<string, number>>;
+  activeStations(gameServiceId: string): Promise<Map<string, ActiveStation[]>>;
   /** Item templates, shared with the planner (one per process). */
   templates?: TemplateCache;
 }
@@ -128,8 +129,8 @@ export class CraftContext {
     return this.once('known', () => this.d.knownRecipeIds(this.scope.gameServiceId, this.scope.entityId, this.scope.entityType));
   }
 
-  /** Active station type -> best quality, in the context's game service. */
-  stations(): Promise<Map<string, number>> {
+  /** Active stations by type (tier, capacity, best quality), in the context's game service. */
+  stations(): Promise<Map<string, ActiveStation[]>> {
     return this.once('stations', () => this.d.activeStations(this.scope.gameServiceId));
   }
 
@@ -276,7 +277,8 @@ export class CraftAssessor {
     const active = await ctx.stations();
     let ok = true;
     for (const type of types) {
-      if (active.has(type)) continue;
+      // One that can host the recipe: its tier and capacity as a start checks them.
+      if (active.get(type)?.some((st) => !stationMisfit(recipe, st))) continue;
       missing.push({ kind: 'station', code: type });
       ok = false;
     }

@@ -305,11 +305,11 @@ function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest, mater
   return {
     stats: statsOf(rs, req.stats ?? {}),
     params: rs.def.params ?? {},
-    recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, ...(ref.params ?? {}) },
+    recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, size: recipeSize(plan.recipe), ...(ref.params ?? {}) },
     crafter: { level: plan.level, proficiencyFactor: plan.state.proficiencyFactor ?? 0 },
     materials,
     tool: { quality: tools.length > 0 ? tools.reduce((a, b) => a + b, 0) / tools.length : 0.5 },
-    station: { quality: plan.station?.quality ?? 0, tier: 0 },
+    station: { quality: plan.station?.quality ?? 0, tier: plan.station?.tier ?? 0 },
     trial: !!req.trial,
     recipeTraits: ref.traits ?? [],
   };
@@ -367,4 +367,9 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
       loss: Math.round(o.loss * 1e6) / 1e6,
     })),
   };
+}
+
+/** A recipe's size: the units of material its required inputs take (`recipe.size`: bigger recipe, more power). */
+export function recipeSize(recipe: Pick<StartPlan['recipe'], 'inputs'>): number {
+  return Math.round((recipe.inputs ?? []).reduce((n, i) => n + (i.optional ? 0 : i.quantity), 0) * 1e4) / 1e4;
 }

@@ -5,7 +5,7 @@ import type { ItemClient, ItemInstance, ItemTemplate } from '../../clients/item-
 import { CraftError } from '../../domain/errors.js';
 import { defaultMasteryLevel, materialQuality, proficiencyFactor, toolFactor } from '../../domain/quality/quality.js';
 import { specSession } from '../../domain/rules/spec-ruleset.js';
-import { chooseToolsIn, currencyShortfalls, recipeKnown, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
+import { chooseToolsIn, currencyShortfalls, recipeKnown, stationMisfit, stationTypesOf, toolCategoriesOf, unmetProficiency } from '../../domain/recipe/eligibility.js';
 import type { Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
 import { allocateFor, needsTemplates, type MaterialNames } from './material-choice.js';
 import type { TemplateCache } from './template-cache.js';
@@ -244,6 +244,13 @@ export class SessionPlanner {
         stationId,
         required: types[0],
       });
+    }
+    const misfit = types.length === 1 ? stationMisfit(recipe, station) : null;
+    if (misfit?.reason === 'tier') {
+      throw new CraftError('STATION_NOT_AVAILABLE', `the recipe needs a station of tier ${misfit.required} or higher; this one is tier ${misfit.tier}`, { stationId, ...misfit });
+    }
+    if (misfit?.reason === 'capacity') {
+      throw new CraftError('STATION_NOT_AVAILABLE', `the recipe puts ${misfit.required} units in the station's "${misfit.kind}" slots; it holds ${misfit.capacity}`, { stationId, ...misfit });
     }
     return station;
   }

@@ -24,6 +24,10 @@ export interface StationView {
   stationType: string;
   locationId?: string | null;
   quality: number;
+  /** Absent on records read before tiers existed (= 0). */
+  tier?: number;
+  /** Units per slot kind; null or absent = no limit. */
+  capacity?: Record<string, number> | null;
   isActive: boolean;
 }
 

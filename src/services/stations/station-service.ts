@@ -37,6 +37,8 @@ export class StationService {
       ownerId: input.ownerId ?? null,
       ownerType: input.ownerType ?? null,
       quality: input.quality,
+      ...(input.tier && { tier: input.tier }),
+      ...(input.capacity && { capacity: input.capacity }),
       isActive: true,
       createdAt: this.d.clock.now().toISOString(),
       deregisteredAt: null,

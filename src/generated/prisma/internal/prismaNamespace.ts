@@ -2471,6 +2471,8 @@ export const StationScalarFieldEnum = {
   ownerId: 'ownerId',
   ownerType: 'ownerType',
   quality: 'quality',
+  tier: 'tier',
+  capacity: 'capacity',
   isActive: 'isActive',
   activeSessionId: 'activeSessionId',
   createdAt: 'createdAt',
@@ -2874,6 +2876,7 @@ export const StationOrderByRelevanceFieldEnum = {
   locationId: 'locationId',
   ownerId: 'ownerId',
   ownerType: 'ownerType',
+  capacity: 'capacity',
   activeSessionId: 'activeSessionId'
 } as const
 

@@ -237,6 +237,8 @@ export const StationScalarFieldEnum = {
   ownerId: 'ownerId',
   ownerType: 'ownerType',
   quality: 'quality',
+  tier: 'tier',
+  capacity: 'capacity',
   isActive: 'isActive',
   activeSessionId: 'activeSessionId',
   createdAt: 'createdAt',
@@ -640,6 +642,7 @@ export const StationOrderByRelevanceFieldEnum = {
   locationId: 'locationId',
   ownerId: 'ownerId',
   ownerType: 'ownerType',
+  capacity: 'capacity',
   activeSessionId: 'activeSessionId'
 } as const
 

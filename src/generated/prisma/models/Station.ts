@@ -28,10 +28,12 @@ export type AggregateStation = {
 
 export type StationAvgAggregateOutputType = {
   quality: number | null
+  tier: number | null
 }
 
 export type StationSumAggregateOutputType = {
   quality: number | null
+  tier: number | null
 }
 
 export type StationMinAggregateOutputType = {
@@ -42,6 +44,8 @@ export type StationMinAggregateOutputType = {
   ownerId: string | null
   ownerType: string | null
   quality: number | null
+  tier: number | null
+  capacity: string | null
   isActive: boolean | null
   activeSessionId: string | null
   createdAt: Date | null
@@ -57,6 +61,8 @@ export type StationMaxAggregateOutputType = {
   ownerId: string | null
   ownerType: string | null
   quality: number | null
+  tier: number | null
+  capacity: string | null
   isActive: boolean | null
   activeSessionId: string | null
   createdAt: Date | null
@@ -72,6 +78,8 @@ export type StationCountAggregateOutputType = {
   ownerId: number
   ownerType: number
   quality: number
+  tier: number
+  capacity: number
   isActive: number
   activeSessionId: number
   createdAt: number
@@ -83,10 +91,12 @@ export type StationCountAggregateOutputType = {
 
 export type StationAvgAggregateInputType = {
   quality?: true
+  tier?: true
 }
 
 export type StationSumAggregateInputType = {
   quality?: true
+  tier?: true
 }
 
 export type StationMinAggregateInputType = {
@@ -97,6 +107,8 @@ export type StationMinAggregateInputType = {
   ownerId?: true
   ownerType?: true
   quality?: true
+  tier?: true
+  capacity?: true
   isActive?: true
   activeSessionId?: true
   createdAt?: true
@@ -112,6 +124,8 @@ export type StationMaxAggregateInputType = {
   ownerId?: true
   ownerType?: true
   quality?: true
+  tier?: true
+  capacity?: true
   isActive?: true
   activeSessionId?: true
   createdAt?: true
@@ -127,6 +141,8 @@ export type StationCountAggregateInputType = {
   ownerId?: true
   ownerType?: true
   quality?: true
+  tier?: true
+  capacity?: true
   isActive?: true
   activeSessionId?: true
   createdAt?: true
@@ -229,6 +245,8 @@ export type StationGroupByOutputType = {
   ownerId: string | null
   ownerType: string | null
   quality: number
+  tier: number
+  capacity: string | null
   isActive: boolean
   activeSessionId: string | null
   createdAt: Date
@@ -267,6 +285,8 @@ export type StationWhereInput = {
   ownerId?: Prisma.StringNullableFilter<"Station"> | string | null
   ownerType?: Prisma.StringNullableFilter<"Station"> | string | null
   quality?: Prisma.FloatFilter<"Station"> | number
+  tier?: Prisma.IntFilter<"Station"> | number
+  capacity?: Prisma.StringNullableFilter<"Station"> | string | null
   isActive?: Prisma.BoolFilter<"Station"> | boolean
   activeSessionId?: Prisma.StringNullableFilter<"Station"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Station"> | Date | string
@@ -282,6 +302,8 @@ export type StationOrderByWithRelationInput = {
   ownerId?: Prisma.SortOrderInput | Prisma.SortOrder
   ownerType?: Prisma.SortOrderInput | Prisma.SortOrder
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  capacity?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   activeSessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -301,6 +323,8 @@ export type StationWhereUniqueInput = Prisma.AtLeast<{
   ownerId?: Prisma.StringNullableFilter<"Station"> | string | null
   ownerType?: Prisma.StringNullableFilter<"Station"> | string | null
   quality?: Prisma.FloatFilter<"Station"> | number
+  tier?: Prisma.IntFilter<"Station"> | number
+  capacity?: Prisma.StringNullableFilter<"Station"> | string | null
   isActive?: Prisma.BoolFilter<"Station"> | boolean
   activeSessionId?: Prisma.StringNullableFilter<"Station"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Station"> | Date | string
@@ -316,6 +340,8 @@ export type StationOrderByWithAggregationInput = {
   ownerId?: Prisma.SortOrderInput | Prisma.SortOrder
   ownerType?: Prisma.SortOrderInput | Prisma.SortOrder
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  capacity?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   activeSessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -339,6 +365,8 @@ export type StationScalarWhereWithAggregatesInput = {
   ownerId?: Prisma.StringNullableWithAggregatesFilter<"Station"> | string | null
   ownerType?: Prisma.StringNullableWithAggregatesFilter<"Station"> | string | null
   quality?: Prisma.FloatWithAggregatesFilter<"Station"> | number
+  tier?: Prisma.IntWithAggregatesFilter<"Station"> | number
+  capacity?: Prisma.StringNullableWithAggregatesFilter<"Station"> | string | null
   isActive?: Prisma.BoolWithAggregatesFilter<"Station"> | boolean
   activeSessionId?: Prisma.StringNullableWithAggregatesFilter<"Station"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Station"> | Date | string
@@ -354,6 +382,8 @@ export type StationCreateInput = {
   ownerId?: string | null
   ownerType?: string | null
   quality: number
+  tier?: number
+  capacity?: string | null
   isActive?: boolean
   activeSessionId?: string | null
   createdAt?: Date | string
@@ -369,6 +399,8 @@ export type StationUncheckedCreateInput = {
   ownerId?: string | null
   ownerType?: string | null
   quality: number
+  tier?: number
+  capacity?: string | null
   isActive?: boolean
   activeSessionId?: string | null
   createdAt?: Date | string
@@ -384,6 +416,8 @@ export type StationUpdateInput = {
   ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ownerType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   quality?: Prisma.FloatFieldUpdateOperationsInput | number
+  tier?: Prisma.IntFieldUpdateOperationsInput | number
+  capacity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   activeSessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -399,6 +433,8 @@ export type StationUncheckedUpdateInput = {
   ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ownerType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   quality?: Prisma.FloatFieldUpdateOperationsInput | number
+  tier?: Prisma.IntFieldUpdateOperationsInput | number
+  capacity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   activeSessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -414,6 +450,8 @@ export type StationCreateManyInput = {
   ownerId?: string | null
   ownerType?: string | null
   quality: number
+  tier?: number
+  capacity?: string | null
   isActive?: boolean
   activeSessionId?: string | null
   createdAt?: Date | string
@@ -429,6 +467,8 @@ export type StationUpdateManyMutationInput = {
   ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ownerType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   quality?: Prisma.FloatFieldUpdateOperationsInput | number
+  tier?: Prisma.IntFieldUpdateOperationsInput | number
+  capacity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   activeSessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -444,6 +484,8 @@ export type StationUncheckedUpdateManyInput = {
   ownerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ownerType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   quality?: Prisma.FloatFieldUpdateOperationsInput | number
+  tier?: Prisma.IntFieldUpdateOperationsInput | number
+  capacity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   activeSessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -465,6 +507,8 @@ export type StationCountOrderByAggregateInput = {
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  capacity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   activeSessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -474,6 +518,7 @@ export type StationCountOrderByAggregateInput = {
 
 export type StationAvgOrderByAggregateInput = {
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
 }
 
 export type StationMaxOrderByAggregateInput = {
@@ -484,6 +529,8 @@ export type StationMaxOrderByAggregateInput = {
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  capacity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   activeSessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -499,6 +546,8 @@ export type StationMinOrderByAggregateInput = {
   ownerId?: Prisma.SortOrder
   ownerType?: Prisma.SortOrder
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
+  capacity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   activeSessionId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -508,6 +557,7 @@ export type StationMinOrderByAggregateInput = {
 
 export type StationSumOrderByAggregateInput = {
   quality?: Prisma.SortOrder
+  tier?: Prisma.SortOrder
 }
 
 
@@ -520,6 +570,8 @@ export type StationSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   ownerId?: boolean
   ownerType?: boolean
   quality?: boolean
+  tier?: boolean
+  capacity?: boolean
   isActive?: boolean
   activeSessionId?: boolean
   createdAt?: boolean
@@ -537,6 +589,8 @@ export type StationSelectScalar = {
   ownerId?: boolean
   ownerType?: boolean
   quality?: boolean
+  tier?: boolean
+  capacity?: boolean
   isActive?: boolean
   activeSessionId?: boolean
   createdAt?: boolean
@@ -544,7 +598,7 @@ export type StationSelectScalar = {
   deregisteredAt?: boolean
 }
 
-export type StationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "stationType" | "locationId" | "ownerId" | "ownerType" | "quality" | "isActive" | "activeSessionId" | "createdAt" | "updatedAt" | "deregisteredAt", ExtArgs["result"]["station"]>
+export type StationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "stationType" | "locationId" | "ownerId" | "ownerType" | "quality" | "tier" | "capacity" | "isActive" | "activeSessionId" | "createdAt" | "updatedAt" | "deregisteredAt", ExtArgs["result"]["station"]>
 
 export type $StationPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Station"
@@ -557,6 +611,14 @@ export type $StationPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     ownerId: string | null
     ownerType: string | null
     quality: number
+    /**
+     * Recipes may need a minimum tier; a higher tier crafts every lower recipe.
+     */
+    tier: number
+    /**
+     * JSON object: slot kind -> units it holds (null = no limit).
+     */
+    capacity: string | null
     isActive: boolean
     /**
      * Exclusivity claim: set with a conditional update, cleared when the session ends.
@@ -941,6 +1003,8 @@ export interface StationFieldRefs {
   readonly ownerId: Prisma.FieldRef<"Station", 'String'>
   readonly ownerType: Prisma.FieldRef<"Station", 'String'>
   readonly quality: Prisma.FieldRef<"Station", 'Float'>
+  readonly tier: Prisma.FieldRef<"Station", 'Int'>
+  readonly capacity: Prisma.FieldRef<"Station", 'String'>
   readonly isActive: Prisma.FieldRef<"Station", 'Boolean'>
   readonly activeSessionId: Prisma.FieldRef<"Station", 'String'>
   readonly createdAt: Prisma.FieldRef<"Station", 'DateTime'>
