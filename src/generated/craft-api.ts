@@ -2011,6 +2011,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][] | null;
             /** @description Quality factor weights; null = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"] | null;
+            /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
+            maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
             stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
@@ -2092,6 +2094,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
+            maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
             stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
@@ -2223,6 +2227,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. Cannot be reset to absent by update; send explicit weights instead. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
+            maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
             stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
@@ -2311,6 +2317,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
+            maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
             stationTierMinimum?: number | null;
             /** @description Level at which the proficiency factor reaches 1.0; default (null) = max(10, 2 x highest minimumLevel). */
@@ -2536,6 +2544,8 @@ export interface components {
         };
         /** @description A crafting session. */
         SessionInfo: {
+            /** @description Present when the session crafts a batch (its quantities are the batch's). */
+            batch?: number;
             /**
              * Format: uuid
              * @description Session id.
@@ -2680,6 +2690,11 @@ export interface components {
              * @default false
              */
             trial: boolean;
+            /**
+             * @description Crafts this many of a production recipe in one session (up to its `maxBatch`, else 400 BATCH_NOT_ALLOWED) - inputs, outputs, currency costs and base experience times `batch`; a ruleset's loss applies to the whole batch.
+             * @default 1
+             */
+            batch: number;
         };
         /** @description Result of session/start. */
         StartSessionResponse: {

@@ -28,6 +28,8 @@ describe('three instances, one economy', () => {
     const tempering = await c.ledger.tempering(eco.gs);
     expect(tempering.statuses.completed ?? 0).toBeGreaterThan(0);
     expect(tempering.lostIngots).toBeGreaterThan(0);
+    // Some of them tempered a batch of two blades.
+    expect(tempering.batches).toBeGreaterThan(0);
     expect(await c.ledger.audit(eco)).toEqual([]);
   });
 

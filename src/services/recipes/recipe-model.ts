@@ -1,6 +1,8 @@
 import type { components } from '../../generated/craft-api.js';
 
 export type RecipeInfo = components['schemas']['RecipeDefinitionInfo'];
+/** A recipe as a session crafts it: scaled to its batch (src/domain/recipe/batch.ts) when `batch` is set. */
+export type SessionRecipe = RecipeInfo & { batch?: number };
 export type CreateRecipeInput = components['schemas']['CreateRecipeRequest'];
 export type UpdateRecipeInput = components['schemas']['UpdateRecipeRequest'];
 export type SeedRecipeItem = components['schemas']['SeedRecipeItem'];

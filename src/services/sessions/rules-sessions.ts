@@ -305,7 +305,7 @@ function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest, mater
   return {
     stats: statsOf(rs, req.stats ?? {}),
     params: rs.def.params ?? {},
-    recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, size: recipeSize(plan.recipe), ...(ref.params ?? {}) },
+    recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, size: recipeSize(plan.recipe), batch: plan.recipe.batch ?? 1, ...(ref.params ?? {}) },
     crafter: { level: plan.level, proficiencyFactor: plan.state.proficiencyFactor ?? 0 },
     materials,
     tool: { quality: tools.length > 0 ? tools.reduce((a, b) => a + b, 0) / tools.length : 0.5 },
@@ -369,7 +369,7 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
   };
 }
 
-/** A recipe's size: the units of material its required inputs take (`recipe.size`: bigger recipe, more power). */
-export function recipeSize(recipe: Pick<StartPlan['recipe'], 'inputs'>): number {
-  return Math.round((recipe.inputs ?? []).reduce((n, i) => n + (i.optional ? 0 : i.quantity), 0) * 1e4) / 1e4;
+/** A recipe's size: the units of material its required inputs take for one craft (`recipe.size`: bigger recipe, more power). */
+export function recipeSize(recipe: Pick<StartPlan['recipe'], 'inputs' | 'batch'>): number {
+  return Math.round(((recipe.inputs ?? []).reduce((n, i) => n + (i.optional ? 0 : i.quantity), 0) / (recipe.batch ?? 1)) * 1e4) / 1e4;
 }

@@ -1,5 +1,5 @@
 import type { RulesRecord } from '../../domain/rules/play.js';
-import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { SessionRecipe } from '../recipes/recipe-model.js';
 
 /**
  * Internal lifecycle. `starting` and `cancelling` are transitional: external effects
@@ -129,7 +129,8 @@ export interface SessionRecord {
   completedAt: Date | null;
   updatedAt: Date;
   /** The recipe as it was when the session started: later edits do not change a running session. */
-  recipe: RecipeInfo;
+  /** The recipe as started (a snapshot, scaled to the session's batch). */
+  recipe: SessionRecipe;
   /** Ruleset sessions (the recipe names a ruleset): the rules state; null for step recipes. */
   rules?: RulesRecord | null;
 }

@@ -9,7 +9,8 @@ import { chooseToolsIn, currencyShortfalls, recipeKnown, stationMisfit, stationT
 import type { Shortfall as MaterialShortfall } from '../../domain/session/allocate-materials.js';
 import { allocateFor, needsTemplates, type MaterialNames } from './material-choice.js';
 import type { TemplateCache } from './template-cache.js';
-import type { RecipeInfo } from '../recipes/recipe-model.js';
+import type { RecipeInfo, SessionRecipe } from '../recipes/recipe-model.js';
+import { batchRefusal, scaleRecipe } from '../../domain/recipe/batch.js';
 import type { Scope } from '../scope.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
 import type { ChosenTool, HeldCurrency, Participant, ReservedMaterial } from './session-model.js';
@@ -35,11 +36,13 @@ export interface StartRequest {
   stats?: Record<string, number> | null;
   /** Ruleset recipes: a trial craft (no materials taken, no currency held, nothing created). */
   trial?: boolean | null;
+  /** Crafts this many (production recipes, up to maxBatch). */
+  batch?: number | null;
 }
 
 /** Everything a start needs, decided before anything moves. */
 export interface StartPlan {
-  recipe: RecipeInfo;
+  recipe: SessionRecipe;
   materials: ReservedMaterial[];
   holds: HeldCurrency[];
   tools: ChosenTool[];
@@ -81,7 +84,11 @@ export class SessionPlanner {
   async plan(scope: Scope, req: StartRequest): Promise<StartPlan> {
     const found = await this.d.recipes.find(scope, { recipeId: req.recipeId });
     if (!found) throw new CraftError('RECIPE_NOT_FOUND', 'no such recipe', { recipeId: req.recipeId });
-    const recipe = found.recipe;
+    const batch = req.batch ?? 1;
+    const refusal = batchRefusal(found.recipe, batch, !!req.trial);
+    if (refusal) throw new CraftError('BATCH_NOT_ALLOWED', refusal, { batch, maxBatch: found.recipe.maxBatch ?? 1 });
+    // A batch crafts the recipe scaled: the session's snapshot, and everything after it, are the batch's.
+    const recipe = scaleRecipe(found.recipe, batch);
     if (recipe.isDeprecated) throw new CraftError('RECIPE_DEPRECATED', 'the recipe is deprecated; no new sessions can start');
     if (recipe.recipeType === 'modification' && !this.d.affix) {
       throw new CraftError('AFFIX_SERVICE_UNAVAILABLE', 'modification crafting is unavailable: no affix service is configured');

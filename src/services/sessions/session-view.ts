@@ -43,6 +43,7 @@ export function materialInfo(m: ReservedMaterial): Schemas['ReservedMaterial'] {
 export function sessionInfo(s: SessionRecord): Schemas['SessionInfo'] {
   return {
     sessionId: s.id,
+    ...(s.recipe.batch && s.recipe.batch > 1 && { batch: s.recipe.batch }),
     contractId: s.contractId,
     recipeId: s.recipeId,
     recipeCode: s.recipeCode,

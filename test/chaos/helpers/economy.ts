@@ -83,6 +83,8 @@ const RECIPES = [
     domain: 'blacksmithing',
     isDefaultKnown: true,
     inputs: [{ itemTemplateCode: 'iron_ingot', quantity: TEMPER_INPUT.iron_ingot }],
+    // Some tempering sessions temper two blades at once (a batch): inputs, outputs and losses x 2.
+    maxBatch: 2,
     steps: [{ code: 'temper', name: 'Temper' }],
     outputs: [{ itemTemplateCode: 'tempered_blade', quantity: 1, qualityInfluence: 1.0 }],
     ruleset: { code: 'tempering' },

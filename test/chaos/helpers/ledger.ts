@@ -26,8 +26,13 @@ export class Ledger {
 
   async sessions(gs: string) {
     return this.db.query<
-      { id: string; status: string; recipeCode: string; entityId: string; escrowContainerId: string | null; outputItemIds: string | null; pendingEffects: number; targetItemId: string | null }[]
-    >('SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId FROM CraftSession WHERE gameServiceId = ?', [gs]);
+      { id: string; status: string; recipeCode: string; entityId: string; escrowContainerId: string | null; outputItemIds: string | null; pendingEffects: number; targetItemId: string | null; batch: number }[]
+    >(
+      `SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId,
+        COALESCE(JSON_VALUE(recipeSnapshot, '$.batch'), 1) AS batch
+      FROM CraftSession WHERE gameServiceId = ?`,
+      [gs],
+    );
   }
 
   async statusCounts(gs: string): Promise<Record<string, number>> {
@@ -35,8 +40,8 @@ export class Ledger {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
-  /** Ruleset crafts: tempering sessions per status, and the ingots their failed attempts destroyed. */
-  async tempering(gs: string): Promise<{ statuses: Record<string, number>; lostIngots: number }> {
+  /** Ruleset crafts: tempering sessions per status, the ingots their failed attempts destroyed, and how many tempered two blades at once. */
+  async tempering(gs: string): Promise<{ statuses: Record<string, number>; lostIngots: number; batches: number }> {
     const rows = await this.db.query<{ status: string; n: number }[]>(
       `SELECT status, COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? AND recipeCode = 'temper_blade' GROUP BY status`,
       [gs],
@@ -46,7 +51,11 @@ export class Ledger {
        WHERE i.gameServiceId = ? AND i.destroyReason = 'Consumed'`,
       [gs],
     );
-    return { statuses: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])), lostIngots: Number(lost?.n ?? 0) };
+    const [batches] = await this.db.query<{ n: number }[]>(
+      `SELECT COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? AND recipeCode = 'temper_blade' AND JSON_VALUE(recipeSnapshot, '$.batch') = 2`,
+      [gs],
+    );
+    return { statuses: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])), lostIngots: Number(lost?.n ?? 0), batches: Number(batches?.n ?? 0) };
   }
 
   async unpublished(): Promise<number> {
@@ -148,16 +157,18 @@ export class Ledger {
         const outputs = (JSON.parse(s.outputItemIds ?? '[]') as string[]).filter((id) => id !== s.targetItemId);
         if (outputs.some((id) => !made.ids.has(id))) problems.push(`session ${s.id} reports outputs it did not craft`);
         if (made.ids.size < outputs.length) problems.push(`session ${s.id} crafted ${made.ids.size} items, reports ${outputs.length}`);
+        // A batch of n makes n times the outputs from n times the inputs.
+        const batch = Number(s.batch) || 1;
         const expected = { forge_iron_sword: 1, forge_dagger: 1, inscribe_flames: 0, temper_blade: 1 }[s.recipeCode];
-        if (expected !== undefined && made.quantity !== expected) problems.push(`session ${s.id} (${s.recipeCode}) made ${made.quantity} outputs`);
+        if (expected !== undefined && made.quantity !== expected * batch) problems.push(`session ${s.id} (${s.recipeCode}, batch ${batch}) made ${made.quantity} outputs`);
         for (const [code, q] of Object.entries(consumes[s.recipeCode] ?? {})) {
-          if ((box[code]?.consumed ?? 0) !== q) problems.push(`session ${s.id} consumed ${box[code]?.consumed ?? 0} ${code}, recipe says ${q}`);
+          if ((box[code]?.consumed ?? 0) !== q * batch) problems.push(`session ${s.id} consumed ${box[code]?.consumed ?? 0} ${code}, recipe says ${q} x batch ${batch}`);
         }
         if (s.recipeCode === 'forge_iron_sword') swordsPerEntity[s.entityId] = (swordsPerEntity[s.entityId] ?? 0) + 1;
       } else {
         if (made.ids.size > 0) problems.push(`session ${s.id} is ${s.status} but crafted ${made.ids.size} items`);
         // A ruleset session that did not complete may have lost part of its inputs to a failed attempt.
-        const mayLose: Record<string, number> = s.recipeCode === 'temper_blade' ? { ...TEMPER_INPUT, flux: Infinity } : {};
+        const mayLose: Record<string, number> = s.recipeCode === 'temper_blade' ? { iron_ingot: TEMPER_INPUT.iron_ingot * (Number(s.batch) || 1), flux: Infinity } : {};
         for (const [code, q] of Object.entries(box)) {
           if (q.consumed > (mayLose[code] ?? 0)) problems.push(`session ${s.id} is ${s.status} but consumed ${q.consumed} ${code}`);
         }

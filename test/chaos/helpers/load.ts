@@ -83,7 +83,7 @@ export async function runMix(
   // A ruleset craft: actions until the attempt ends; a failed first attempt is retried or
   // cancelled (its loss already destroyed), and sometimes the client walks away mid-attempt.
   const temper = async (c: Crafter, rnd: () => number) => {
-    const id = await start(c, 'temper_blade');
+    const id = await start(c, 'temper_blade', rnd() < 0.3 ? { batch: 2 } : {});
     if (!id) return;
     for (let moves = 0; moves < 12; moves++) {
       if (rnd() < 0.04) return void (await call('/craft/session/cancel', { sessionId: id }));
