@@ -72,11 +72,15 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
       maxActiveSessionsPerEntity: config.maxActiveSessionsPerEntity,
       sessionTimeoutSeconds: config.sessionTimeoutSeconds,
       stationExclusivity: config.stationExclusivity,
+      pauseReleasesStation: config.pauseReleasesStation,
       collaborationBonusMultiplier: config.collaborationBonusMultiplier,
       defaultQualityWeights: config.defaultQualityWeights,
     },
   });
-  const recovery = new SessionRecovery({ repo, driver, clock, log }, { staleAfterMs: config.recoveryStaleSeconds * 1000, batchSize: 50 });
+  const recovery = new SessionRecovery(
+    { repo, driver, clock, log },
+    { staleAfterMs: config.recoveryStaleSeconds * 1000, batchSize: 50, maxPausedMs: config.maxPausedSeconds * 1000 },
+  );
   const recoveryJob = new BackgroundJob('session-recovery', config.recoveryIntervalMs, () => recovery.runOnce(), log);
   const consumer = new ContractTerminatedConsumer(
     infra.bus,

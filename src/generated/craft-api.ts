@@ -488,7 +488,7 @@ export interface paths {
          *     `craft.session.started`. Modification recipes need the affix service (503 AFFIX_SERVICE_UNAVAILABLE).
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, MATERIAL_DOES_NOT_FIT, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED
+         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, MATERIAL_DOES_NOT_FIT, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED, BATCH_NOT_ALLOWED
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -580,6 +580,79 @@ export interface paths {
          *     - 503: DEPENDENCY_UNAVAILABLE
          */
         post: operations["cancelSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/session/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a session
+         * @description Saves an active session for later (seed 003's engineering work): its deadline is suspended, its
+         *     materials stay in escrow, its contract stays open. With CRAFT_PAUSE_RELEASES_STATION the station it holds
+         *     (CRAFT_STATION_EXCLUSIVITY) is released until it resumes. A paused session can be resumed, cancelled, or
+         *     ends `failed` ("paused too long", everything returned) once it has been paused for CRAFT_MAX_PAUSED_SECONDS.
+         *     Pausing a paused session answers it unchanged. Answers the session.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: SESSION_NOT_FOUND
+         *     - 409: SESSION_NOT_ACTIVE, SESSION_LOCKED, IDEMPOTENCY_REQUEST_IN_PROGRESS, SESSION_EXPIRED
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["pauseSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/session/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused session
+         * @description Resumes a paused session where it stopped: its deadline, the time a step is ready and a ruleset attempt's
+         *     time limit move on by the time it was paused. A station released at pause is claimed again (409
+         *     STATION_IN_USE when another session holds it; the session stays paused). Resuming an active session answers
+         *     it unchanged. Answers the session.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 404: SESSION_NOT_FOUND
+         *     - 409: SESSION_NOT_ACTIVE, SESSION_LOCKED, STATION_IN_USE, IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["resumeSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2450,7 +2523,7 @@ export interface components {
          * @description Lifecycle state of a session: `starting` (materials being reserved), `active` (steps remain), `completing` (last step done, outputs being created; retried until done), `completed`, `cancelling` (materials being returned; retried until done), `cancelled`, `failed` (timed out, contract terminated or start failed; materials returned).
          * @enum {string}
          */
-        SessionStatus: "starting" | "active" | "completing" | "completed" | "cancelling" | "cancelled" | "failed";
+        SessionStatus: "starting" | "active" | "paused" | "completing" | "completed" | "cancelling" | "cancelled" | "failed";
         /** @description An additional entity taking part in a session (the primary entity is not listed). */
         Participant: {
             /**
@@ -2544,6 +2617,11 @@ export interface components {
         };
         /** @description A crafting session. */
         SessionInfo: {
+            /**
+             * Format: date-time
+             * @description When the session was paused (status `paused` only).
+             */
+            pausedAt?: string;
             /** @description Present when the session crafts a batch (its quantities are the batch's). */
             batch?: number;
             /**
@@ -2811,6 +2889,14 @@ export interface components {
             /**
              * Format: uuid
              * @description Session id.
+             */
+            sessionId: string;
+        };
+        /** @description Names a session to pause or resume. */
+        PauseSessionRequest: {
+            /**
+             * Format: uuid
+             * @description The session.
              */
             sessionId: string;
         };
@@ -5842,6 +5928,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelSessionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pauseSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "c7e2b9f1-4d3a-4e8b-b6c5-2f9a1d0e8c47"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PauseSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSessionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "c7e2b9f1-4d3a-4e8b-b6c5-2f9a1d0e8c47"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PauseSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSessionResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -25,6 +25,7 @@ import { completeSession } from './session/complete-session.js';
 import { listSessions } from './session/list-sessions.js';
 import { getSession } from './session/get-session.js';
 import { cancelSession } from './session/cancel-session.js';
+import { pauseSession, resumeSession } from './session/pause-session.js';
 import { advanceSession } from './session/advance-session.js';
 import { startSession } from './session/start-session.js';
 import { retrySession } from './session/retry-session.js';
@@ -72,6 +73,8 @@ export function buildHandlers(s: Services): Handlers {
     startSession: startSession(s),
     advanceSession: advanceSession(s),
     cancelSession: cancelSession(s),
+    pauseSession: pauseSession(s),
+    resumeSession: resumeSession(s),
     getSession: getSession(s),
     listSessions: listSessions(s),
     completeSession: completeSession(s),

@@ -10,7 +10,7 @@ import type { Tx } from '../../services/ports.js';
 import { txClient } from '../db/unit-of-work.js';
 import { rowToRecipe } from './prisma-recipe-repository.js';
 
-const LIVE = ['starting', 'active', 'completing', 'cancelling'];
+const LIVE = ['starting', 'active', 'paused', 'completing', 'cancelling'];
 const TERMINAL = ['completed', 'cancelled', 'failed'];
 /** Discovery attempts still applying their consumption plan (see PrismaDiscoveryRepository). */
 const PENDING_ATTEMPT_PREFIX = '{"status":"pending"';

@@ -38,6 +38,7 @@ function toRecord(row: CraftSession): SessionRecord {
     failureReason: row.failureReason,
     pendingEffects: row.pendingEffects,
     stepReadyAt: row.stepReadyAt,
+    pausedAt: row.pausedAt ?? null,
     expiresAt: row.expiresAt,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
@@ -78,6 +79,7 @@ function mutableColumns(s: SessionRecord) {
     failureReason: s.failureReason,
     pendingEffects: s.pendingEffects,
     stepReadyAt: s.stepReadyAt,
+    pausedAt: s.pausedAt,
     expiresAt: s.expiresAt,
     completedAt: s.completedAt,
     updatedAt: s.updatedAt,
@@ -178,7 +180,7 @@ export class PrismaSessionRepository implements SessionRepository {
     const rows = await db.$queryRaw<{ id: string }[]>`
       SELECT id FROM CraftSession
       WHERE entityId = ${entityId} AND entityType = ${entityType} AND gameServiceId = ${gameServiceId}
-        AND status IN ('starting', 'active')
+        AND status IN ('starting', 'active', 'paused')
       ORDER BY startedAt, id`;
     return rows.map((r) => r.id);
   }
@@ -205,6 +207,16 @@ export class PrismaSessionRepository implements SessionRepository {
     const rows = await this.prisma.craftSession.findMany({
       where: { status: 'active', expiresAt: { lt: now } },
       select: { id: true },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async findPausedSince(before: Date, limit: number) {
+    const rows = await this.prisma.craftSession.findMany({
+      where: { status: 'paused', pausedAt: { lt: before } },
+      select: { id: true },
+      orderBy: { pausedAt: 'asc' },
       take: limit,
     });
     return rows.map((r) => r.id);

@@ -1,7 +1,7 @@
 import type { Tx } from '../ports.js';
 import type { CachedRecipe } from '../recipes/recipe-cache.js';
 
-/** A live session (starting, active, completing or cancelling) and its status when read. */
+/** A live session (starting, active, paused, completing or cancelling) and its status when read. */
 export interface LiveSession {
   id: string;
   status: string;

@@ -25,7 +25,7 @@ export interface CleanupServiceDeps {
 const RECIPE_BATCH = 200;
 const ENDED = new Set(['cancelled', 'failed']);
 /** Sessions a cleanup counts when it ends them (a `cancelling` one may be a retry of an earlier cleanup). */
-const CANCELLABLE = new Set(['starting', 'active', 'cancelling']);
+const CANCELLABLE = new Set(['starting', 'active', 'paused', 'cancelling']);
 
 /**
  * Cascade cleanups called when a game service, an entity or a location is deleted.

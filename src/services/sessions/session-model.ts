@@ -2,13 +2,13 @@ import type { RulesRecord } from '../../domain/rules/play.js';
 import type { SessionRecipe } from '../recipes/recipe-model.js';
 
 /**
- * Internal lifecycle. `starting` and `cancelling` are transitional: external effects
+ * Internal lifecycle (`paused`: saved for later, its deadline suspended, materials in escrow). `starting` and `cancelling` are transitional: external effects
  * (escrow moves, holds, contract) are being applied, and a recovery pass finishes them
  * if the process dies. Terminal: completed, cancelled, failed.
  */
-export type SessionStatus = 'starting' | 'active' | 'completing' | 'completed' | 'cancelling' | 'cancelled' | 'failed';
+export type SessionStatus = 'starting' | 'active' | 'paused' | 'completing' | 'completed' | 'cancelling' | 'cancelled' | 'failed';
 
-export const LIVE_STATUSES: SessionStatus[] = ['starting', 'active', 'completing', 'cancelling'];
+export const LIVE_STATUSES: SessionStatus[] = ['starting', 'active', 'paused', 'completing', 'cancelling'];
 export const TERMINAL_STATUSES: SessionStatus[] = ['completed', 'cancelled', 'failed'];
 
 /**
@@ -18,7 +18,8 @@ export const TERMINAL_STATUSES: SessionStatus[] = ['completed', 'cancelled', 'fa
  */
 export const ALLOWED_TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[]>> = {
   starting: ['active', 'cancelling'],
-  active: ['completing', 'cancelling'],
+  active: ['paused', 'completing', 'cancelling'],
+  paused: ['active', 'cancelling'],
   completing: ['completed', 'cancelling'],
   cancelling: ['cancelled', 'failed'],
   completed: [],
@@ -124,6 +125,8 @@ export interface SessionRecord {
   failureReason: string | null;
   pendingEffects: boolean;
   stepReadyAt: Date | null;
+  /** When it was paused (status paused); null otherwise. */
+  pausedAt: Date | null;
   expiresAt: Date;
   startedAt: Date;
   completedAt: Date | null;

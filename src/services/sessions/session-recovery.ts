@@ -6,12 +6,15 @@ export interface RecoveryOptions {
   /** A transitional session untouched this long is assumed abandoned by its request. */
   staleAfterMs: number;
   batchSize: number;
+  /** CRAFT_MAX_PAUSED_SECONDS: a session paused longer ends failed ("paused too long"), everything returned. */
+  maxPausedMs?: number;
 }
 
 /**
  * One pass of background upkeep, safe on any number of instances at once (every
  * transition is a version-checked update and every effect is idempotent):
- * - active sessions past their deadline time out (materials returned, `failed` event);
+ * - active sessions past their deadline time out (materials returned, `failed` event), and
+ *   sessions paused longer than CRAFT_MAX_PAUSED_SECONDS end the same way;
  * - sessions left mid-transition by a crash or an unreachable service are driven on:
  *   starts are rolled back, completions and cancellations finished, step consumption applied.
  */
@@ -30,6 +33,15 @@ export class SessionRecovery {
       } catch (err) {
         // One unreadable or unreachable session must not stop the pass for the others.
         this.d.log.warn({ err, sessionId: id }, 'session timeout will be retried');
+      }
+    }
+    if (this.opts.maxPausedMs !== undefined) {
+      for (const id of await this.d.repo.findPausedSince(new Date(now.getTime() - this.opts.maxPausedMs), this.opts.batchSize)) {
+        try {
+          if (await this.d.driver.endPaused(id, this.opts.maxPausedMs)) timedOut++;
+        } catch (err) {
+          this.d.log.warn({ err, sessionId: id }, 'ending a session paused too long will be retried');
+        }
       }
     }
     const staleBefore = new Date(now.getTime() - this.opts.staleAfterMs);

@@ -14,6 +14,7 @@ import { nextDeadline } from '../../domain/rules/play.js';
 import type { RulesSessions } from './rules-sessions.js';
 import { Scope } from '../scope.js';
 import { sessionEvents } from './session-events.js';
+import { SessionPause } from './session-pause.js';
 import { checkTransition, type SessionRecord, type StepResult } from './session-model.js';
 import type { SessionPlanner, StartRequest } from './session-planner.js';
 import type { StationAccess } from './session-ports.js';
@@ -43,6 +44,8 @@ export interface SessionServiceDeps {
     stationExclusivity: boolean;
     collaborationBonusMultiplier: number;
     defaultQualityWeights: { materialQuality: number; proficiencyLevel: number; toolQuality: number };
+    /** CRAFT_PAUSE_RELEASES_STATION (default false). */
+    pauseReleasesStation?: boolean;
   };
 }
 
@@ -88,7 +91,17 @@ function startFailure(err: unknown): CraftError {
 }
 
 export class SessionService {
-  constructor(private readonly d: SessionServiceDeps) {}
+  private readonly pauses: SessionPause;
+  constructor(private readonly d: SessionServiceDeps) {
+    this.pauses = new SessionPause({
+      driver: d.driver,
+      locks: d.locks,
+      clock: d.clock,
+      stations: d.stations,
+      load: (scope, id) => this.load(scope, id),
+      settings: { stationExclusivity: d.settings.stationExclusivity, pauseReleasesStation: d.settings.pauseReleasesStation ?? false },
+    });
+  }
 
   async start(scope: Scope, req: StartRequest) {
     const plan = await this.d.planner.plan(scope, req);
@@ -129,6 +142,7 @@ export class SessionService {
       failureReason: null,
       pendingEffects: true,
       stepReadyAt: rules ? null : readyAt(first, now),
+      pausedAt: null,
       expiresAt: rules ? nextDeadline(rules) : deadline,
       startedAt: now,
       completedAt: null,
@@ -466,9 +480,10 @@ export class SessionService {
       const s = await this.load(scope, sessionId);
       const cancelledBefore = s.status === 'cancelled' || (s.status === 'cancelling' && !s.failureReason);
       if (!cancelledBefore) {
-        if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
-        const current = await this.refuseExpired(s, this.d.clock.now());
-        if (current.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${current.status}: its attempt's time ran out`, { status: current.status });
+        if (s.status !== 'active' && s.status !== 'paused') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
+        // A paused session's deadline is suspended: it cannot have expired.
+        const current = s.status === 'paused' ? s : await this.refuseExpired(s, this.d.clock.now());
+        if (current.status !== 'active' && current.status !== 'paused') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${current.status}: its attempt's time ran out`, { status: current.status });
         if (!(await this.d.driver.transition(current, { status: 'cancelling', failureReason: null }, []))) {
           throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
         }
@@ -499,7 +514,7 @@ export class SessionService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const s = await this.d.repo.find(sessionId);
       if (!s) return null;
-      if (s.status === 'active' || s.status === 'starting') {
+      if (s.status === 'active' || s.status === 'starting' || s.status === 'paused') {
         if (!(await this.d.driver.transition(s, { status: 'cancelling', failureReason: reason.slice(0, 500) }, []))) continue;
       }
       return this.d.driver.drive(sessionId);
@@ -512,7 +527,7 @@ export class SessionService {
     const s = await this.d.repo.findByContract(contractId);
     const recorded = await this.d.uow.run(async (tx) => {
       if (!(await this.d.repo.markInbox(tx, messageId, 'contract.terminated'))) return false;
-      if (!s || s.status !== 'active') return true;
+      if (!s || (s.status !== 'active' && s.status !== 'paused')) return true;
       checkTransition(s.status, 'cancelling');
       const next = { ...s, status: 'cancelling' as const, failureReason: `contract terminated${reason ? `: ${reason}` : ''}`.slice(0, 500), version: s.version + 1, updatedAt: this.d.clock.now() };
       if (!(await this.d.repo.update(tx, next))) {
@@ -522,6 +537,16 @@ export class SessionService {
       return true;
     });
     if (recorded && s) await this.d.driver.drive(s.id);
+  }
+
+  /** session/pause: saved for later (SessionPause). */
+  async pause(scope: Scope, sessionId: string) {
+    return { session: await this.info(await this.pauses.pause(scope, sessionId)) };
+  }
+
+  /** session/resume: on where it stopped, every deadline moved on by the paused time (SessionPause). */
+  async resume(scope: Scope, sessionId: string) {
+    return { session: await this.info(await this.pauses.resume(scope, sessionId)) };
   }
 
   async get(scope: Scope, sessionId: string) {

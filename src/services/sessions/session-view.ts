@@ -44,6 +44,7 @@ export function sessionInfo(s: SessionRecord): Schemas['SessionInfo'] {
   return {
     sessionId: s.id,
     ...(s.recipe.batch && s.recipe.batch > 1 && { batch: s.recipe.batch }),
+    ...(s.status === 'paused' && s.pausedAt && { pausedAt: s.pausedAt.toISOString() }),
     contractId: s.contractId,
     recipeId: s.recipeId,
     recipeCode: s.recipeCode,

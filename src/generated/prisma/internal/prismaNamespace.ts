@@ -2426,6 +2426,7 @@ export const CraftSessionScalarFieldEnum = {
   rulesDefinition: 'rulesDefinition',
   rules: 'rules',
   stepReadyAt: 'stepReadyAt',
+  pausedAt: 'pausedAt',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
   completedAt: 'completedAt',

@@ -76,6 +76,7 @@ export type CraftSessionMinAggregateOutputType = {
   rulesDefinition: string | null
   rules: string | null
   stepReadyAt: Date | null
+  pausedAt: Date | null
   expiresAt: Date | null
   startedAt: Date | null
   completedAt: Date | null
@@ -116,6 +117,7 @@ export type CraftSessionMaxAggregateOutputType = {
   rulesDefinition: string | null
   rules: string | null
   stepReadyAt: Date | null
+  pausedAt: Date | null
   expiresAt: Date | null
   startedAt: Date | null
   completedAt: Date | null
@@ -156,6 +158,7 @@ export type CraftSessionCountAggregateOutputType = {
   rulesDefinition: number
   rules: number
   stepReadyAt: number
+  pausedAt: number
   expiresAt: number
   startedAt: number
   completedAt: number
@@ -214,6 +217,7 @@ export type CraftSessionMinAggregateInputType = {
   rulesDefinition?: true
   rules?: true
   stepReadyAt?: true
+  pausedAt?: true
   expiresAt?: true
   startedAt?: true
   completedAt?: true
@@ -254,6 +258,7 @@ export type CraftSessionMaxAggregateInputType = {
   rulesDefinition?: true
   rules?: true
   stepReadyAt?: true
+  pausedAt?: true
   expiresAt?: true
   startedAt?: true
   completedAt?: true
@@ -294,6 +299,7 @@ export type CraftSessionCountAggregateInputType = {
   rulesDefinition?: true
   rules?: true
   stepReadyAt?: true
+  pausedAt?: true
   expiresAt?: true
   startedAt?: true
   completedAt?: true
@@ -421,6 +427,7 @@ export type CraftSessionGroupByOutputType = {
   rulesDefinition: string | null
   rules: string | null
   stepReadyAt: Date | null
+  pausedAt: Date | null
   expiresAt: Date
   startedAt: Date
   completedAt: Date | null
@@ -484,6 +491,7 @@ export type CraftSessionWhereInput = {
   rulesDefinition?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   rules?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
+  pausedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
@@ -524,6 +532,7 @@ export type CraftSessionOrderByWithRelationInput = {
   rulesDefinition?: Prisma.SortOrderInput | Prisma.SortOrder
   rules?: Prisma.SortOrderInput | Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -568,6 +577,7 @@ export type CraftSessionWhereUniqueInput = Prisma.AtLeast<{
   rulesDefinition?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   rules?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
+  pausedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
@@ -608,6 +618,7 @@ export type CraftSessionOrderByWithAggregationInput = {
   rulesDefinition?: Prisma.SortOrderInput | Prisma.SortOrder
   rules?: Prisma.SortOrderInput | Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -656,6 +667,7 @@ export type CraftSessionScalarWhereWithAggregatesInput = {
   rulesDefinition?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   rules?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
+  pausedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
   completedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
@@ -696,6 +708,7 @@ export type CraftSessionCreateInput = {
   rulesDefinition?: string | null
   rules?: string | null
   stepReadyAt?: Date | string | null
+  pausedAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
   completedAt?: Date | string | null
@@ -736,6 +749,7 @@ export type CraftSessionUncheckedCreateInput = {
   rulesDefinition?: string | null
   rules?: string | null
   stepReadyAt?: Date | string | null
+  pausedAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
   completedAt?: Date | string | null
@@ -776,6 +790,7 @@ export type CraftSessionUpdateInput = {
   rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -816,6 +831,7 @@ export type CraftSessionUncheckedUpdateInput = {
   rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -856,6 +872,7 @@ export type CraftSessionCreateManyInput = {
   rulesDefinition?: string | null
   rules?: string | null
   stepReadyAt?: Date | string | null
+  pausedAt?: Date | string | null
   expiresAt: Date | string
   startedAt?: Date | string
   completedAt?: Date | string | null
@@ -896,6 +913,7 @@ export type CraftSessionUpdateManyMutationInput = {
   rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -936,6 +954,7 @@ export type CraftSessionUncheckedUpdateManyInput = {
   rulesDefinition?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -982,6 +1001,7 @@ export type CraftSessionCountOrderByAggregateInput = {
   rulesDefinition?: Prisma.SortOrder
   rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
+  pausedAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
@@ -1030,6 +1050,7 @@ export type CraftSessionMaxOrderByAggregateInput = {
   rulesDefinition?: Prisma.SortOrder
   rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
+  pausedAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
@@ -1070,6 +1091,7 @@ export type CraftSessionMinOrderByAggregateInput = {
   rulesDefinition?: Prisma.SortOrder
   rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
+  pausedAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
@@ -1136,6 +1158,7 @@ export type CraftSessionSelect<ExtArgs extends runtime.Types.Extensions.Internal
   rulesDefinition?: boolean
   rules?: boolean
   stepReadyAt?: boolean
+  pausedAt?: boolean
   expiresAt?: boolean
   startedAt?: boolean
   completedAt?: boolean
@@ -1178,13 +1201,14 @@ export type CraftSessionSelectScalar = {
   rulesDefinition?: boolean
   rules?: boolean
   stepReadyAt?: boolean
+  pausedAt?: boolean
   expiresAt?: boolean
   startedAt?: boolean
   completedAt?: boolean
   updatedAt?: boolean
 }
 
-export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "rulesDefinition" | "rules" | "stepReadyAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
+export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "rulesDefinition" | "rules" | "stepReadyAt" | "pausedAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
 
 export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "CraftSession"
@@ -1257,6 +1281,10 @@ export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.Intern
      */
     rules: string | null
     stepReadyAt: Date | null
+    /**
+     * When the session was paused (status `paused`); null otherwise.
+     */
+    pausedAt: Date | null
     expiresAt: Date
     startedAt: Date
     completedAt: Date | null
@@ -1663,6 +1691,7 @@ export interface CraftSessionFieldRefs {
   readonly rulesDefinition: Prisma.FieldRef<"CraftSession", 'String'>
   readonly rules: Prisma.FieldRef<"CraftSession", 'String'>
   readonly stepReadyAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
+  readonly pausedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly expiresAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly completedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
