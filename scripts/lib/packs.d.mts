@@ -8,9 +8,11 @@ export interface Pack {
   templates: { code: string; category: string; [k: string]: unknown }[];
   rulesets: { code: string; [k: string]: unknown }[];
   recipes: { code: string; [k: string]: unknown }[];
+  affixes?: { code: string; [k: string]: unknown }[];
 }
 export interface Loaded {
   templates: { created: string[]; existing: string[]; skipped: boolean };
+  affixes: { created: string[]; existing: string[]; skipped: boolean };
   rulesets: { code: string; version: number; rulesetId: string; result: 'created' | 'versioned' | 'unchanged' }[];
   recipes: { created: { code: string; recipeId: string }[]; skipped: string[] };
 }

@@ -35,7 +35,7 @@ export async function readPack(name, dir = PACKS_DIR) {
 
 /**
  * Loads a pack into a game service: its item templates (through the standalone item service;
- * an existing code is kept), then its rulesets and recipes in one recipe/seed (a new ruleset
+ * an existing code is kept), its affix definitions (likewise), then its rulesets and recipes in one recipe/seed (a new ruleset
  * is created, a changed one becomes the next version, an existing recipe code is kept).
  * `post(path, body)` answers { status, body }. Returns what was done.
  */
@@ -51,7 +51,15 @@ export async function loadPack({ pack, gameServiceId, post }) {
       break;
     } else throw new Error(`item template ${t.code}: ${res.status} ${JSON.stringify(res.body)}`);
   }
+  // Affix definitions (modification packs), through the standalone affix service; an existing code is kept.
+  const affixes = { created: [], existing: [], skipped: templates.skipped };
+  for (const a of templates.skipped ? [] : (pack.affixes ?? [])) {
+    const res = await post('/dev/affix/definition/create', { gameServiceId, ...a });
+    if (res.status === 200) affixes.created.push(a.code);
+    else if (res.status === 409) affixes.existing.push(a.code);
+    else throw new Error(`affix definition ${a.code}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
   const seeded = await post('/craft/recipe/seed', { gameServiceId, rulesets: pack.rulesets, recipes: pack.recipes });
   if (seeded.status !== 200) throw new Error(`recipe/seed: ${seeded.status} ${JSON.stringify(seeded.body, null, 2)}`);
-  return { templates, rulesets: seeded.body.rulesets ?? [], recipes: { created: seeded.body.created, skipped: seeded.body.skipped } };
+  return { templates, affixes, rulesets: seeded.body.rulesets ?? [], recipes: { created: seeded.body.created, skipped: seeded.body.skipped } };
 }

@@ -4447,6 +4447,8 @@ export interface components {
                 failureLoss?: components["schemas"]["RuleLoss"];
                 /** @description Loss when a fail effect ended the attempt (an explosion). */
                 failLoss?: components["schemas"]["RuleLoss"];
+                /** @description Modification recipes, on a failed attempt - the target item is destroyed when true (an enchantment that breaks the item); the session then ends without a retry. */
+                breaksTarget?: components["schemas"]["RuleExpression"];
                 /** @description Quality 0..1 written on the outputs. */
                 quality?: components["schemas"]["RuleExpression"];
                 /** @description Grade names by a value. */
@@ -4719,6 +4721,8 @@ export interface components {
             };
             /** @description Rarity written on the outputs (the ruleset's `materials.rarity`). */
             rarity?: string | null;
+            /** @description The failed attempt broke the target item (it was destroyed). */
+            breaksTarget?: boolean;
             /** @description Share of the materials lost (failure). */
             loss: number;
         };

@@ -73,7 +73,9 @@ export function validateRecipe(recipe: RecipeShape, rules: RecipeRules): RecipeP
 
   if (recipe.steps.length === 0) add('steps', 'STEPS_REQUIRED', 'a recipe needs at least one step');
   if (recipe.ruleset) {
-    if (recipe.recipeType !== 'production') add('ruleset', 'RULESET_RECIPE_TYPE', 'only production recipes play by a ruleset');
+    if (recipe.recipeType !== 'production' && recipe.recipeType !== 'modification') {
+      add('ruleset', 'RULESET_RECIPE_TYPE', 'production and modification recipes play by a ruleset (an extraction rolls its outputs itself)');
+    }
     for (const name of Object.keys(recipe.ruleset.params ?? {})) {
       if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) add(`ruleset.params.${name}`, 'NAME_INVALID', 'a parameter name is 1-64 letters, digits or _, starting with a letter');
     }

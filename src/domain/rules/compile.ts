@@ -85,6 +85,7 @@ export interface CompiledRuleset {
     breakpoints: { min: number; traits: string[] }[];
     outputMultiplier: Compiled | null;
     attributes: [string, Compiled][];
+    breaksTarget: Compiled | null;
   };
   attempts: { max: number; loss: CompiledLoss | null; firstTry: { chance: Compiled; traits: string[] } | null };
   trial: { allowed: Compiled; experienceMultiplier: number } | null;
@@ -354,6 +355,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       grades: o.grades ? { value: expr(o.grades.value, '/outcome/grades/value'), names: o.grades.names } : null,
       breakpoints: o.breakpoints ?? [],
       outputMultiplier: optional(o.outputMultiplier, '/outcome/outputMultiplier'),
+      breaksTarget: optional(o.breaksTarget, '/outcome/breaksTarget'),
       attributes: Object.entries(o.attributes ?? {}).map(([name, e]) => {
         if (!NAME.test(name)) problem(`/outcome/attributes/${escapePointer(name)}`, 'NAME_INVALID', 'an attribute name is 1-64 letters, digits or _, starting with a letter');
         return [name, expr(e, `/outcome/attributes/${escapePointer(name)}`)] as [string, Compiled];

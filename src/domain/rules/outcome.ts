@@ -24,6 +24,8 @@ export interface RuleOutcome {
   rarity: string | null;
   /** On failure: the share of the materials lost, 0..1 (the rest goes back, or to the next attempt). */
   loss: number;
+  /** On failure of a modification: the target item breaks (outcome.breaksTarget). */
+  breaksTarget: boolean;
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
@@ -100,6 +102,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
       attributes: {},
       rarity: null,
       loss: rollLoss(lossRange ?? rs.attempts.loss, ctx, draw, 1),
+      breaksTarget: o.breaksTarget ? toBoolean(o.breaksTarget(ctx)) : false,
     };
   }
 
@@ -140,5 +143,6 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
     attributes: Object.fromEntries(o.attributes.map(([name, fn]) => [name, Math.round(toNumber(fn(ctx)) * 1e6) / 1e6])),
     rarity,
     loss: 0,
+    breaksTarget: false,
   };
 }

@@ -144,7 +144,8 @@ function afterEnd(rec: RulesRecord, state: EngineState, ended: AttemptOutcome): 
     ...rec,
     state,
     outcomes: [...rec.outcomes, ended],
-    awaitingRetry: failed && state.attempt < rec.maxAttempts,
+    // A broken target leaves nothing to retry on.
+    awaitingRetry: failed && !ended.breaksTarget && state.attempt < rec.maxAttempts,
     pendingLoss: failed && ended.loss > 0 ? state.attempt : null,
     deadline: null,
   };

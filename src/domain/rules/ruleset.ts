@@ -152,6 +152,12 @@ export interface OutcomeDef {
   outputMultiplier?: Expr;
   /** Numbers written on the outputs on success (e.g. a +X bonus): name -> value. */
   attributes?: Record<string, Expr>;
+  /**
+   * Modification recipes: on a failed attempt, the target item is destroyed when true (an
+   * enchantment that breaks the item); the session then ends, no retry. Reads the score,
+   * `outcome.ended` and the materials.
+   */
+  breaksTarget?: Expr;
 }
 
 export interface AttemptsDef {

@@ -364,6 +364,7 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
       rare: o.rare,
       attributes: o.attributes,
       rarity: o.rarity ?? null,
+      ...(o.breaksTarget && { breaksTarget: true }),
       loss: Math.round(o.loss * 1e6) / 1e6,
     })),
   };

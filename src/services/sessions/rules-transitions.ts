@@ -26,7 +26,8 @@ export function attemptEndChange(s: SessionRecord, rules: RulesRecord, ended: At
           ? `the outcome was ${ended.band}`
           : `the attempt ended (${ended.ended})`;
   const attempts = rules.maxAttempts > 1 ? ` on the last of ${rules.maxAttempts} attempts` : '';
-  return { ...base, status: 'cancelling', failureReason: `the craft failed${attempts}: ${how}; ${Math.round(ended.loss * 100)}% of the materials were lost` };
+  const broke = ended.breaksTarget && s.targetItemId ? '; the target item broke' : '';
+  return { ...base, status: 'cancelling', failureReason: `the craft failed${attempts}: ${how}; ${Math.round(ended.loss * 100)}% of the materials were lost${broke}` };
 }
 
 /** One material's part of a failed attempt's loss: how much of it, and what stays. */

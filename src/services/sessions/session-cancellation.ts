@@ -35,6 +35,8 @@ export class SessionCancellation {
       // A failed attempt's loss is destroyed before the rest goes back.
       s = { ...s, reservedMaterials: await this.d.rules.applyLoss(s), rules: { ...s.rules, pendingLoss: null } };
     }
+    // A target the failed attempt broke is destroyed, not returned.
+    if (s.targetItemId && s.rules?.outcomes.at(-1)?.breaksTarget) await this.d.effects.destroyTarget(s);
     const escrow = await this.d.effects.ensureEscrow(s);
     const landed = await this.d.effects.emptyEscrow(s, escrow);
     for (const h of s.currencyHolds) {

@@ -170,6 +170,15 @@ export class SessionEffects {
     return c.contractId;
   }
 
+  /** The target item broke (a ruleset's outcome.breaksTarget): destroyed once (`break:<id>`, reason Destroyed). */
+  async destroyTarget(s: SessionRecord) {
+    try {
+      await this.d.item.destroyInstance({ instanceId: s.targetItemId!, gameServiceId: s.gameServiceId, reason: 'Destroyed' }, this.key(s, 'break', s.targetItemId!));
+    } catch (err) {
+      if (!(err instanceof ClientError && err.kind === 'not_found')) throw err;
+    }
+  }
+
   async destroy(s: SessionRecord, instanceId: string) {
     try {
       await this.d.item.destroyInstance({ instanceId, gameServiceId: s.gameServiceId, reason: 'Consumed' }, this.key(s, 'consume', instanceId));

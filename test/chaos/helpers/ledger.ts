@@ -87,7 +87,7 @@ export class Ledger {
     const rows = await this.db.query<{ code: string; live: number; consumed: number; crafted: number }[]>(
       `SELECT t.code AS code,
         SUM(CASE WHEN i.destroyedAt IS NULL THEN i.quantity ELSE 0 END) AS live,
-        SUM(CASE WHEN i.destroyReason = 'Consumed' THEN i.quantity ELSE 0 END) AS consumed,
+        SUM(CASE WHEN i.destroyReason IN ('Consumed', 'Destroyed') THEN i.quantity ELSE 0 END) AS consumed,
         SUM(CASE WHEN i.originType = 'Craft' THEN i.quantity ELSE 0 END) AS crafted
       FROM stub_item_instance i JOIN stub_item_template t ON t.id = i.templateId
       WHERE t.gameServiceId = ? GROUP BY t.code`,
@@ -103,7 +103,7 @@ export class Ledger {
   async audit(eco: Economy): Promise<string[]> {
     const problems: string[] = [];
     const items = await this.items(eco.gs);
-    // 1. Conservation per template: granted + crafted = live + consumed.
+    // 1. Conservation per template: granted + crafted = live + consumed (used up, or a broken target).
     for (const code of new Set([...Object.keys(items), ...Object.keys(eco.granted)])) {
       const a = items[code] ?? { live: 0, consumed: 0, crafted: 0 };
       const expected = r4((eco.granted[code] ?? 0) + a.crafted);

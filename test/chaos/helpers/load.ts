@@ -70,7 +70,20 @@ export async function runMix(
     const id = await start(c, 'forge_iron_sword', { stationId: eco.stationId });
     if (!id) return;
     const stopAt = rnd() < 0.15 ? Math.floor(rnd() * SWORD_STEPS.length) : SWORD_STEPS.length;
-    for (const step of SWORD_STEPS.slice(0, stopAt)) if (!(await advance(id, step, rnd))) break;
+    // Sometimes the work is saved for later after its first step and resumed (materials stay in escrow).
+    const pauseAfter = rnd() < 0.1 ? 1 : -1;
+    for (const [i, step] of SWORD_STEPS.slice(0, stopAt).entries()) {
+      if (!(await advance(id, step, rnd))) break;
+      if (i + 1 === pauseAfter && (await call('/craft/session/pause', { sessionId: id })).status === 200) {
+        // A client that paused comes back: it resumes (retrying what the chaos cut), or gives up and cancels.
+        let back = false;
+        for (let tries = 0; tries < 10 && !back; tries++) {
+          const res = await call(tries < 5 ? '/craft/session/resume' : '/craft/session/cancel', { sessionId: id });
+          back = res.status === 200 || res.body?.code === 'SESSION_NOT_ACTIVE';
+          if (!back) await new Promise((r) => setTimeout(r, 200 * (tries + 1)));
+        }
+      }
+    }
     if (stopAt < SWORD_STEPS.length) await call('/craft/session/cancel', { sessionId: id });
   };
   const reworkSword = async (c: Crafter, rnd: () => number, modify: boolean) => {
