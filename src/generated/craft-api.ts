@@ -1924,6 +1924,13 @@ export interface components {
             /** @description Code of the step at which this material is consumed; null = consumed at completion (final step). */
             consumeOnStep?: string | null;
         };
+        /** @description What a repair recipe restores (seed 002): the target's `condition` metadata (`damaged` or `broken`) becomes `intact`. */
+        RecipeRepair: {
+            /** @description Conditions it restores. */
+            fixes: ("damaged" | "broken")[];
+            /** @description Item grades (`grade` metadata; none = Normal) it works on; absent = any. */
+            grades?: string[];
+        };
         /** @description What an alternative of a slot accepts (every criterion given must hold; at least one is given). */
         RecipeInputMatcher: {
             /** @description Exact item template code of the material. */
@@ -2084,6 +2091,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][] | null;
             /** @description Quality factor weights; null = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"] | null;
+            /** @description Repair recipes (recipeType `repair`) - which conditions of the target they restore to intact, and on which item grades. */
+            repair?: components["schemas"]["RecipeRepair"] | null;
             /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
             maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
@@ -2167,6 +2176,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Repair recipes (recipeType `repair`) - which conditions of the target they restore to intact, and on which item grades. */
+            repair?: components["schemas"]["RecipeRepair"] | null;
             /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
             maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
@@ -2300,6 +2311,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. Cannot be reset to absent by update; send explicit weights instead. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Repair recipes (recipeType `repair`) - which conditions of the target they restore to intact, and on which item grades. */
+            repair?: components["schemas"]["RecipeRepair"] | null;
             /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
             maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */
@@ -2390,6 +2403,8 @@ export interface components {
             proficiencyRequirements?: components["schemas"]["ProficiencyRequirement"][];
             /** @description Quality factor weights; absent = the service defaults apply. */
             qualityWeights?: components["schemas"]["QualityWeights"];
+            /** @description Repair recipes (recipeType `repair`) - which conditions of the target they restore to intact, and on which item grades. */
+            repair?: components["schemas"]["RecipeRepair"] | null;
             /** @description Most crafts one session may make of it (session/start `batch`); null = 1. */
             maxBatch?: number | null;
             /** @description Lowest tier of station the recipe can be crafted at (when a step needs a station); null = any. */

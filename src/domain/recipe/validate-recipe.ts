@@ -21,6 +21,7 @@ export interface RecipeShape {
   discoveryHints?: readonly string[] | null;
   prerequisiteRecipeCodes?: readonly string[] | null;
   masteryLevel?: number | null;
+  repair?: { fixes: readonly string[] } | null;
   ruleset?: { code: string; params?: Record<string, unknown> | null; traits?: readonly { min: number }[] | null } | null;
 }
 
@@ -42,6 +43,10 @@ const TYPE_REQUIREMENTS: Record<string, (r: RecipeShape) => RecipeProblem | null
     r.outputs && r.outputs.length > 0
       ? null
       : { path: 'outputs', code: 'OUTPUTS_REQUIRED', message: 'production recipes need at least one output' },
+  repair: (r) =>
+    r.repair && r.repair.fixes.length > 0
+      ? null
+      : { path: 'repair', code: 'REPAIR_REQUIRED', message: 'repair recipes say which conditions they fix (repair.fixes)' },
   modification: (r) =>
     r.affixOperation
       ? null

@@ -67,6 +67,7 @@ export class SessionCompletion {
             (stream) => rngFor(s.rngSeed, stream),
           );
     if (s.recipe.recipeType === 'modification' && !(await this.modifyTarget(s, outcome.finalQuality ?? 0))) return false;
+    if (s.recipe.recipeType === 'repair') await this.repairTarget(s);
     for (const m of s.reservedMaterials) if (m.instanceId) await this.d.effects.destroy(s, m.instanceId);
     for (const h of s.currencyHolds) {
       if (h.holdId) {
@@ -75,7 +76,7 @@ export class SessionCompletion {
     }
     const outputItemIds: string[] = [];
     if (s.targetItemId && s.recipe.recipeType === 'extraction') await this.d.effects.destroy(s, s.targetItemId);
-    if (s.targetItemId && s.recipe.recipeType === 'modification') {
+    if (s.targetItemId && (s.recipe.recipeType === 'modification' || s.recipe.recipeType === 'repair')) {
       await this.d.inventory.transfer(
         { instanceId: s.targetItemId, sourceContainerId: s.escrowContainerId!, targetContainerId: s.inventoryId, gameServiceId: s.gameServiceId },
         this.d.effects.key(s, 'return', s.targetItemId),
@@ -122,6 +123,20 @@ export class SessionCompletion {
       ...(await this.grantExperience(tx, next)),
       ...(await this.releaseStation(tx, next)),
     ]);
+  }
+
+  /**
+   * Restores the escrowed target's condition to intact (repair recipes), keyed
+   * `craft:<session>:repair:<target>` so a re-run writes it once; its other metadata stays.
+   */
+  private async repairTarget(s: SessionRecord) {
+    const target = await this.d.item.getInstance(s.targetItemId!, s.gameServiceId);
+    if (!target) throw new Error(`repair target ${s.targetItemId} disappeared`);
+    if (target.instanceMetadata?.condition === 'intact') return;
+    await this.d.item.modifyInstance(
+      { instanceId: target.instanceId, gameServiceId: s.gameServiceId, instanceMetadata: { ...target.instanceMetadata, condition: 'intact', repairedBy: s.entityId, repairedAt: this.d.clock.now().toISOString() } },
+      this.d.effects.key(s, 'repair', target.instanceId),
+    );
   }
 
   /**

@@ -18,7 +18,7 @@ import type { ProficiencyAccess, StationAccess, StationView } from './session-po
 import { chooseTarget, type TargetItem } from './session-target.js';
 
 /** Recipe types with completion handling; any other opaque type is refused at start (seed quirk 1). */
-export const CRAFTABLE_TYPES = new Set(['production', 'modification', 'extraction']);
+export const CRAFTABLE_TYPES = new Set(['production', 'modification', 'extraction', 'repair']);
 
 export interface StartRequest {
   recipeId: string;

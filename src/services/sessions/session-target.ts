@@ -3,10 +3,11 @@ import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
 import { operationProblems } from '../../domain/affix/operation-check.js';
 import { checkTargetRequirements } from '../../domain/affix/target-requirements.js';
 import { CraftError } from '../../domain/errors.js';
+import { repairRefusal, type RepairRule } from '../../domain/recipe/repair.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 
 /** Recipe types that work on an existing item: it is escrowed for the session (locked). */
-export const TARGETED_TYPES = new Set(['modification', 'extraction']);
+export const TARGETED_TYPES = new Set(['modification', 'extraction', 'repair']);
 
 export interface TargetItem {
   instanceId: string;
@@ -46,6 +47,10 @@ export async function chooseTarget(
     isFractured: state?.isFractured ?? false,
     freeSlots: state?.freeSlots ?? {},
   });
+  if (recipe.recipeType === 'repair' && recipe.repair) {
+    const refusal = repairRefusal(recipe.repair as RepairRule, meta);
+    if (refusal) problems.push({ field: 'condition', message: refusal });
+  }
   if (recipe.recipeType === 'modification' && state && recipe.affixOperation) {
     // Refuse now what the affix operation would refuse at completion (e.g. fracture a fractured item).
     problems.push(...operationProblems(recipe.affixOperation, recipe.affixOperationConfig ?? {}, state).map((p) => ({ field: p.kind, message: p.message })));
