@@ -4464,6 +4464,15 @@ export interface components {
                 failLoss?: components["schemas"]["RuleLoss"];
                 /** @description Modification recipes, on a failed attempt - the target item is destroyed when true (an enchantment that breaks the item); the session then ends without a retry. */
                 breaksTarget?: components["schemas"]["RuleExpression"];
+                /** @description On success, the first variant whose `when` holds makes the recipe's output number `output` (default 0) an item of `itemTemplateCode` instead (the template must exist at start). */
+                variants?: {
+                    /** @description The condition (materials, pools, score). */
+                    when: components["schemas"]["RuleExpression"];
+                    /** @description The template made instead. */
+                    itemTemplateCode: string;
+                    /** @description Which of the recipe's outputs (default 0). */
+                    output?: number;
+                }[];
                 /** @description Quality 0..1 written on the outputs. */
                 quality?: components["schemas"]["RuleExpression"];
                 /** @description Grade names by a value. */
@@ -4738,6 +4747,8 @@ export interface components {
             rarity?: string | null;
             /** @description The failed attempt broke the target item (it was destroyed). */
             breaksTarget?: boolean;
+            /** @description The template an output was made of instead of the recipe's (outcome.variants). */
+            variant?: string;
             /** @description Share of the materials lost (failure). */
             loss: number;
         };

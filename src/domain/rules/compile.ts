@@ -86,6 +86,7 @@ export interface CompiledRuleset {
     outputMultiplier: Compiled | null;
     attributes: [string, Compiled][];
     breaksTarget: Compiled | null;
+    variants: { when: Compiled; itemTemplateCode: string; output: number }[];
   };
   attempts: { max: number; loss: CompiledLoss | null; firstTry: { chance: Compiled; traits: string[] } | null };
   trial: { allowed: Compiled; experienceMultiplier: number } | null;
@@ -356,6 +357,10 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       breakpoints: o.breakpoints ?? [],
       outputMultiplier: optional(o.outputMultiplier, '/outcome/outputMultiplier'),
       breaksTarget: optional(o.breaksTarget, '/outcome/breaksTarget'),
+      variants: (o.variants ?? []).map((v, i) => {
+        if (typeof v?.itemTemplateCode !== 'string' || v.itemTemplateCode.length === 0) problem(`/outcome/variants/${i}/itemTemplateCode`, 'VARIANT_INVALID', 'a variant names an itemTemplateCode');
+        return { when: expr(v?.when, `/outcome/variants/${i}/when`), itemTemplateCode: v?.itemTemplateCode ?? '', output: v?.output ?? 0 };
+      }),
       attributes: Object.entries(o.attributes ?? {}).map(([name, e]) => {
         if (!NAME.test(name)) problem(`/outcome/attributes/${escapePointer(name)}`, 'NAME_INVALID', 'an attribute name is 1-64 letters, digits or _, starting with a letter');
         return [name, expr(e, `/outcome/attributes/${escapePointer(name)}`)] as [string, Compiled];

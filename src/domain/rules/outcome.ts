@@ -26,6 +26,8 @@ export interface RuleOutcome {
   loss: number;
   /** On failure of a modification: the target item breaks (outcome.breaksTarget). */
   breaksTarget: boolean;
+  /** On success: the output made of another template (outcome.variants); null = the recipe's. */
+  variant: { output: number; itemTemplateCode: string } | null;
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
@@ -103,6 +105,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
       rarity: null,
       loss: rollLoss(lossRange ?? rs.attempts.loss, ctx, draw, 1),
       breaksTarget: o.breaksTarget ? toBoolean(o.breaksTarget(ctx)) : false,
+      variant: null,
     };
   }
 
@@ -144,5 +147,12 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
     rarity,
     loss: 0,
     breaksTarget: false,
+    variant: variantIn(o.variants, ctx),
   };
+}
+
+/** The first variant whose `when` holds. */
+function variantIn(variants: CompiledRuleset['outcome']['variants'], ctx: Record<string, unknown>): RuleOutcome['variant'] {
+  for (const v of variants) if (toBoolean(v.when(ctx))) return { output: v.output, itemTemplateCode: v.itemTemplateCode };
+  return null;
 }

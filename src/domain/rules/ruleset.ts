@@ -158,6 +158,12 @@ export interface OutcomeDef {
    * `outcome.ended` and the materials.
    */
   breaksTarget?: Expr;
+  /**
+   * On success, the first variant whose `when` holds makes the recipe's output number `output`
+   * (default 0) an item of `itemTemplateCode` instead ("fire crystals make a fire sword"; the
+   * device an engineer builds decided by the FUNCTION material).
+   */
+  variants?: { when: Expr; itemTemplateCode: string; output?: number }[];
 }
 
 export interface AttemptsDef {

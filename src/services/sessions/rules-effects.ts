@@ -108,8 +108,8 @@ export function rulesOutputs(s: SessionRecord): { finalQuality: number | null; o
     ruleset: `${rules.code}@${rules.version}`,
   };
   const outputs = (s.recipe.outputs ?? [])
-    .map((o) => ({
-      itemTemplateCode: o.itemTemplateCode,
+    .map((o, i) => ({
+      itemTemplateCode: last.variant?.output === i ? last.variant.itemTemplateCode : o.itemTemplateCode,
       quantity: scaledQuantity(o.quantity, last.outputMultiplier),
       quality: last.quality === null ? null : Math.round(last.quality * (o.qualityInfluence ?? 1) * 1e6) / 1e6,
       metadata,

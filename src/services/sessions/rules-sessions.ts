@@ -77,6 +77,12 @@ export class RulesSessions {
     if (!info) throw new CraftError('VALIDATION_FAILED', `the recipe's ruleset "${ref.code}" does not exist`, { code: ref.code, version: ref.version ?? null });
     if (info.isDeprecated) throw new CraftError('RULESET_DEPRECATED', `ruleset "${ref.code}" is deprecated; no new sessions can start with it`, { code: ref.code });
     const rs = this.d.rulesets.compiled(info);
+    // Outputs the ruleset may make instead of the recipe's (outcome.variants) must exist, as the recipe's own must.
+    for (const v of rs.outcome.variants) {
+      if (!(await this.d.item.getTemplate({ code: v.itemTemplateCode, gameId: plan.recipe.gameServiceId }))) {
+        throw new CraftError('VALIDATION_FAILED', `output item template "${v.itemTemplateCode}" (a variant of the ruleset) does not exist`, { itemTemplateCode: v.itemTemplateCode });
+      }
+    }
     const { materials, provenance } = await this.materialsOf(rs, plan);
     const inputs = inputsOf(rs, plan, req, materials);
     const rules = { ...startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt), provenance };
@@ -365,6 +371,7 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
       attributes: o.attributes,
       rarity: o.rarity ?? null,
       ...(o.breaksTarget && { breaksTarget: true }),
+      ...(o.variant && { variant: o.variant.itemTemplateCode }),
       loss: Math.round(o.loss * 1e6) / 1e6,
     })),
   };
