@@ -212,19 +212,24 @@ function chanceOf(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ct
  */
 function check(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): ActionView {
   const costs = costsOf(rs, state, a, ctx);
-  const view = (reason: string | null): ActionView => ({ code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, state, a, ctx) });
-  if (state.ended) return view('the attempt has ended');
-  if (a.requires && !toBoolean(a.requires(ctx))) return view('its requirement is not met');
+  const reason = refusal(state, a, ctx, costs);
+  return { code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, state, a, ctx) };
+}
+
+/** Why the action cannot be used now (null: it can). */
+function refusal(state: EngineState, a: CompiledAction, ctx: Ctx, costs: Record<string, number>): string | null {
+  if (state.ended) return 'the attempt has ended';
+  if (a.requires && !toBoolean(a.requires(ctx))) return 'its requirement is not met';
   for (const pool in costs) {
     const cost = costs[pool]!;
-    if ((state.pools[pool] ?? 0) < cost) return view(`not enough ${pool} (${round(state.pools[pool] ?? 0)} of ${round(cost)})`);
+    if ((state.pools[pool] ?? 0) < cost) return `not enough ${pool} (${round(state.pools[pool] ?? 0)} of ${round(cost)})`;
   }
   const charges = a.def.charges;
   if (charges && charges.per !== 'period') {
     const used = (charges.per === 'attempt' ? state.attemptUses : state.sessionUses)[a.code] ?? 0;
-    if (used >= charges.max) return view(`used ${used} of ${charges.max} times this ${charges.per}`);
+    if (used >= charges.max) return `used ${used} of ${charges.max} times this ${charges.per}`;
   }
-  return view(null);
+  return null;
 }
 
 /** Every action of the ruleset now, in declaration order. */
@@ -363,7 +368,7 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   }
   if (consumed) syncBuffs(ctx, state);
   // Ticks, then the count-down, of the buffs active at the end of the turn (not one gained or refreshed now).
-  for (const code of Object.keys(state.buffs)) {
+  for (const code of keysOf(state.buffs)) {
     const def = rs.buffs.get(code)!;
     const b = state.buffs[code];
     if (!b) continue;
@@ -438,4 +443,12 @@ function nextCondition(rs: CompiledRuleset, current: string | null, draw: Draw):
 export function timeOut(rs: CompiledRuleset, state: EngineState): EngineState {
   if (state.ended) return state;
   return { ...state, ended: rs.end.onTimeout === 'fail' ? { how: 'fail', reason: 'time ran out' } : { how: 'timeout' } };
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** The object's keys (a snapshot), without allocating when it has none (most turns have no buff). */
+function keysOf(o: Record<string, unknown>): readonly string[] {
+  for (const _ in o) return Object.keys(o);
+  return NO_KEYS;
 }

@@ -168,8 +168,10 @@ function reader(path: string, fallback: unknown): Compiled {
   }
   if (segments.length === 2) {
     const [a, b] = segments as [string, string];
+    // The first segment is a context root (compile refuses any other), never an inherited
+    // property name, so it is read directly; the second is checked to be the object's own.
     return (c) => {
-      if (c === null || typeof c !== 'object' || !has.call(c, a)) return fallback;
+      if (c === null || typeof c !== 'object') return fallback;
       const o = (c as Record<string, unknown>)[a];
       if (o === null || typeof o !== 'object' || !has.call(o, b)) return fallback;
       return (o as Record<string, unknown>)[b] ?? fallback;

@@ -90,8 +90,11 @@ export function nextDeadline(rec: RulesRecord): Date {
 
 /** The outcome of an attempt that just ended (draws labelled `end`): sessions and estimates alike. */
 export function settleAttempt(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, seed: string, draw: Draw = drawsFor(seed, state.attempt, 'end')): AttemptOutcome {
-  const o = outcome(rs, inputs, state, draw);
-  return { ...o, attempt: state.attempt, ended: state.ended!.how };
+  // outcome() answers a fresh object: completed in place (simulations settle thousands).
+  const o = outcome(rs, inputs, state, draw) as AttemptOutcome;
+  o.attempt = state.attempt;
+  o.ended = state.ended!.how;
+  return o;
 }
 
 /** The draws of an action: those of the attempt's next turn. */
