@@ -162,13 +162,6 @@ interface Changes {
 
 type Ctx = ReturnType<typeof contextOf> & { buffs: Record<string, number>; stacks: number };
 
-/** Keeps a context's view of the state's buffs current after buffs were gained or lost. */
-function syncBuffs(ctx: Ctx, state: EngineState) {
-  const buffs: Record<string, number> = {};
-  for (const code in state.buffs) buffs[code] = state.buffs[code]!.stacks;
-  ctx.buffs = buffs;
-}
-
 /**
  * Buffs' and the condition's modifiers of a target, applied to a value: v * mul + add, buffs
  * in declaration order, then the condition. `ctx` is the state's context (its `stacks` is set
@@ -263,14 +256,14 @@ function runEffects(rs: CompiledRuleset, state: EngineState, effects: CompiledEf
         state.buffs[e.buff!] = { stacks: Math.min(def.maxStacks, (have?.stacks ?? 0) + stacks), turns };
         if (!have && !changes.gained.includes(e.buff!)) changes.gained.push(e.buff!);
         if (!changes.applied.includes(e.buff!)) changes.applied.push(e.buff!);
-        syncBuffs(ctx, state);
+        ctx.buffs[e.buff!] = state.buffs[e.buff!]!.stacks;
         break;
       }
       case 'removeBuff':
         if (state.buffs[e.buff!]) {
           delete state.buffs[e.buff!];
           if (!changes.lost.includes(e.buff!)) changes.lost.push(e.buff!);
-          syncBuffs(ctx, state);
+          delete ctx.buffs[e.buff!];
         }
         break;
       case 'finish':
@@ -342,7 +335,7 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   // check reads it before anything changed, so a refused action leaves `before` as it was (in
   // place: nothing is copied, and a refusal still changes nothing).
   const state = inPlace ? before : cloneState(before);
-  const ctx = contextOf(inputs, state, { performance }) as Ctx;
+  const ctx = turnContext(inputs, state, performance, inPlace);
   const view = check(rs, state, a, ctx);
   if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
 
@@ -358,15 +351,13 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   ctx.score = score;
   runEffects(rs, state, success ? a.onSuccess : a.onFailure, ctx, changes);
 
-  let consumed = false;
   for (const code in state.buffs) {
     if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.applied.includes(code)) {
       delete state.buffs[code];
+      delete ctx.buffs[code];
       if (!changes.lost.includes(code)) changes.lost.push(code);
-      consumed = true;
     }
   }
-  if (consumed) syncBuffs(ctx, state);
   // Ticks, then the count-down, of the buffs active at the end of the turn (not one gained or refreshed now).
   for (const code of keysOf(state.buffs)) {
     const def = rs.buffs.get(code)!;
@@ -382,7 +373,7 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
       if (b.turns <= 0) {
         delete state.buffs[code];
         if (!changes.lost.includes(code)) changes.lost.push(code);
-        syncBuffs(ctx, state);
+        delete ctx.buffs[code];
       }
     }
   }
@@ -402,6 +393,32 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   if (!state.ended && rs.conditions) state.condition = nextCondition(rs, state.condition, draw);
   return { state, success, score, roll, costs: view.costs, changes, conditionBefore };
 }
+
+/**
+ * The context of a turn. Played in place (simulations), a state keeps one context from turn to
+ * turn: its pools are the state's own object and its buffs are kept in step by every change, so
+ * only the per-turn values are reset instead of building the whole object again.
+ */
+function turnContext(inputs: EngineInputs, state: EngineState, performance: number | null, inPlace: boolean): Ctx {
+  if (!inPlace) return contextOf(inputs, state, { performance }) as Ctx;
+  const kept = CONTEXTS.get(state);
+  if (!kept || kept.inputs !== inputs || kept.ctx.pools !== state.pools) {
+    const ctx = contextOf(inputs, state, { performance }) as Ctx;
+    CONTEXTS.set(state, { inputs, ctx });
+    return ctx;
+  }
+  const ctx = kept.ctx;
+  ctx.condition = state.condition;
+  ctx.turn = state.turn;
+  ctx.attempt = state.attempt;
+  ctx.performance = performance;
+  ctx.roll = null;
+  ctx.score = null;
+  ctx.stacks = 0;
+  return ctx;
+}
+
+const CONTEXTS = new WeakMap<EngineState, { inputs: EngineInputs; ctx: Ctx }>();
 
 function copy<T>(o: Record<string, T>): Record<string, T> {
   return { ...o };
