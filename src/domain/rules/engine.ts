@@ -339,7 +339,8 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   const view = check(rs, state, a, ctx);
   if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
 
-  const changes: Changes = { gained: [], applied: [], lost: [] };
+  // In place (simulations: nobody reads the turn's report), one scratch record serves every turn.
+  const changes: Changes = inPlace ? resetScratch() : { gained: [], applied: [], lost: [] };
   for (const pool in view.costs) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - view.costs[pool]!);
   state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
   state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
@@ -419,6 +420,15 @@ function turnContext(inputs: EngineInputs, state: EngineState, performance: numb
 }
 
 const CONTEXTS = new WeakMap<EngineState, { inputs: EngineInputs; ctx: Ctx }>();
+
+/** The changes of a turn played in place (a turn never runs inside another, so one serves all). */
+const SCRATCH: Changes = { gained: [], applied: [], lost: [] };
+function resetScratch(): Changes {
+  SCRATCH.gained.length = 0;
+  SCRATCH.applied.length = 0;
+  SCRATCH.lost.length = 0;
+  return SCRATCH;
+}
 
 function copy<T>(o: Record<string, T>): Record<string, T> {
   return { ...o };
