@@ -52,3 +52,9 @@ export async function contentsOf(h: Harness, gs: string, containerId: string): P
   }
   return out;
 }
+
+/** An item's metadata as the stub item service stores it (destroyed items too). */
+export async function itemMetadata(h: Harness, itemId: string): Promise<Record<string, unknown>> {
+  const row = await h.runtime.internals.prisma.stubItemInstance.findUniqueOrThrow({ where: { id: itemId } });
+  return JSON.parse(row.instanceMetadata || '{}') as Record<string, unknown>;
+}

@@ -60,6 +60,12 @@ export function clamp(x: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, x));
 }
 
+/** An item instance's quality: its `quality` metadata when a number in [0, 1], else unknown (null). */
+export function instanceQuality(metadata: Record<string, unknown> | null | undefined): number | null {
+  const q = metadata?.quality;
+  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
+}
+
 /**
  * Quantity-weighted mean of the input instances' quality; an instance of unknown
  * quality counts as 0.5, and no inputs at all (or only zero quantities) give 0.5.

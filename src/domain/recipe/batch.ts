@@ -39,3 +39,8 @@ export function scaleRecipe<R extends BatchableRecipe>(recipe: R, n: number): R 
     ...(recipe.experienceGrants && { experienceGrants: recipe.experienceGrants.map((g) => ({ ...g, baseExperience: q4(g.baseExperience * n) })) }),
   };
 }
+
+/** A recipe's size: the units of material its required inputs take for one craft of a (possibly scaled) snapshot: `recipe.size` in rulesets. */
+export function craftSize(recipe: { inputs?: readonly { quantity: number; optional?: boolean | null }[] | null; batch?: number }): number {
+  return q4((recipe.inputs ?? []).reduce((n, i) => n + (i.optional ? 0 : i.quantity), 0) / (recipe.batch ?? 1));
+}

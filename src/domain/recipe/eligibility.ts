@@ -4,6 +4,7 @@
  * every reason at once, for can-craft, NPC variables and discovery). Pure: both load the
  * facts their own way, then apply these same functions, so they cannot disagree.
  */
+import { instanceQuality } from '../quality/quality.js';
 
 export interface EligibilityRecipe {
   recipeId: string;
@@ -58,10 +59,7 @@ export function toolCategoriesOf(recipe: Pick<EligibilityRecipe, 'steps'>): stri
   return [...new Set(recipe.steps.map((s) => s.toolCategory).filter((c): c is string => !!c))];
 }
 
-const qualityOf = (i: ToolCandidate): number | null => {
-  const q = i.instanceMetadata?.quality;
-  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
-};
+const qualityOf = (i: ToolCandidate): number | null => instanceQuality(i.instanceMetadata);
 
 /**
  * The tool a start takes for each category: the named one when it fits, else the best held

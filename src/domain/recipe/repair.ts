@@ -29,3 +29,8 @@ export function repairRefusal(rule: RepairRule, metadata: Record<string, unknown
   if (rule.grades && !rule.grades.includes(grade)) return `this repair does not work on ${grade} items (it takes ${rule.grades.join(', ')})`;
   return null;
 }
+
+/** The target's metadata after a repair: condition intact, who repaired it and when; the rest kept. */
+export function repairedMetadata(metadata: Record<string, unknown> | null | undefined, repairedBy: string, at: Date): Record<string, unknown> {
+  return { ...metadata, condition: 'intact', repairedBy, repairedAt: at.toISOString() };
+}

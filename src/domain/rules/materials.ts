@@ -21,6 +21,37 @@ export interface MaterialLot {
   stats: Readonly<Record<string, number>>;
 }
 
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const numbers = (v: unknown): Record<string, number> =>
+  v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])))
+    : {};
+
+/**
+ * A material taken for a slot, as a ruleset reads it: its kind (slots.ts materialKind), the
+ * instance's `rarity` and `traits` metadata, and its stats, the template's overridden stat by
+ * stat by the instance's `stats` metadata.
+ */
+export function materialLot(
+  slot: string,
+  pick: { itemTemplateCode: string; quantity: number; quality: number | null },
+  kind: { tier?: number | null; tags?: readonly string[] | null },
+  metadata: Record<string, unknown> | null | undefined,
+  templateStats: Readonly<Record<string, number>> | null | undefined,
+): MaterialLot {
+  return {
+    slot,
+    itemTemplateCode: pick.itemTemplateCode,
+    quantity: pick.quantity,
+    quality: pick.quality,
+    tier: kind.tier ?? null,
+    tags: kind.tags ?? [],
+    rarity: typeof metadata?.rarity === 'string' ? metadata.rarity : null,
+    traits: strings(metadata?.traits),
+    stats: { ...(templateStats ?? {}), ...numbers(metadata?.stats) },
+  };
+}
+
 export interface MaterialSummary {
   /** Quantity-weighted mean quality (unknown = 0.5; none = 0.5). */
   quality: number;

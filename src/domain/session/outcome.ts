@@ -1,6 +1,6 @@
 import { rollExtraction, type ExtractionOutputRule } from '../extraction/extraction.js';
 import { outputQuality, roundQuality } from '../quality/quality.js';
-import { specSession, specQuality, type SpecStep } from '../rules/spec-ruleset.js';
+import { specSession, specQuality, type SpecSetup, type SpecStep } from '../rules/spec-ruleset.js';
 import type { Rng } from '../rng.js';
 
 /** The parts of a finished session the outcome depends on (structural: no service types here). */
@@ -40,20 +40,27 @@ export function collaborationBonus(participants: readonly { role: string }[], mu
  * bonus. While it runs this is its accumulated quality; at the end, its final quality (the
  * same function, so the two never disagree).
  */
-export function sessionQuality(
-  input: Omit<OutcomeInput, 'recipe'> & { recipe: Pick<OutcomeInput['recipe'], 'qualityWeights' | 'steps'> },
-  settings: OutcomeSettings,
-): number {
-  const { rs, inputs, state } = specSession(
-    {
-      steps: input.recipe.steps,
-      factors: { material: input.state.materialQuality ?? 0.5, proficiency: input.state.proficiencyFactor ?? 0, tool: input.state.toolFactor ?? 0.5 },
-      weights: input.recipe.qualityWeights ?? settings.defaultWeights,
-      collaborationBonus: collaborationBonus(input.participants, settings.collaborationBonusMultiplier),
-    },
-    { stepsDone: input.stepResults.length, bonusTotal: input.stepResults.reduce((sum, r) => sum + r.qualityContribution, 0) },
-  );
+export function sessionQuality(input: SessionQualityInput, settings: OutcomeSettings): number {
+  const { rs, inputs, state } = specSession(specSetupOf(input, settings), {
+    stepsDone: input.stepResults.length,
+    bonusTotal: input.stepResults.reduce((sum, r) => sum + r.qualityContribution, 0),
+  });
   return specQuality(rs, inputs, state);
+}
+
+type SessionQualityInput = Omit<OutcomeInput, 'recipe' | 'stepResults'> & {
+  stepResults: OutcomeInput['stepResults'];
+  recipe: Pick<OutcomeInput['recipe'], 'qualityWeights' | 'steps'>;
+};
+
+/** A step session's default-ruleset setup from what it stores: its factors, the recipe's weights, its collaborators. */
+export function specSetupOf(input: Pick<SessionQualityInput, 'state' | 'participants' | 'recipe'>, settings: OutcomeSettings): SpecSetup {
+  return {
+    steps: input.recipe.steps,
+    factors: { material: input.state.materialQuality ?? 0.5, proficiency: input.state.proficiencyFactor ?? 0, tool: input.state.toolFactor ?? 0.5 },
+    weights: input.recipe.qualityWeights ?? settings.defaultWeights,
+    collaborationBonus: collaborationBonus(input.participants, settings.collaborationBonusMultiplier),
+  };
 }
 
 /**

@@ -32,6 +32,24 @@ export interface MaterialKind {
   tier?: number | null;
 }
 
+/**
+ * What a material is: its template's category and tags, and its tier, the instance's own `tier`
+ * metadata when it has one, else the template's.
+ */
+export function materialKind(
+  itemTemplateCode: string,
+  metadata: Record<string, unknown> | null | undefined,
+  template: { category?: string | null; tags?: readonly string[] | null; tier?: number | null } | undefined,
+): MaterialKind {
+  const tier = metadata?.tier;
+  return {
+    itemTemplateCode,
+    category: template?.category ?? null,
+    tags: template?.tags ?? [],
+    tier: typeof tier === 'number' && Number.isFinite(tier) ? tier : (template?.tier ?? null),
+  };
+}
+
 /** A slot's name: its `slot`, else `input_<n>` (1-based). */
 export function slotName(input: Pick<SlotInput, 'slot'>, index: number): string {
   return input.slot ?? `input_${index + 1}`;

@@ -16,6 +16,7 @@ import {
   toolFactor,
   type QualityFactors,
   type QualityWeights,
+  instanceQuality,
 } from '../../domain/quality/quality.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RecipeService } from '../recipes/recipe-service.js';
@@ -65,11 +66,6 @@ export interface EstimateRequest {
 }
 
 const DEFAULT_SIMULATIONS = 1000;
-
-const qualityOf = (i: ItemInstance): number | null => {
-  const q = i.instanceMetadata?.quality;
-  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
-};
 
 /**
  * The crafting factors of an entity for a recipe, as a session start computes them
@@ -206,7 +202,7 @@ export class QueryService {
     if (named && categories.length === 1 && !usedAsMaterial.has(named.instanceId)) {
       // The one tool the steps need is named and fits: a start takes it, whatever else is held.
       const category = (await ctx.categories([named.templateId])).get(named.templateId);
-      if (category === categories[0]) return [qualityOf(named)];
+      if (category === categories[0]) return [instanceQuality(named.instanceMetadata)];
     }
     const held = (await ctx.inventory()).contents.filter((i) => !usedAsMaterial.has(i.instanceId));
     const candidates = named && !held.some((i) => i.instanceId === named.instanceId) ? [...held, named] : held;

@@ -5,7 +5,8 @@ import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
 import { simulateRules, type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RulesetInfo } from '../rulesets/ruleset-model.js';
-import { recipeSize, statsOf } from '../sessions/rules-sessions.js';
+import { statsOf } from '../sessions/rules-sessions.js';
+import { craftSize } from '../../domain/recipe/batch.js';
 
 /** Engine turns one estimate may simulate (simulations x turns): keeps a request to tens of milliseconds. */
 export const ESTIMATE_TURN_BUDGET = 30_000;
@@ -43,7 +44,7 @@ export async function estimateRules(
   const inputs: EngineInputs = {
     stats: statsOf(rs, req.stats ?? {}),
     params: rs.def.params ?? {},
-    recipe: { inputs: (recipe.inputs ?? []).length, steps: recipe.steps.length, size: recipeSize(recipe), ...(ref.params ?? {}) },
+    recipe: { inputs: (recipe.inputs ?? []).length, steps: recipe.steps.length, size: craftSize(recipe), ...(ref.params ?? {}) },
     crafter: { level: factors.level, proficiencyFactor: factors.proficiencyFactor },
     materials: { ...materialsContext(factors.materials.lots, rs.materials.rarity?.scale ?? []), quality: factors.materials.quality },
     tool: { quality: factors.toolQuality },

@@ -142,8 +142,12 @@ export class CraftContext {
 
   /** Template id -> template: the game service's templates in one read, any other template on its own (once per context). */
   async templatesOf(templateIds: readonly string[]): Promise<Map<string, ItemTemplate>> {
-    const key = [...new Set(templateIds)].sort().join(',');
-    return this.once(`templates:${key}`, () => this.templates.lookup(this.scope.gameServiceId, templateIds));
+    // The inventory's templates once per context (every recipe asks about the same contents);
+    // an id from elsewhere is looked up on its own.
+    const all = await this.once('inventory-templates', async () => this.templates.lookup(this.scope.gameServiceId, (await this.inventory()).contents.map((i) => i.templateId)));
+    const others = templateIds.filter((id) => !all.has(id));
+    if (others.length === 0) return all;
+    return new Map([...all, ...(await this.templates.lookup(this.scope.gameServiceId, others))]);
   }
 
   /** Template id -> category. */

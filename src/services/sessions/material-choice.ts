@@ -1,8 +1,9 @@
 import type { ItemInstance, ItemTemplate } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
 import { allocateMaterials, type MaterialCandidate, type Shortfall } from '../../domain/session/allocate-materials.js';
-import type { MaterialLot } from '../../domain/rules/materials.js';
-import { fitsSlot, isExactInput, slotName, describeSlot } from '../../domain/session/slots.js';
+import { instanceQuality } from '../../domain/quality/quality.js';
+import { materialLot, type MaterialLot } from '../../domain/rules/materials.js';
+import { describeSlot, fitsSlot, isExactInput, materialKind, slotName } from '../../domain/session/slots.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { ReservedMaterial } from './session-model.js';
 
@@ -17,23 +18,9 @@ export function needsTemplates(recipe: Pick<RecipeInfo, 'inputs'>): boolean {
   return (recipe.inputs ?? []).some((i) => !isExactInput(i));
 }
 
-const qualityOf = (i: ItemInstance): number | null => {
-  const q = i.instanceMetadata?.quality;
-  return typeof q === 'number' && q >= 0 && q <= 1 ? q : null;
-};
-
-/** An instance as a material: its template's category and tags, its tier (the instance's own `tier` metadata, else the template's). */
+/** An instance as a material candidate (domain/session/slots.ts materialKind). */
 export function materialCandidate(i: ItemInstance, t: ItemTemplate | undefined): MaterialCandidate {
-  const tier = i.instanceMetadata?.tier;
-  return {
-    instanceId: i.instanceId,
-    itemTemplateCode: i.templateCode,
-    quantity: i.quantity,
-    quality: qualityOf(i),
-    category: t?.category ?? null,
-    tags: t?.tags ?? [],
-    tier: typeof tier === 'number' && Number.isFinite(tier) ? tier : (t?.tier ?? null),
-  };
+  return { ...materialKind(i.templateCode, i.instanceMetadata, t), instanceId: i.instanceId, quantity: i.quantity, quality: instanceQuality(i.instanceMetadata) };
 }
 
 /**
@@ -102,12 +89,6 @@ export function namedBySlot(
   return named;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const numbers = (v: unknown): Record<string, number> =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])))
-    : {};
-
 /**
  * The materials taken, as a ruleset reads them (MaterialLot): the slot, the template's tags,
  * tier and stats, and the instance's own rarity, traits, stats (overriding the template's stat
@@ -123,18 +104,7 @@ export function materialLots(
   return picks.map((p) => {
     const instance = instances.get(p.instanceId);
     const template = instance ? templates.get(instance.templateId) : undefined;
-    const meta = instance?.instanceMetadata ?? {};
-    const kind = instance ? materialCandidate(instance, template) : null;
-    return {
-      slot: slotName(inputs[p.inputIndex] ?? {}, p.inputIndex),
-      itemTemplateCode: p.itemTemplateCode,
-      quantity: p.quantity,
-      quality: p.quality,
-      tier: kind?.tier ?? null,
-      tags: template?.tags ?? [],
-      rarity: typeof meta.rarity === 'string' ? meta.rarity : null,
-      traits: strings(meta.traits),
-      stats: { ...(template?.stats ?? {}), ...numbers(meta.stats) },
-    };
+    const kind = materialKind(p.itemTemplateCode, instance?.instanceMetadata, template);
+    return materialLot(slotName(inputs[p.inputIndex] ?? {}, p.inputIndex), p, kind, instance?.instanceMetadata, template?.stats);
   });
 }

@@ -10,6 +10,7 @@ import { actionsNow, nextAttempt, nextDeadline, play, qualityNow, startRules, ty
 import type { Clock, IdGenerator, Logger } from '../ports.js';
 import type { RulesetInfo } from '../rulesets/ruleset-model.js';
 import type { SessionDriver } from './session-driver.js';
+import { craftSize } from '../../domain/recipe/batch.js';
 import { materialLots } from './material-choice.js';
 import type { TemplateCache } from './template-cache.js';
 import { materialsContext, provenance } from '../../domain/rules/materials.js';
@@ -311,7 +312,7 @@ function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest, mater
   return {
     stats: statsOf(rs, req.stats ?? {}),
     params: rs.def.params ?? {},
-    recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, size: recipeSize(plan.recipe), batch: plan.recipe.batch ?? 1, ...(ref.params ?? {}) },
+    recipe: { inputs: (plan.recipe.inputs ?? []).length, steps: plan.recipe.steps.length, size: craftSize(plan.recipe), batch: plan.recipe.batch ?? 1, ...(ref.params ?? {}) },
     crafter: { level: plan.level, proficiencyFactor: plan.state.proficiencyFactor ?? 0 },
     materials,
     tool: { quality: tools.length > 0 ? tools.reduce((a, b) => a + b, 0) / tools.length : 0.5 },
@@ -375,9 +376,4 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
       loss: Math.round(o.loss * 1e6) / 1e6,
     })),
   };
-}
-
-/** A recipe's size: the units of material its required inputs take for one craft (`recipe.size`: bigger recipe, more power). */
-export function recipeSize(recipe: Pick<StartPlan['recipe'], 'inputs' | 'batch'>): number {
-  return Math.round(((recipe.inputs ?? []).reduce((n, i) => n + (i.optional ? 0 : i.quantity), 0) / (recipe.batch ?? 1)) * 1e4) / 1e4;
 }

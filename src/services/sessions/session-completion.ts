@@ -6,6 +6,7 @@ import type { ItemClient } from '../../clients/item-client.js';
 import { rngFor } from '../../domain/rng.js';
 import { resolveOutcome } from '../../domain/session/outcome.js';
 import { q4 } from '../../domain/session/quantity.js';
+import { conditionOf, repairedMetadata } from '../../domain/recipe/repair.js';
 import { executeModification } from '../modification/modification-executor.js';
 import type { Clock, IdGenerator, OutboxEventInput, Tx } from '../ports.js';
 import type { RulesEffects } from './rules-effects.js';
@@ -132,9 +133,9 @@ export class SessionCompletion {
   private async repairTarget(s: SessionRecord) {
     const target = await this.d.item.getInstance(s.targetItemId!, s.gameServiceId);
     if (!target) throw new Error(`repair target ${s.targetItemId} disappeared`);
-    if (target.instanceMetadata?.condition === 'intact') return;
+    if (conditionOf(target.instanceMetadata) === 'intact') return;
     await this.d.item.modifyInstance(
-      { instanceId: target.instanceId, gameServiceId: s.gameServiceId, instanceMetadata: { ...target.instanceMetadata, condition: 'intact', repairedBy: s.entityId, repairedAt: this.d.clock.now().toISOString() } },
+      { instanceId: target.instanceId, gameServiceId: s.gameServiceId, instanceMetadata: repairedMetadata(target.instanceMetadata, s.entityId, this.d.clock.now()) },
       this.d.effects.key(s, 'repair', target.instanceId),
     );
   }

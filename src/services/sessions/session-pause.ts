@@ -11,6 +11,8 @@ export interface SessionPauseDeps {
   clock: Clock;
   stations: StationAccess;
   load(scope: Scope, sessionId: string): Promise<SessionRecord>;
+  /** SessionService's: a session past its deadline times out (SESSION_EXPIRED), an attempt past its own ends. */
+  refuseExpired(s: SessionRecord, now: Date): Promise<SessionRecord>;
   settings: {
     stationExclusivity: boolean;
     /** CRAFT_PAUSE_RELEASES_STATION: a paused session gives its station back until it resumes. */
@@ -36,14 +38,13 @@ export class SessionPause {
       if (s.status === 'paused') return s;
       if (s.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${s.status}`, { status: s.status });
       const now = this.d.clock.now();
-      if (s.expiresAt <= now) {
-        await this.d.driver.expire(s);
-        throw new CraftError('SESSION_EXPIRED', 'the session passed its deadline and timed out; its materials were returned', { expiresAt: s.expiresAt.toISOString() });
-      }
+      // Past its deadline it times out instead (an attempt's deadline ends only the attempt).
+      const current = await this.d.refuseExpired(s, now);
+      if (current.status !== 'active') throw new CraftError('SESSION_NOT_ACTIVE', `the session is ${current.status}`, { status: current.status });
       const releases = this.d.settings.stationExclusivity && this.d.settings.pauseReleasesStation && !!s.stationId;
-      const ok = await this.d.driver.transition(s, { status: 'paused', pausedAt: now }, [], releases ? async (tx) => (await this.d.stations.release(tx, s.stationId!, s.id), []) : undefined);
+      const ok = await this.d.driver.transition(current, { status: 'paused', pausedAt: now }, [], releases ? async (tx) => (await this.d.stations.release(tx, s.stationId!, s.id), []) : undefined);
       if (!ok) throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
-      return { ...s, status: 'paused', pausedAt: now, version: s.version + 1 };
+      return { ...current, status: 'paused', pausedAt: now, version: current.version + 1 };
     });
   }
 

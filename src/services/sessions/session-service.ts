@@ -3,7 +3,7 @@ import type { ContractClient } from '../../clients/contract-client.js';
 import { CraftError } from '../../domain/errors.js';
 import { roundQuality } from '../../domain/quality/quality.js';
 import { specQuality, specSession, specStep } from '../../domain/rules/spec-ruleset.js';
-import { collaborationBonus, sessionQuality } from '../../domain/session/outcome.js';
+import { sessionQuality, specSetupOf } from '../../domain/session/outcome.js';
 import { newSeed, rngFor } from '../../domain/rng.js';
 import { checkAdvance, readyAt } from '../../domain/session/steps.js';
 import type { Clock, IdGenerator, LockProvider, Logger, UnitOfWork, Outbox } from '../ports.js';
@@ -99,6 +99,7 @@ export class SessionService {
       clock: d.clock,
       stations: d.stations,
       load: (scope, id) => this.load(scope, id),
+      refuseExpired: (s, now) => this.refuseExpired(s, now),
       settings: { stationExclusivity: d.settings.stationExclusivity, pauseReleasesStation: d.settings.pauseReleasesStation ?? false },
     });
   }
@@ -259,21 +260,17 @@ export class SessionService {
 
   /** A step session's default ruleset, in the state its completed steps left. */
   private stepRules(s: SessionRecord) {
-    return specSession(
-      {
-        steps: s.recipe.steps,
-        factors: { material: s.state.materialQuality ?? 0.5, proficiency: s.state.proficiencyFactor ?? 0, tool: s.state.toolFactor ?? 0.5 },
-        weights: s.recipe.qualityWeights ?? this.d.settings.defaultQualityWeights,
-        collaborationBonus: collaborationBonus(s.participants, this.d.settings.collaborationBonusMultiplier),
-      },
-      { stepsDone: s.currentStepIndex, bonusTotal: s.state.stepBonusTotal ?? 0, attempt: s.attempt },
-    );
+    return specSession(specSetupOf(s, this.outcomeSettings()), { stepsDone: s.currentStepIndex, bonusTotal: s.state.stepBonusTotal ?? 0, attempt: s.attempt });
+  }
+
+  private outcomeSettings() {
+    return { defaultWeights: this.d.settings.defaultQualityWeights, collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier };
   }
 
   /** Quality the session would finish with now: the formula with its steps so far and its collaborators. */
   private runningQuality(s: Pick<SessionRecord, 'state' | 'stepResults' | 'participants'> & { recipe: SessionRecord['recipe'] }): number {
     return roundQuality(
-      sessionQuality(s, { defaultWeights: this.d.settings.defaultQualityWeights, collaborationBonusMultiplier: this.d.settings.collaborationBonusMultiplier }),
+      sessionQuality(s, this.outcomeSettings()),
     );
   }
 

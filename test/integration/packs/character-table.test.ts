@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, expectConserved } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { contentsOf, crafterWith, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
+import { contentsOf, crafterWith, itemMetadata, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
 import { ok } from '../../helpers/world.js';
 
 /**
@@ -44,8 +44,7 @@ async function satchel(c: Awaited<ReturnType<typeof tailor>>, stages: [string, n
     last = await ok(h, '/craft/session/advance', { sessionId: started.sessionId, action, ...(performance !== undefined && { performance }) });
   }
   expect(last.status).toBe('completed');
-  const row = await h.runtime.internals.prisma.stubItemInstance.findUniqueOrThrow({ where: { id: last.outputItemIds[0] } });
-  return { started, last, metadata: JSON.parse(row.instanceMetadata || '{}') as Record<string, unknown> };
+  return { started, last, metadata: await itemMetadata(h, last.outputItemIds[0]) };
 }
 
 describe('character-table pack', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, expectConserved } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { contentsOf, crafterWith, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
+import { contentsOf, crafterWith, itemMetadata, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
 import { ok } from '../../helpers/world.js';
 
 /**
@@ -31,11 +31,6 @@ async function engineer(parts: string[]) {
   return crafterWith(h, w.gs, items);
 }
 
-async function metadataOf(itemId: string) {
-  const row = await h.runtime.internals.prisma.stubItemInstance.findUniqueOrThrow({ where: { id: itemId } });
-  return JSON.parse(row.instanceMetadata || '{}') as Record<string, unknown>;
-}
-
 describe('engineering pack', () => {
   it('ironFrameCoalCoreAndGears_savedAfterTheFirstStage_resumeIntoAClockworkTurret', async () => {
     const c = await engineer(['iron_frame', 'coal_core', 'gear_assembly']);
@@ -52,7 +47,7 @@ describe('engineering pack', () => {
     expect(done.status).toBe('completed');
     expect(done.rules.outcomes[0]).toMatchObject({ band: 'working', variant: 'clockwork_turret' });
     // durability 40 (iron frame); output round(10 x 0.85) = round(8.5) = 9.
-    expect(await metadataOf(done.outputItemIds[0])).toMatchObject({ quality: 0.85, attributes: { durability: 40, output: 9 } });
+    expect(await itemMetadata(h, done.outputItemIds[0])).toMatchObject({ quality: 0.85, attributes: { durability: 40, output: 9 } });
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ tinker_tools: 1, clockwork_turret: 1 });
   });
 
@@ -64,7 +59,7 @@ describe('engineering pack', () => {
     // 34 x 3 = 102, capped at 100.
     expect(done.rules.pools).toEqual({ assembly: 100 });
     // durability 28 (brass); output round(25 x 1.0) = 25.
-    expect(await metadataOf(done.outputItemIds[0])).toMatchObject({ quality: 1, attributes: { durability: 28, output: 25 } });
+    expect(await itemMetadata(h, done.outputItemIds[0])).toMatchObject({ quality: 1, attributes: { durability: 28, output: 25 } });
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ tinker_tools: 1, spring_trap: 1 });
   });
 

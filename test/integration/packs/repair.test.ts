@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, expectConserved } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { contentsOf, crafterWith, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
+import { contentsOf, crafterWith, itemMetadata, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
 import { expectError, ok } from '../../helpers/world.js';
 
 /**
@@ -40,11 +40,6 @@ async function smith(level: number, sword: Record<string, unknown>) {
 const start = (c: Awaited<ReturnType<typeof smith>>, recipe: string) =>
   h.post('/craft/session/start', { recipeId: w.recipes[recipe]!, entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId, targetItemId: c.ids.longsword });
 
-async function metadataOf(itemId: string) {
-  const row = await h.runtime.internals.prisma.stubItemInstance.findUniqueOrThrow({ where: { id: itemId } });
-  return JSON.parse(row.instanceMetadata || '{}') as Record<string, unknown>;
-}
-
 /** Mends once the step's time has passed on the server clock. */
 async function mend(sessionId: string, readyAt: string) {
   const early = await h.post('/craft/session/advance', { sessionId, stepCode: 'mend' });
@@ -64,7 +59,7 @@ describe('repair pack', () => {
     const done = await mend(started.body.sessionId, readyAt);
     expect(done.status).toBe('completed');
     expect(done.outputItemIds).toEqual([c.ids.longsword]);
-    expect(await metadataOf(c.ids.longsword!)).toMatchObject({ condition: 'intact', repairedBy: c.entityId });
+    expect(await itemMetadata(h, c.ids.longsword!)).toMatchObject({ condition: 'intact', repairedBy: c.entityId });
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ longsword: 1, iron_ingot: 2, repair_kit: 1 });
     const wallet = (await ok(h, '/dev/currency/wallet/get', { gameServiceId: w.gs, ownerId: c.entityId, ownerType: c.entityType })).wallet;
     expect(wallet.balances.find((b: { currencyCode: string }) => b.currencyCode === 'gold')).toMatchObject({ amount: 15 });
@@ -79,7 +74,7 @@ describe('repair pack', () => {
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const done = await mend(started.body.sessionId, started.body.firstStep.readyAt);
     expect(done.status).toBe('completed');
-    expect(await metadataOf(c.ids.longsword!)).toMatchObject({ condition: 'intact', grade: 'Masterwork' });
+    expect(await itemMetadata(h, c.ids.longsword!)).toMatchObject({ condition: 'intact', grade: 'Masterwork' });
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ longsword: 1, iron_ingot: 2, repair_kit: 1 });
   });
 
@@ -92,7 +87,7 @@ describe('repair pack', () => {
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ iron_ingot: 2, repair_kit: 1 });
     await ok(h, '/craft/session/cancel', { sessionId: started.body.sessionId });
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ longsword: 1, iron_ingot: 4, repair_kit: 1 });
-    expect(await metadataOf(c.ids.longsword!)).toMatchObject({ condition: 'damaged' });
+    expect(await itemMetadata(h, c.ids.longsword!)).toMatchObject({ condition: 'damaged' });
   });
 
   it('everyUnitIsAccountedFor', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, expectConserved } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { contentsOf, crafterWith, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
+import { contentsOf, crafterWith, itemMetadata, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
 import { expectError, ok } from '../../helpers/world.js';
 
 /**
@@ -53,11 +53,6 @@ async function forge(body: Record<string, unknown>) {
   return { sessionId: started.sessionId as string, swordId: done.outputItemIds[0] as string };
 }
 
-async function metadataOf(itemId: string) {
-  const row = await h.runtime.internals.prisma.stubItemInstance.findUniqueOrThrow({ where: { id: itemId } });
-  return JSON.parse(row.instanceMetadata ?? '{}') as Record<string, unknown>;
-}
-
 describe('smithing pack: materials make the blade', () => {
   it('bronzeAndPine_theServicePicks_anUncommonBladeWithTheBronzesTrait', async () => {
     const c = await crafter([
@@ -65,7 +60,7 @@ describe('smithing pack: materials make the blade', () => {
       { code: 'pine_grip', quantity: 1, quality: 0.6 },
     ]);
     const { swordId } = await forge({ entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId });
-    const meta = await metadataOf(swordId);
+    const meta = await itemMetadata(h, swordId);
     expect(meta).toMatchObject({
       quality: 0.9,
       band: 'forged',
@@ -112,7 +107,7 @@ describe('smithing pack: materials make the blade', () => {
       traits: { fire_moderate: 1, keen: 1 },
     });
     const { swordId } = await forge({ entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId, materialsBySlot });
-    const meta = await metadataOf(swordId);
+    const meta = await itemMetadata(h, swordId);
     expect(meta).toMatchObject({
       // metal mean attack (2 x 11 + 8) / 3 = 10 -> 10 x 1.4 = 14; durability 30 + 2 x (3 + 1 + 3) = 44; weight 2 x 7 + 5 = 19.
       attributes: { attack: 14, durability: 44, weight: 19 },
