@@ -135,7 +135,7 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
       s.consumer.start();
     },
     close: async () => {
-      await Promise.all([s.consumer.stop(), ...jobs.map((job) => job.stop())]);
+      await Promise.all([s.consumer.stop(), ...jobs.map((job) => job.stop()), q.estimateThreads.close()]);
       await n.stubs.contract.whenIdle();
       await relay.stop();
       cache.close();

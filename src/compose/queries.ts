@@ -1,5 +1,6 @@
 import { PrismaQueryRepository } from '../infra/repositories/prisma-query-repository.js';
 import { NpcVariableProvider } from '../services/queries/npc-variables.js';
+import { EstimateThreads } from '../services/queries/estimate-threads.js';
 import { QueryService } from '../services/queries/query-service.js';
 import { GameServiceRecipeCache } from '../services/queries/recipe-list-cache.js';
 import { CraftAssessor } from '../services/sessions/craft-assessor.js';
@@ -24,9 +25,11 @@ export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
     knownRecipeIds: (gameServiceId, entityId, entityType) => repo.knownRecipeIds(gameServiceId, entityId, entityType),
     activeStations: (gameServiceId) => repo.activeStations(gameServiceId),
   });
+  const estimateThreads = new EstimateThreads(config.estimateThreads);
   const queries = new QueryService({
     recipes: c.recipes,
     rulesets: c.rulesets,
+    simulator: estimateThreads,
     templates: s.templates,
     assessor,
     item: stubs.item,
@@ -41,7 +44,7 @@ export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
     recipeLists: new GameServiceRecipeCache(repo, { maxEntries: 64, maxAgeMs: 60_000 }),
     defaultQualityWeights: config.defaultQualityWeights,
   });
-  return { assessor, queries, npcVariables };
+  return { assessor, queries, npcVariables, estimateThreads };
 }
 
 export type Queries = ReturnType<typeof wireQueries>;

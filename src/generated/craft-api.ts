@@ -2637,6 +2637,8 @@ export interface components {
              * @description When the session was paused (status `paused` only).
              */
             pausedAt?: string;
+            /** @description The signature given at start, written on the outputs (absent when none). */
+            creatorSignature?: string;
             /** @description Present when the session crafts a batch (its quantities are the batch's). */
             batch?: number;
             /**
@@ -2788,6 +2790,8 @@ export interface components {
              * @default 1
              */
             batch: number;
+            /** @description The crafter's signature, e.g. a display name (seed 001's creator_signature): written on every item the session creates as `creatorSignature`, beside `craftedBy` (the entity id). Surrounding spaces are trimmed. */
+            creatorSignature?: string;
         };
         /** @description Result of session/start. */
         StartSessionResponse: {
@@ -4412,17 +4416,17 @@ export interface components {
                     /** @description Rarity names, lowest first (e.g. common, uncommon, rare, epic, legendary). */
                     scale: string[];
                     /**
-                     * @description `gradient`: the quantity-weighted mean index pulled toward the highest input by `pull`; `capped`: `value` (default the gradient) never above the highest input.
+                     * @description `gradient`: the quantity-weighted mean index pulled toward the highest input by `pull`; `capped`: `value` (default the gradient) never above the highest input; `value`: `value` alone, kept on the scale (refinement above the inputs, e.g. 4:1 into the next rarity).
                      * @default gradient
                      * @enum {string}
                      */
-                    mode: "gradient" | "capped";
+                    mode: "gradient" | "capped" | "value";
                     /**
                      * @description How far the gradient moves from the mean toward the highest input's rarity.
                      * @default 0.5
                      */
                     pull: number;
-                    /** @description `capped`: the index before the cap (e.g. from the score). */
+                    /** @description `capped`: the index before the cap (e.g. from the score); `value` (required there): the index itself, e.g. materials.rarity + 1. */
                     value?: components["schemas"]["RuleExpression"];
                 };
                 /** @description Traits by how many units of material carry a tag (1 fire material = minor, 3+ moderate, 5+ major). */

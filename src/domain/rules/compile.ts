@@ -42,6 +42,8 @@ export interface CompiledAction {
   finishes: boolean;
   /** `chance.<code>`, precomputed. */
   chanceTarget: string;
+  /** The costs of a turn played in place (engine.ts checkInPlace): one record reused, same keys every turn. */
+  scratchCosts: Record<string, number>;
 }
 
 export interface CompiledBuff {
@@ -244,6 +246,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       onFailure,
       finishes: [...onSuccess, ...onFailure].some((e) => e.op === 'finish'),
       chanceTarget: `chance.${a.code}`,
+      scratchCosts: Object.fromEntries(costs.map(([pool]) => [pool, 0])),
     });
   });
 
@@ -397,7 +400,8 @@ function compileMaterials(
     if (!Array.isArray(rarity.scale) || rarity.scale.length === 0 || new Set(rarity.scale).size !== rarity.scale.length) {
       problem('/materials/rarity/scale', 'RARITY_INVALID', 'a rarity scale is a list of distinct names, lowest first');
     }
-    if (rarity.mode !== undefined && rarity.mode !== 'gradient' && rarity.mode !== 'capped') problem('/materials/rarity/mode', 'RARITY_INVALID', 'mode is gradient or capped');
+    if (rarity.mode !== undefined && rarity.mode !== 'gradient' && rarity.mode !== 'capped' && rarity.mode !== 'value') problem('/materials/rarity/mode', 'RARITY_INVALID', 'mode is gradient, capped or value');
+    if (rarity.mode === 'value' && rarity.value === undefined) problem('/materials/rarity/value', 'RARITY_INVALID', 'mode value needs a value expression');
     if (rarity.pull !== undefined && !(rarity.pull >= 0 && rarity.pull <= 1)) problem('/materials/rarity/pull', 'RARITY_INVALID', 'pull is between 0 and 1');
   }
   (m?.tagTraits ?? []).forEach((t, i) => {

@@ -186,8 +186,8 @@ function modified(rs: CompiledRuleset, state: EngineState, target: string, value
   return v;
 }
 
-function costsOf(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): Record<string, number> {
-  const costs: Record<string, number> = {};
+function costsOf(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx, into?: Record<string, number>): Record<string, number> {
+  const costs: Record<string, number> = into ?? {};
   for (const [pool, amount, target] of a.costs) costs[pool] = Math.max(0, modified(rs, state, target, toNumber(amount(ctx)), ctx));
   return costs;
 }
@@ -208,6 +208,25 @@ function check(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: 
   const reason = refusal(state, a, ctx, costs);
   return { code: a.code, usable: reason === null, reason, costs, chance: chanceOf(rs, state, a, ctx) };
 }
+
+/**
+ * check() for a turn played in place: the costs go into the action's scratch record and the
+ * view into one shared record (read before the next turn, never kept), so a simulated turn
+ * allocates nothing here.
+ */
+function checkInPlace(rs: CompiledRuleset, state: EngineState, a: CompiledAction, ctx: Ctx): ActionView {
+  const costs = costsOf(rs, state, a, ctx, a.scratchCosts);
+  const reason = refusal(state, a, ctx, costs);
+  const view = SCRATCH_VIEW;
+  view.code = a.code;
+  view.usable = reason === null;
+  view.reason = reason;
+  view.costs = costs;
+  view.chance = view.usable ? chanceOf(rs, state, a, ctx) : 0;
+  return view;
+}
+
+const SCRATCH_VIEW: ActionView = { code: '', usable: false, reason: null, costs: {}, chance: 0 };
 
 /** Why the action cannot be used now (null: it can). */
 function refusal(state: EngineState, a: CompiledAction, ctx: Ctx, costs: Record<string, number>): string | null {
@@ -336,7 +355,7 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   // place: nothing is copied, and a refusal still changes nothing).
   const state = inPlace ? before : cloneState(before);
   const ctx = turnContext(inputs, state, performance, inPlace);
-  const view = check(rs, state, a, ctx);
+  const view = inPlace ? checkInPlace(rs, state, a, ctx) : check(rs, state, a, ctx);
   if (!view.usable) throw new RuleError('ACTION_NOT_AVAILABLE', `"${actionCode}" cannot be used now: ${view.reason}`, { action: actionCode, reason: view.reason });
 
   // In place (simulations: nobody reads the turn's report), one scratch record serves every turn.
@@ -424,9 +443,10 @@ const CONTEXTS = new WeakMap<EngineState, { inputs: EngineInputs; ctx: Ctx }>();
 /** The changes of a turn played in place (a turn never runs inside another, so one serves all). */
 const SCRATCH: Changes = { gained: [], applied: [], lost: [] };
 function resetScratch(): Changes {
-  SCRATCH.gained.length = 0;
-  SCRATCH.applied.length = 0;
-  SCRATCH.lost.length = 0;
+  // Setting a length is slow even when unchanged; most turns gain and lose nothing.
+  if (SCRATCH.gained.length !== 0) SCRATCH.gained.length = 0;
+  if (SCRATCH.applied.length !== 0) SCRATCH.applied.length = 0;
+  if (SCRATCH.lost.length !== 0) SCRATCH.lost.length = 0;
   return SCRATCH;
 }
 

@@ -173,8 +173,12 @@ function reader(path: string, fallback: unknown): Compiled {
     return (c) => {
       if (c === null || typeof c !== 'object') return fallback;
       const o = (c as Record<string, unknown>)[a];
-      if (o === null || typeof o !== 'object' || !has.call(o, b)) return fallback;
-      return (o as Record<string, unknown>)[b] ?? fallback;
+      if (o === null || typeof o !== 'object') return fallback;
+      const v = (o as Record<string, unknown>)[b];
+      // The common case without the own-property check: no inherited property of a plain
+      // object or a list is a number (a list's length is its own).
+      if (typeof v === 'number') return v;
+      return has.call(o, b) ? (v ?? fallback) : fallback;
     };
   }
   return (c) => {

@@ -79,7 +79,7 @@ export interface MaterialsContext extends MaterialSummary {
 }
 
 export interface MaterialsDef {
-  rarity?: { scale: string[]; mode?: 'gradient' | 'capped'; pull?: number; value?: unknown };
+  rarity?: { scale: string[]; mode?: 'gradient' | 'capped' | 'value'; pull?: number; value?: unknown };
   tagTraits?: { tag: string; levels: { min: number; trait: string }[] }[];
   inherit?: { max: number; slots?: string[] };
 }
@@ -136,11 +136,17 @@ export function materialsContext(lots: readonly MaterialLot[], scale: readonly s
   return { ...summarize(lots, scale), slots };
 }
 
-/** The output's rarity index: the gradient toward the highest input, or `value` capped by it. */
+/**
+ * The output's rarity index: the gradient toward the highest input; or `value` capped by the
+ * highest input (`capped`); or `value` alone (`value`: refinement above the inputs, 4:1).
+ * Always on the scale.
+ */
 export function outputRarity(def: NonNullable<MaterialsDef['rarity']>, m: Pick<MaterialSummary, 'rarity' | 'rarityMean'>, value: number | null): number {
   const gradient = Math.round(m.rarityMean + (m.rarity - m.rarityMean) * (def.pull ?? 0.5));
   const top = def.scale.length - 1;
-  if ((def.mode ?? 'gradient') === 'capped') return Math.max(0, Math.min(m.rarity, Math.round(value ?? gradient), top));
+  const mode = def.mode ?? 'gradient';
+  if (mode === 'capped') return Math.max(0, Math.min(m.rarity, Math.round(value ?? gradient), top));
+  if (mode === 'value') return Math.max(0, Math.min(Math.round(value ?? gradient), top));
   return Math.max(0, Math.min(gradient, top));
 }
 

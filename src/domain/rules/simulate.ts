@@ -93,17 +93,44 @@ export function simulateRules(
   policy: Policy,
   opts: { simulations: number; seed: string; turnBudget: number },
 ): RulesEstimateResult {
-  const performance = policy.performance ?? null;
-  const sequence = policy.kind === 'sequence' ? (policy.actions ?? []) : [];
-  for (const code of sequence) {
+  checkPolicy(rs, policy);
+  const runs = simulateRange(rs, inputs, policy, { seed: opts.seed, from: 0, to: opts.simulations, turnBudget: opts.turnBudget });
+  return summarizeRuns(rs, policy, [runs], opts.turnBudget);
+}
+
+/** Refuses a sequence naming an action the ruleset does not have. */
+export function checkPolicy(rs: CompiledRuleset, policy: Policy): void {
+  for (const code of policy.kind === 'sequence' ? (policy.actions ?? []) : []) {
     if (!rs.actions.has(code)) throw new RuleError('ACTION_NOT_FOUND', `"${code}" is not an action of this ruleset`, { action: code, actions: rs.actionCodes });
   }
-  const outcomes: SimOutcome[] = [];
+}
+
+/** One simulated session and the engine turns it computed (the greedy lookahead included). */
+export interface SimRun extends SimOutcome {
+  work: number;
+}
+
+/**
+ * Simulations `from` .. `to` - 1 (seeds `<seed>:<i>`), stopping once they computed `turnBudget`
+ * turns. A simulation depends on its seed alone, so ranges simulated apart (estimate threads)
+ * and joined in order by summarizeRuns give exactly what one range gives.
+ */
+export function simulateRange(
+  rs: CompiledRuleset,
+  inputs: EngineInputs,
+  policy: Policy,
+  opts: { seed: string; from: number; to: number; turnBudget: number },
+): SimRun[] {
+  const performance = policy.performance ?? null;
+  const input = { performance };
+  const sequence = policy.kind === 'sequence' ? (policy.actions ?? []) : [];
+  const runs: SimRun[] = [];
   // The budget counts every engine turn computed, the greedy policy's lookahead included.
   const work = { applies: 0 };
   const drawer = new TurnDrawer('');
-  for (let i = 0; i < opts.simulations && (i === 0 || work.applies < opts.turnBudget); i++) {
+  for (let i = opts.from; i < opts.to && (i === opts.from || work.applies < opts.turnBudget); i++) {
     const seed = `${opts.seed}:${i}`;
+    const workBefore = work.applies;
     drawer.reseed(seed);
     let state = init(rs, inputs, 1);
     let turns = 0;
@@ -117,19 +144,20 @@ export function simulateRules(
           continue;
         }
         const band = rs.outcome.mode === 'bands' ? (o.band ?? 'none') : o.ended === 'fail' ? 'failed' : o.success ? 'success' : 'failure';
-        outcomes.push({
+        runs.push({
           band,
           success: o.success,
           pools: state.pools,
           turns,
           quality: o.success ? (o.quality ?? defaultQuality(o.score)) : 0,
           carried: o.success ? { attributes: o.attributes, rarity: o.rarity, traits: o.traits } : null,
+          work: work.applies - workBefore,
         });
         break;
       }
       // The sequence's next usable action (apply refuses an unusable one before any draw) ...
       let played = false;
-      while (!played && next < sequence.length) played = applyIfUsable(rs, inputs, state, sequence[next++]!, performance, drawer);
+      while (!played && next < sequence.length) played = applyIfUsable(rs, inputs, state, sequence[next++]!, input, drawer);
       if (!played) {
         // ... else the greedy choice.
         const action = greedyChoice(rs, inputs, state, performance, work);
@@ -138,19 +166,36 @@ export function simulateRules(
           state = timeOut(rs, state);
           continue;
         }
-        applyInPlace(rs, inputs, state, action, { performance }, drawer.at(state.attempt, state.turn + 1));
+        applyInPlace(rs, inputs, state, action, input, drawer.at(state.attempt, state.turn + 1));
       }
       turns++;
       work.applies++;
+    }
+  }
+  return runs;
+}
+
+/**
+ * The estimate of ranges of simulations, joined in order: simulation i counts when it is the
+ * first or the ones before it computed fewer than `turnBudget` turns (what one range stops at).
+ */
+export function summarizeRuns(rs: CompiledRuleset, policy: Policy, ranges: SimRun[][], turnBudget: number): RulesEstimateResult {
+  const outcomes: SimOutcome[] = [];
+  let work = 0;
+  for (const runs of ranges) {
+    for (const run of runs) {
+      if (outcomes.length > 0 && work >= turnBudget) return summarize(rs, policy, outcomes);
+      outcomes.push(run);
+      work += run.work;
     }
   }
   return summarize(rs, policy, outcomes);
 }
 
 /** Takes the action in place (the draws of the attempt's next turn); false when it cannot be used now (nothing drawn, nothing changed). */
-function applyIfUsable(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, performance: number | null, drawer: TurnDrawer): boolean {
+function applyIfUsable(rs: CompiledRuleset, inputs: EngineInputs, state: EngineState, code: string, input: { performance: number | null }, drawer: TurnDrawer): boolean {
   try {
-    applyInPlace(rs, inputs, state, code, { performance }, drawer.at(state.attempt, state.turn + 1));
+    applyInPlace(rs, inputs, state, code, input, drawer.at(state.attempt, state.turn + 1));
     return true;
   } catch (err) {
     if (err instanceof RuleError && err.code === 'ACTION_NOT_AVAILABLE') return false;

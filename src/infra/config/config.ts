@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { AuthSettings } from '../../http/auth.js';
 
@@ -107,6 +108,7 @@ const envSchema = z.object({
   CRAFT_STATION_EXCLUSIVITY: bool.default(false),
   CRAFT_PAUSE_RELEASES_STATION: bool.default(false),
   CRAFT_MAX_PAUSED_SECONDS: int(60, 31_536_000).default(604800),
+  CRAFT_ESTIMATE_THREADS: int(0, 64).optional(),
   CRAFT_PROFICIENCY_SOURCE: z.enum(['seed', 'local']).default('seed'),
   CRAFT_MAX_PROFICIENCY_LEVEL: int(1, 1000).default(100),
   CRAFT_EXPERIENCE_SCALING_FACTOR: num(0, 100).default(1.0),
@@ -224,6 +226,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stationExclusivity: e.CRAFT_STATION_EXCLUSIVITY,
     pauseReleasesStation: e.CRAFT_PAUSE_RELEASES_STATION,
     maxPausedSeconds: e.CRAFT_MAX_PAUSED_SECONDS,
+    /** Worker threads for ruleset estimates (0: on the request's thread); default: the cores, at most 4. */
+    estimateThreads: e.CRAFT_ESTIMATE_THREADS ?? Math.min(4, availableParallelism()),
     proficiencySource: e.CRAFT_PROFICIENCY_SOURCE,
     maxProficiencyLevel: e.CRAFT_MAX_PROFICIENCY_LEVEL,
     experienceScalingFactor: e.CRAFT_EXPERIENCE_SCALING_FACTOR,

@@ -32,6 +32,7 @@ function toRecord(row: CraftSession): SessionRecord {
     tools: row.tools ? JSON.parse(row.tools) : [],
     stationId: row.stationId,
     targetItemId: row.targetItemId,
+    creatorSignature: row.creatorSignature,
     accumulatedQuality: row.accumulatedQuality,
     finalQuality: row.finalQuality,
     outputItemIds: row.outputItemIds ? JSON.parse(row.outputItemIds) : null,
@@ -100,6 +101,7 @@ function toRow(s: SessionRecord) {
     startedAt: s.startedAt,
     recipeSnapshot: JSON.stringify(s.recipe),
     rulesDefinition: s.rules ? JSON.stringify(s.rules.definition) : null,
+    creatorSignature: s.creatorSignature,
     ...mutableColumns(s),
   };
 }

@@ -26,7 +26,7 @@ import type { ProficiencyAccess, StationAccess } from '../sessions/session-ports
 import { materialCandidate, materialLots, namedBySlot, needsTemplates } from '../sessions/material-choice.js';
 import type { TemplateCache } from '../sessions/template-cache.js';
 import type { Scope } from '../scope.js';
-import { estimateRules, type RulesEstimateDeps } from './rules-estimate.js';
+import { estimateRules, type RulesEstimateDeps, type Simulator } from './rules-estimate.js';
 import type { Policy } from '../../domain/rules/simulate.js';
 
 export interface QueryServiceDeps {
@@ -38,6 +38,8 @@ export interface QueryServiceDeps {
   defaultQualityWeights: QualityWeights;
   /** Ruleset recipes: their ruleset versions, compiled. */
   rulesets: RulesEstimateDeps;
+  /** Where ruleset estimates simulate (worker threads, or the request's thread). */
+  simulator: Simulator;
   /** Item templates (inputs by category, tags or tier). */
   templates: TemplateCache;
 }
@@ -165,7 +167,7 @@ export class QueryService {
       const known = toolQualities.filter((q): q is number => q !== null);
       const instances = new Map(named.map((i) => [i.instanceId, i]));
       const lotTemplates = picks.length > 0 ? (templates ?? (await this.d.templates.lookup(recipe.gameServiceId, named.map((i) => i.templateId)))) : new Map();
-      const { qualities, ...rules } = await estimateRules(this.d.rulesets, recipe, {
+      const { qualities, ...rules } = await estimateRules(this.d.rulesets, this.d.simulator, recipe, {
         level,
         proficiencyFactor: factors.proficiency,
         materials: { quality: factors.material, lots: materialLots(recipe, picks, instances, lotTemplates) },

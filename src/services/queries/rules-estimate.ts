@@ -2,7 +2,7 @@ import { CraftError } from '../../domain/errors.js';
 import type { CompiledRuleset } from '../../domain/rules/compile.js';
 import { materialsContext, type MaterialLot } from '../../domain/rules/materials.js';
 import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
-import { simulateRules, type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
+import { type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
 import type { RecipeInfo } from '../recipes/recipe-model.js';
 import type { RulesetInfo } from '../rulesets/ruleset-model.js';
 import { statsOf } from '../sessions/rules-sessions.js';
@@ -14,6 +14,17 @@ export const ESTIMATE_TURN_BUDGET = 30_000;
 export interface RulesEstimateDeps {
   find(gameServiceId: string, code: string, version?: number | null): Promise<RulesetInfo | null>;
   compiled(info: Pick<RulesetInfo, 'rulesetId' | 'definition'>): CompiledRuleset;
+}
+
+/** Where simulations run: the estimate threads (estimate-threads.ts). */
+export interface Simulator {
+  estimate(
+    ruleset: Pick<RulesetInfo, 'rulesetId' | 'definition'>,
+    rs: CompiledRuleset,
+    inputs: EngineInputs,
+    policy: Policy,
+    opts: { simulations: number; seed: string; turnBudget: number },
+  ): Promise<RulesEstimateResult>;
 }
 
 /** What an estimate knows of the crafter and the materials, as a start would compute it. */
@@ -33,6 +44,7 @@ export interface EstimateFactors {
  */
 export async function estimateRules(
   d: RulesEstimateDeps,
+  simulator: Simulator,
   recipe: RecipeInfo,
   factors: EstimateFactors,
   req: { stats?: Record<string, number> | null; policy?: Policy | null; simulations?: number | null; seed?: number | null },
@@ -53,7 +65,7 @@ export async function estimateRules(
     recipeTraits: ref.traits ?? [],
   };
   try {
-    return simulateRules(rs, inputs, req.policy ?? { kind: 'greedy' }, {
+    return await simulator.estimate(info, rs, inputs, req.policy ?? { kind: 'greedy' }, {
       simulations: req.simulations ?? 1000,
       seed: String(req.seed ?? 0),
       turnBudget: ESTIMATE_TURN_BUDGET,

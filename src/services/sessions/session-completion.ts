@@ -97,6 +97,7 @@ export class SessionCompletion {
             ...(o.quality !== null && { quality: o.quality }),
             ...o.metadata,
             craftedBy: s.entityId,
+            ...(s.creatorSignature && { creatorSignature: s.creatorSignature }),
             recipeCode: s.recipeCode,
             sessionId: s.id,
           },

@@ -119,6 +119,8 @@ export interface SessionRecord {
   tools: ChosenTool[];
   stationId: string | null;
   targetItemId: string | null;
+  /** The crafter's signature given at start (written on the outputs); null = none. */
+  creatorSignature: string | null;
   accumulatedQuality: number;
   finalQuality: number | null;
   outputItemIds: string[] | null;

@@ -38,6 +38,8 @@ export interface StartRequest {
   trial?: boolean | null;
   /** Crafts this many (production recipes, up to maxBatch). */
   batch?: number | null;
+  /** The crafter's signature written on the outputs (a display name). */
+  creatorSignature?: string | null;
 }
 
 /** Everything a start needs, decided before anything moves. */

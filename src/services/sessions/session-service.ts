@@ -137,6 +137,7 @@ export class SessionService {
       tools: plan.tools,
       stationId: plan.station?.stationId ?? null,
       targetItemId: plan.target?.instanceId ?? null,
+      creatorSignature: req.creatorSignature?.trim() || null,
       accumulatedQuality: quality,
       finalQuality: null,
       outputItemIds: null,

@@ -45,6 +45,7 @@ export function sessionInfo(s: SessionRecord): Schemas['SessionInfo'] {
     sessionId: s.id,
     ...(s.recipe.batch && s.recipe.batch > 1 && { batch: s.recipe.batch }),
     ...(s.status === 'paused' && s.pausedAt && { pausedAt: s.pausedAt.toISOString() }),
+    ...(s.creatorSignature && { creatorSignature: s.creatorSignature }),
     contractId: s.contractId,
     recipeId: s.recipeId,
     recipeCode: s.recipeCode,

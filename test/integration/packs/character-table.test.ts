@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditItems, expectConserved } from '../../helpers/audit.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { contentsOf, crafterWith, itemMetadata, loadPackWorld, type PackWorld } from '../../helpers/packs.js';
-import { ok } from '../../helpers/world.js';
+import { expectError, ok } from '../../helpers/world.js';
 
 /**
  * The character-table pack (seed 001) over HTTP. travel_satchel takes 3 units tagged cloth and 2
@@ -37,8 +37,8 @@ async function tailor(level: number, cloth: string, clothQuality: number, cordQu
   return c;
 }
 
-async function satchel(c: Awaited<ReturnType<typeof tailor>>, stages: [string, number | undefined][]) {
-  const started = await ok(h, '/craft/session/start', { recipeId: w.recipes.travel_satchel!, entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId });
+async function satchel(c: Awaited<ReturnType<typeof tailor>>, stages: [string, number | undefined][], extra: Record<string, unknown> = {}) {
+  const started = await ok(h, '/craft/session/start', { recipeId: w.recipes.travel_satchel!, entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId, ...extra });
   let last: any = started;
   for (const [action, performance] of stages) {
     last = await ok(h, '/craft/session/advance', { sessionId: started.sessionId, action, ...(performance !== undefined && { performance }) });
@@ -52,19 +52,26 @@ describe('character-table pack', () => {
     const c = await tailor(5, 'linen_cloth', 0.8, 0.6);
     // Material quality (0.8 x 3 + 0.6 x 2) / 5 = 0.72; proficiency 5 / 10 = 0.5:
     // quality starts at 100 x (0.216 + 0.15) = 36.6; stages +10, +8, +9, +5 = 68.6: rare.
-    const { started, metadata } = await satchel(c, [
-      ['prepare', 1],
-      ['combine', 0.8],
-      ['refine', 0.9],
-      ['finish', 0.5],
-    ]);
+    const { started, metadata } = await satchel(
+      c,
+      [
+        ['prepare', 1],
+        ['combine', 0.8],
+        ['refine', 0.9],
+        ['finish', 0.5],
+      ],
+      { creatorSignature: '  Mira of the Loom ' },
+    );
     expect(started.rules.pools).toEqual({ quality: 36.6, stage: 0 });
+    expect((await ok(h, '/craft/session/get', { sessionId: started.sessionId })).session.creatorSignature).toBe('Mira of the Loom');
     expect(metadata).toMatchObject({
       quality: 0.686,
       grade: 'rare',
       // capacity round(12 x 1.186) = round(14.232) = 14; weight 3 x 1 + 2 x 0.5 = 4.
       attributes: { capacity: 14, weight: 4 },
       craftedBy: c.entityId,
+      // The signature given at start, trimmed: what the game shows as "Crafted by ...".
+      creatorSignature: 'Mira of the Loom',
       provenance: 'linen_cloth (T1) x3, leather_cord (T1) x2',
     });
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ travel_satchel: 1 });
@@ -81,6 +88,18 @@ describe('character-table pack', () => {
     ]);
     // capacity round(18 x 1.47) = round(26.46) = 26; weight 3 x 2 + 1 = 7.
     expect(metadata).toMatchObject({ quality: 0.97, grade: 'legendary', attributes: { capacity: 26, weight: 7 } });
+    // No signature given: none written.
+    expect(metadata).not.toHaveProperty('creatorSignature');
+  });
+
+  it('aSignatureTooLongOrBlank_isRefused_andNothingMoves', async () => {
+    const c = await tailor(5, 'linen_cloth', 0.8, 0.6);
+    const base = { recipeId: w.recipes.travel_satchel!, entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId };
+    expectError(await h.post('/craft/session/start', { ...base, creatorSignature: 'x'.repeat(65) }), 400, 'VALIDATION_FAILED');
+    expectError(await h.post('/craft/session/start', { ...base, creatorSignature: '   ' }), 400, 'VALIDATION_FAILED');
+    expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ linen_cloth: 3, leather_cord: 2 });
+    // The same materials then craft (they count in the audit below).
+    await satchel(c, [['craft', undefined]]);
   });
 
   it('theInstantCraftButton_isOneRolledAction', async () => {

@@ -2427,6 +2427,7 @@ export const CraftSessionScalarFieldEnum = {
   rules: 'rules',
   stepReadyAt: 'stepReadyAt',
   pausedAt: 'pausedAt',
+  creatorSignature: 'creatorSignature',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
   completedAt: 'completedAt',
@@ -2842,7 +2843,8 @@ export const CraftSessionOrderByRelevanceFieldEnum = {
   recipeSnapshot: 'recipeSnapshot',
   tools: 'tools',
   rulesDefinition: 'rulesDefinition',
-  rules: 'rules'
+  rules: 'rules',
+  creatorSignature: 'creatorSignature'
 } as const
 
 export type CraftSessionOrderByRelevanceFieldEnum = (typeof CraftSessionOrderByRelevanceFieldEnum)[keyof typeof CraftSessionOrderByRelevanceFieldEnum]

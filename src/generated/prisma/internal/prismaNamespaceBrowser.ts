@@ -193,6 +193,7 @@ export const CraftSessionScalarFieldEnum = {
   rules: 'rules',
   stepReadyAt: 'stepReadyAt',
   pausedAt: 'pausedAt',
+  creatorSignature: 'creatorSignature',
   expiresAt: 'expiresAt',
   startedAt: 'startedAt',
   completedAt: 'completedAt',
@@ -608,7 +609,8 @@ export const CraftSessionOrderByRelevanceFieldEnum = {
   recipeSnapshot: 'recipeSnapshot',
   tools: 'tools',
   rulesDefinition: 'rulesDefinition',
-  rules: 'rules'
+  rules: 'rules',
+  creatorSignature: 'creatorSignature'
 } as const
 
 export type CraftSessionOrderByRelevanceFieldEnum = (typeof CraftSessionOrderByRelevanceFieldEnum)[keyof typeof CraftSessionOrderByRelevanceFieldEnum]

@@ -77,6 +77,7 @@ export type CraftSessionMinAggregateOutputType = {
   rules: string | null
   stepReadyAt: Date | null
   pausedAt: Date | null
+  creatorSignature: string | null
   expiresAt: Date | null
   startedAt: Date | null
   completedAt: Date | null
@@ -118,6 +119,7 @@ export type CraftSessionMaxAggregateOutputType = {
   rules: string | null
   stepReadyAt: Date | null
   pausedAt: Date | null
+  creatorSignature: string | null
   expiresAt: Date | null
   startedAt: Date | null
   completedAt: Date | null
@@ -159,6 +161,7 @@ export type CraftSessionCountAggregateOutputType = {
   rules: number
   stepReadyAt: number
   pausedAt: number
+  creatorSignature: number
   expiresAt: number
   startedAt: number
   completedAt: number
@@ -218,6 +221,7 @@ export type CraftSessionMinAggregateInputType = {
   rules?: true
   stepReadyAt?: true
   pausedAt?: true
+  creatorSignature?: true
   expiresAt?: true
   startedAt?: true
   completedAt?: true
@@ -259,6 +263,7 @@ export type CraftSessionMaxAggregateInputType = {
   rules?: true
   stepReadyAt?: true
   pausedAt?: true
+  creatorSignature?: true
   expiresAt?: true
   startedAt?: true
   completedAt?: true
@@ -300,6 +305,7 @@ export type CraftSessionCountAggregateInputType = {
   rules?: true
   stepReadyAt?: true
   pausedAt?: true
+  creatorSignature?: true
   expiresAt?: true
   startedAt?: true
   completedAt?: true
@@ -428,6 +434,7 @@ export type CraftSessionGroupByOutputType = {
   rules: string | null
   stepReadyAt: Date | null
   pausedAt: Date | null
+  creatorSignature: string | null
   expiresAt: Date
   startedAt: Date
   completedAt: Date | null
@@ -492,6 +499,7 @@ export type CraftSessionWhereInput = {
   rules?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   pausedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
+  creatorSignature?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
@@ -533,6 +541,7 @@ export type CraftSessionOrderByWithRelationInput = {
   rules?: Prisma.SortOrderInput | Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  creatorSignature?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -578,6 +587,7 @@ export type CraftSessionWhereUniqueInput = Prisma.AtLeast<{
   rules?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
   pausedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
+  creatorSignature?: Prisma.StringNullableFilter<"CraftSession"> | string | null
   expiresAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeFilter<"CraftSession"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"CraftSession"> | Date | string | null
@@ -619,6 +629,7 @@ export type CraftSessionOrderByWithAggregationInput = {
   rules?: Prisma.SortOrderInput | Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  creatorSignature?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -668,6 +679,7 @@ export type CraftSessionScalarWhereWithAggregatesInput = {
   rules?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   stepReadyAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
   pausedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
+  creatorSignature?: Prisma.StringNullableWithAggregatesFilter<"CraftSession"> | string | null
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"CraftSession"> | Date | string
   completedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"CraftSession"> | Date | string | null
@@ -709,6 +721,7 @@ export type CraftSessionCreateInput = {
   rules?: string | null
   stepReadyAt?: Date | string | null
   pausedAt?: Date | string | null
+  creatorSignature?: string | null
   expiresAt: Date | string
   startedAt?: Date | string
   completedAt?: Date | string | null
@@ -750,6 +763,7 @@ export type CraftSessionUncheckedCreateInput = {
   rules?: string | null
   stepReadyAt?: Date | string | null
   pausedAt?: Date | string | null
+  creatorSignature?: string | null
   expiresAt: Date | string
   startedAt?: Date | string
   completedAt?: Date | string | null
@@ -791,6 +805,7 @@ export type CraftSessionUpdateInput = {
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  creatorSignature?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -832,6 +847,7 @@ export type CraftSessionUncheckedUpdateInput = {
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  creatorSignature?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -873,6 +889,7 @@ export type CraftSessionCreateManyInput = {
   rules?: string | null
   stepReadyAt?: Date | string | null
   pausedAt?: Date | string | null
+  creatorSignature?: string | null
   expiresAt: Date | string
   startedAt?: Date | string
   completedAt?: Date | string | null
@@ -914,6 +931,7 @@ export type CraftSessionUpdateManyMutationInput = {
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  creatorSignature?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -955,6 +973,7 @@ export type CraftSessionUncheckedUpdateManyInput = {
   rules?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stepReadyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  creatorSignature?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1002,6 +1021,7 @@ export type CraftSessionCountOrderByAggregateInput = {
   rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   pausedAt?: Prisma.SortOrder
+  creatorSignature?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
@@ -1051,6 +1071,7 @@ export type CraftSessionMaxOrderByAggregateInput = {
   rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   pausedAt?: Prisma.SortOrder
+  creatorSignature?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
@@ -1092,6 +1113,7 @@ export type CraftSessionMinOrderByAggregateInput = {
   rules?: Prisma.SortOrder
   stepReadyAt?: Prisma.SortOrder
   pausedAt?: Prisma.SortOrder
+  creatorSignature?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
@@ -1159,6 +1181,7 @@ export type CraftSessionSelect<ExtArgs extends runtime.Types.Extensions.Internal
   rules?: boolean
   stepReadyAt?: boolean
   pausedAt?: boolean
+  creatorSignature?: boolean
   expiresAt?: boolean
   startedAt?: boolean
   completedAt?: boolean
@@ -1202,13 +1225,14 @@ export type CraftSessionSelectScalar = {
   rules?: boolean
   stepReadyAt?: boolean
   pausedAt?: boolean
+  creatorSignature?: boolean
   expiresAt?: boolean
   startedAt?: boolean
   completedAt?: boolean
   updatedAt?: boolean
 }
 
-export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "rulesDefinition" | "rules" | "stepReadyAt" | "pausedAt" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
+export type CraftSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "contractId" | "gameServiceId" | "recipeId" | "recipeCode" | "entityId" | "entityType" | "inventoryId" | "escrowContainerId" | "status" | "currentStepIndex" | "version" | "attempt" | "rngSeed" | "state" | "stepResults" | "participants" | "reservedMaterials" | "currencyHolds" | "stationId" | "toolItemId" | "targetItemId" | "accumulatedQuality" | "finalQuality" | "outputItemIds" | "failureReason" | "completionStage" | "pendingEffects" | "recipeSnapshot" | "tools" | "rulesDefinition" | "rules" | "stepReadyAt" | "pausedAt" | "creatorSignature" | "expiresAt" | "startedAt" | "completedAt" | "updatedAt", ExtArgs["result"]["craftSession"]>
 
 export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "CraftSession"
@@ -1285,6 +1309,10 @@ export type $CraftSessionPayload<ExtArgs extends runtime.Types.Extensions.Intern
      * When the session was paused (status `paused`); null otherwise.
      */
     pausedAt: Date | null
+    /**
+     * The crafter's signature (a display name) written on the outputs; null = none.
+     */
+    creatorSignature: string | null
     expiresAt: Date
     startedAt: Date
     completedAt: Date | null
@@ -1692,6 +1720,7 @@ export interface CraftSessionFieldRefs {
   readonly rules: Prisma.FieldRef<"CraftSession", 'String'>
   readonly stepReadyAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly pausedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
+  readonly creatorSignature: Prisma.FieldRef<"CraftSession", 'String'>
   readonly expiresAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
   readonly completedAt: Prisma.FieldRef<"CraftSession", 'DateTime'>
