@@ -3562,6 +3562,92 @@ export interface components {
         GetOutputPreviewResponse: {
             /** @description One entry per band, low to high. */
             bands: components["schemas"]["OutputPreviewBand"][];
+            /** @description Ruleset recipes only - what the outputs can carry, read from the ruleset (their quantities come from the outcome's bands, not from the quality bands above). */
+            rules?: components["schemas"]["RulesOutputPreview"];
+        };
+        /** @description What the outputs of a ruleset recipe can carry: the outcome's bands with the quantities each yields, the attributes written, how rarity and traits come from the materials, the variants, whether a failure can break the target. The values a session reaches (scores, materials) are what query/estimate-quality answers (`rules.outputs`). */
+        RulesOutputPreview: {
+            /** @description The ruleset version the recipe plays now. */
+            ruleset: {
+                /** @description Ruleset code. */
+                code: string;
+                /** @description Version. */
+                version: number;
+            };
+            /**
+             * @description How the outcome is decided.
+             * @enum {string}
+             */
+            mode: "bands" | "allOrNothing";
+            /** @description Bands mode: every band, lowest first; all or nothing: `success` and `failure`. */
+            bands: {
+                /** @description Band name. */
+                name: string;
+                /** @description The score from which the band applies (null for all or nothing). */
+                minScore: number | null;
+                /** @description Whether the band yields outputs. */
+                success: boolean;
+                /** @description The grade written on its outputs. */
+                grade: string | null;
+                /** @description Traits its outputs gain. */
+                traits: string[];
+                /** @description Every output of the recipe with the quantity this band yields (0 on a failed band). */
+                outputs: {
+                    /** @description Template code. */
+                    itemTemplateCode: string;
+                    /** @description Quantity (whole quantities rounded down). */
+                    quantity: number;
+                }[];
+            }[];
+            /** @description Quantities are further multiplied by an expression of the session (outcome.outputMultiplier). */
+            quantitiesScaled: boolean;
+            /** @description Names of the numbers written on the outputs (outcome.attributes). */
+            attributes: string[];
+            /** @description Grade names by value (outcome.grades), lowest first. */
+            grades: {
+                /** @description From this value. */
+                min: number;
+                /** @description Grade name. */
+                name: string;
+            }[];
+            /** @description The rarity the outputs carry (materials.rarity); null = none. */
+            rarity: {
+                /** @description Rarities, lowest first. */
+                scale: string[];
+                /**
+                 * @description How the inputs' rarities give the output's.
+                 * @enum {string}
+                 */
+                mode: "gradient" | "capped" | "value";
+            } | null;
+            /** @description Traits by the count of material units carrying a tag. */
+            tagTraits: {
+                /** @description The tag counted. */
+                tag: string;
+                /** @description From `min` units, the trait. */
+                levels: {
+                    /** @description Units needed. */
+                    min: number;
+                    /** @description Trait gained. */
+                    trait: string;
+                }[];
+            }[];
+            /** @description Traits the outputs inherit from the materials; null = none. */
+            inheritedTraits: {
+                /** @description At most this many. */
+                max: number;
+                /** @description From these slots (null = every slot). */
+                slots: string[] | null;
+            } | null;
+            /** @description Templates an output may be made of instead of the recipe's, by output number. */
+            variants: {
+                /** @description The recipe output's number (0 = the first). */
+                output: number;
+                /** @description The template it may become. */
+                itemTemplateCode: string;
+            }[];
+            /** @description A failed attempt may destroy the target item (modification recipes). */
+            mayBreakTarget: boolean;
         };
         /** @description Request of query/npc-variables. */
         GetNpcVariablesRequest: {

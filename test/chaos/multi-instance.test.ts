@@ -30,12 +30,18 @@ describe('three instances, one economy', () => {
     expect(tempering.lostIngots).toBeGreaterThan(0);
     // Some of them tempered a batch of two blades.
     expect(tempering.batches).toBeGreaterThan(0);
+    // Etches broke swords, repairs mended damaged ones, and embers filled the extra slot.
+    const ran = await c.ledger.recipeStatuses(eco.gs);
+    expect(ran.etch_runes?.failed ?? 0).toBeGreaterThan(0);
+    expect(ran.etch_runes?.completed ?? 0).toBeGreaterThan(0);
+    expect(ran.mend_sword?.completed ?? 0).toBeGreaterThan(0);
+    expect((await c.ledger.items(eco.gs)).ember?.consumed ?? 0).toBeGreaterThan(0);
     expect(await c.ledger.audit(eco)).toEqual([]);
   });
 
   it('audit_aDuplicatedSwordAndAnUnpaidCraft_areBothReported', async () => {
     // The auditor itself must see a broken economy: copy a sword, refund one craft's gold,
-    // burn a third flux in a tempering session.
+    // burn a third flux in a tempering session, make a broken sword whole again.
     await c.ledger.db.query(
       `INSERT INTO stub_item_instance (id, templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, originType, originId, createdAt, updatedAt)
        SELECT UUID(), templateId, gameServiceId, containerId, realmId, quantity, instanceMetadata, 'Grant', NULL, NOW(3), NOW(3)
@@ -56,7 +62,14 @@ describe('three instances, one economy', () => {
        FROM stub_item_template t JOIN stub_container c ON c.ownerId = ? WHERE t.gameServiceId = ? AND t.code = 'flux' LIMIT 1`,
       [temper!.id, eco.gs],
     );
+    // ... and mend a sword an etch broke.
+    const [broken] = await c.ledger.db.query<{ targetItemId: string }[]>(
+      `SELECT targetItemId FROM CraftSession WHERE gameServiceId = ? AND recipeCode = 'etch_runes' AND status = 'failed' AND failureReason LIKE '%the target item broke%' LIMIT 1`,
+      [eco.gs],
+    );
+    await c.ledger.db.query('UPDATE stub_item_instance SET destroyedAt = NULL, destroyReason = NULL WHERE id = ?', [broken!.targetItemId]);
     const problems = await c.ledger.audit(eco);
+    expect(problems).toContain(`a failed etch left sword ${broken!.targetItemId} whole`);
     expect(problems.some((p) => /live .* != granted/.test(p))).toBe(true);
     expect(problems.some((p) => new RegExp(`^session ${temper!.id} burnt \\d+ flux in at most 2 attempts$`).test(p)), problems.join('\n')).toBe(true);
     expect(problems.some((p) => p.startsWith(`wallet of ${eco.crafters[0]!.entityId}: balance`))).toBe(true);

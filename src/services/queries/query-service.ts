@@ -2,6 +2,9 @@ import type { ItemClient, ItemInstance } from '../../clients/item-client.js';
 import { CraftError } from '../../domain/errors.js';
 import { allocateAvailable } from '../../domain/estimate/materials.js';
 import { outputPreview } from '../../domain/estimate/preview.js';
+import { rulesOutputPreview } from '../../domain/rules/preview.js';
+import type { RulesetDefinition } from '../../domain/rules/ruleset.js';
+import { scaledQuantity } from '../sessions/rules-transitions.js';
 import {
   DEFAULT_ESTIMATE_SEED,
   qualityBreakdown,
@@ -191,7 +194,13 @@ export class QueryService {
   /** What the recipe yields at each quality band (src/domain/estimate/preview.ts). */
   async outputPreview(scope: Scope, recipeId: string) {
     const recipe = await this.recipe(scope, recipeId);
-    return { bands: outputPreview(recipe) };
+    const ref = recipe.ruleset;
+    if (!ref) return { bands: outputPreview(recipe) };
+    // A ruleset recipe: its outputs come from the outcome's bands, not the quality bands.
+    const info = await this.d.rulesets.find(recipe.gameServiceId, ref.code, ref.version ?? null);
+    if (!info) throw new CraftError('VALIDATION_FAILED', `the recipe's ruleset "${ref.code}" does not exist`, { code: ref.code });
+    const rules = rulesOutputPreview(info.definition as RulesetDefinition, info.version, recipe.outputs ?? [], scaledQuantity);
+    return { bands: outputPreview(recipe), rules };
   }
 
   /**

@@ -3,7 +3,9 @@ import type { Fleet } from './fleet.js';
 
 /**
  * What the chaos clients craft with: the seed's sword, a modification, an extraction, a
- * discovery, and a ruleset craft (two attempts on one pool, a consumable, a loss on failure).
+ * discovery, a ruleset craft (two attempts on one pool, a consumable, a loss on failure, an
+ * optional extra slot), a ruleset modification that breaks its target when it fails, and a
+ * repair of damaged swords.
  */
 export const SWORD_COST = 5;
 
@@ -29,6 +31,16 @@ const TEMPERING = {
   attempts: { max: 2 },
 };
 export const TEMPER_INPUT = { iron_ingot: 2 } as const;
+
+/** Etching runes: one try at 50 %; a failure loses the reagent and breaks the sword (outcome.breaksTarget). */
+const ETCHING = {
+  code: 'etching',
+  name: 'Etching',
+  pools: [{ name: 'etched', start: 0, min: 0, max: 1 }],
+  actions: [{ code: 'etch', name: 'Etch', chance: 0.5, onSuccess: [{ op: 'set', pool: 'etched', amount: 1 }], onFailure: [{ op: 'fail', reason: 'the runes cracked the blade' }] }],
+  end: { success: { '>=': [{ var: 'pools.etched' }, 1] } },
+  outcome: { mode: 'allOrNothing', score: { '*': [100, { var: 'pools.etched' }] }, failLoss: { min: 1 }, breaksTarget: true },
+};
 
 const RECIPES = [
   {
@@ -82,12 +94,39 @@ const RECIPES = [
     recipeType: 'production',
     domain: 'blacksmithing',
     isDefaultKnown: true,
-    inputs: [{ itemTemplateCode: 'iron_ingot', quantity: TEMPER_INPUT.iron_ingot }],
+    inputs: [
+      { slot: 'metal', itemTemplateCode: 'iron_ingot', quantity: TEMPER_INPUT.iron_ingot },
+      // An extra slot some clients fill (overload): an ember, used up with the ingots.
+      { slot: 'charm', tagsAny: ['fire'], quantity: 1, optional: true },
+    ],
     // Some tempering sessions temper two blades at once (a batch): inputs, outputs and losses x 2.
     maxBatch: 2,
     steps: [{ code: 'temper', name: 'Temper' }],
     outputs: [{ itemTemplateCode: 'tempered_blade', quantity: 1, qualityInfluence: 1.0 }],
     ruleset: { code: 'tempering' },
+  },
+  {
+    code: 'etch_runes',
+    recipeType: 'modification',
+    domain: 'enchanting',
+    isDefaultKnown: true,
+    inputs: [{ itemTemplateCode: 'fire_reagent', quantity: 1 }],
+    outputs: [],
+    targetRequirements: { validItemClasses: ['one_hand_sword'], requiredAffixSlotType: 'suffix' },
+    affixOperation: 'apply_random',
+    affixOperationConfig: { slotType: 'suffix' },
+    steps: [{ code: 'etch', name: 'Etch' }],
+    ruleset: { code: 'etching' },
+  },
+  {
+    code: 'mend_sword',
+    recipeType: 'repair',
+    domain: 'blacksmithing',
+    isDefaultKnown: true,
+    repair: { fixes: ['damaged', 'broken'] },
+    inputs: [{ itemTemplateCode: 'iron_ingot', quantity: 1 }],
+    outputs: [],
+    steps: [{ code: 'mend', name: 'Mend', toolCategory: 'hammer' }],
   },
   {
     code: 'forge_dagger',
@@ -102,7 +141,7 @@ const RECIPES = [
   },
 ];
 
-const TEMPLATES = [
+const TEMPLATES: [code: string, category: string, tags?: string[]][] = [
   ['iron_ingot', 'metal'],
   ['leather_strip', 'leather'],
   ['iron_sword', 'one_hand_sword'],
@@ -110,10 +149,13 @@ const TEMPLATES = [
   ['fire_reagent', 'reagent'],
   ['flux', 'consumable'],
   ['tempered_blade', 'blade'],
-] as const;
+  ['ember', 'reagent', ['fire']],
+];
 
 /** What one crafter is given at the start. */
-export const KIT = { iron_ingot: 36, leather_strip: 12, hammer: 1, iron_sword: 4, fire_reagent: 4, flux: 3 } as const;
+export const KIT = { iron_ingot: 36, leather_strip: 12, hammer: 1, iron_sword: 4, fire_reagent: 4, flux: 3, ember: 3 } as const;
+/** Swords each crafter is also given damaged (one instance each: targets of mend_sword). */
+export const DAMAGED_SWORDS = 2;
 export const GOLD = 60;
 
 export interface Crafter {
@@ -137,11 +179,11 @@ export interface Economy {
 export async function buildEconomy(fleet: Fleet, crafters: number): Promise<Economy> {
   const reg = await fleet.ok('/dev/game-service/register', { stubName: `chaos-${randomUUID().slice(0, 12)}`, displayName: 'Chaos game' });
   const gs = reg.gameService.serviceId as string;
-  for (const [code, category] of TEMPLATES) await fleet.ok('/dev/item/template/create', { gameServiceId: gs, code, category });
+  for (const [code, category, tags] of TEMPLATES) await fleet.ok('/dev/item/template/create', { gameServiceId: gs, code, category, ...(tags && { tags }) });
   for (const code of ['of_flames', 'of_frost', 'of_storms']) {
     await fleet.ok('/dev/affix/definition/create', { gameServiceId: gs, code, slotType: 'suffix', tags: ['fire'], tier: 1, weight: 100, valueMin: 1, valueMax: 50, minItemLevel: 0 });
   }
-  const seeded = await fleet.ok('/craft/recipe/seed', { gameServiceId: gs, rulesets: [TEMPERING], recipes: RECIPES });
+  const seeded = await fleet.ok('/craft/recipe/seed', { gameServiceId: gs, rulesets: [TEMPERING, ETCHING], recipes: RECIPES });
   const recipeIds = Object.fromEntries((seeded.created as { code: string; recipeId: string }[]).map((c) => [c.code, c.recipeId]));
   const station = await fleet.ok('/craft/station/register', { gameServiceId: gs, stationType: 'forge', quality: 0.8 });
   const economy: Economy = { gs, stationId: station.stationId, recipeIds, crafters: [], granted: {}, credited: {} };
@@ -161,6 +203,10 @@ export async function buildEconomy(fleet: Fleet, crafters: number): Promise<Econ
         }
         economy.granted[code] = (economy.granted[code] ?? 0) + quantity;
       }
+      for (let i = 0; i < DAMAGED_SWORDS; i++) {
+        await fleet.ok('/dev/item/grant', { containerId: crafter.inventoryId, gameServiceId: gs, itemTemplateCode: 'iron_sword', quantity: 1, quality: 0.6, instanceMetadata: { condition: 'damaged' } });
+      }
+      economy.granted.iron_sword = (economy.granted.iron_sword ?? 0) + DAMAGED_SWORDS;
       await fleet.ok('/dev/currency/credit', { gameServiceId: gs, ownerId: entityId, ownerType: 'character', currencyCode: 'gold', amount: GOLD });
       economy.credited[entityId] = GOLD;
       economy.crafters.push(crafter);

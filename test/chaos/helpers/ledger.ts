@@ -26,9 +26,20 @@ export class Ledger {
 
   async sessions(gs: string) {
     return this.db.query<
-      { id: string; status: string; recipeCode: string; entityId: string; escrowContainerId: string | null; outputItemIds: string | null; pendingEffects: number; targetItemId: string | null; batch: number }[]
+      {
+        id: string;
+        status: string;
+        recipeCode: string;
+        entityId: string;
+        escrowContainerId: string | null;
+        outputItemIds: string | null;
+        pendingEffects: number;
+        targetItemId: string | null;
+        failureReason: string | null;
+        batch: number;
+      }[]
     >(
-      `SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId,
+      `SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId, failureReason,
         COALESCE(JSON_VALUE(recipeSnapshot, '$.batch'), 1) AS batch
       FROM CraftSession WHERE gameServiceId = ?`,
       [gs],
@@ -38,6 +49,17 @@ export class Ledger {
   async statusCounts(gs: string): Promise<Record<string, number>> {
     const rows = await this.db.query<{ status: string; n: number }[]>('SELECT status, COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? GROUP BY status', [gs]);
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Sessions per recipe code and status. */
+  async recipeStatuses(gs: string): Promise<Record<string, Record<string, number>>> {
+    const rows = await this.db.query<{ recipeCode: string; status: string; n: number }[]>(
+      'SELECT recipeCode, status, COUNT(*) AS n FROM CraftSession WHERE gameServiceId = ? GROUP BY recipeCode, status',
+      [gs],
+    );
+    const out: Record<string, Record<string, number>> = {};
+    for (const r of rows) out[r.recipeCode] = { ...out[r.recipeCode], [r.status]: Number(r.n) };
+    return out;
   }
 
   /** Ruleset crafts: tempering sessions per status, the ingots their failed attempts destroyed, and how many tempered two blades at once. */
@@ -140,7 +162,10 @@ export class Ledger {
       inscribe_flames: { fire_reagent: 1 },
       salvage_weapon: { iron_sword: 1 },
       temper_blade: TEMPER_INPUT,
+      etch_runes: { fire_reagent: 1 },
+      mend_sword: { iron_ingot: 1 },
     };
+    const targets = await this.targets(eco.gs);
     const swordsPerEntity: Record<string, number> = {};
     for (const s of sessions) {
       // 2. Every session at rest.
@@ -159,22 +184,40 @@ export class Ledger {
         if (made.ids.size < outputs.length) problems.push(`session ${s.id} crafted ${made.ids.size} items, reports ${outputs.length}`);
         // A batch of n makes n times the outputs from n times the inputs.
         const batch = Number(s.batch) || 1;
-        const expected = { forge_iron_sword: 1, forge_dagger: 1, inscribe_flames: 0, temper_blade: 1 }[s.recipeCode];
+        const expected = { forge_iron_sword: 1, forge_dagger: 1, inscribe_flames: 0, temper_blade: 1, etch_runes: 0, mend_sword: 0 }[s.recipeCode];
         if (expected !== undefined && made.quantity !== expected * batch) problems.push(`session ${s.id} (${s.recipeCode}, batch ${batch}) made ${made.quantity} outputs`);
         for (const [code, q] of Object.entries(consumes[s.recipeCode] ?? {})) {
           if ((box[code]?.consumed ?? 0) !== q * batch) problems.push(`session ${s.id} consumed ${box[code]?.consumed ?? 0} ${code}, recipe says ${q} x batch ${batch}`);
         }
         if (s.recipeCode === 'forge_iron_sword') swordsPerEntity[s.entityId] = (swordsPerEntity[s.entityId] ?? 0) + 1;
+        // The extra slot: an ember per tempered blade, or none.
+        const embers = box.ember?.consumed ?? 0;
+        if (s.recipeCode === 'temper_blade' && embers !== 0 && embers !== Number(s.batch || 1)) problems.push(`session ${s.id} consumed ${embers} ember for a batch of ${s.batch}`);
+        // A repair leaves its target intact.
+        if (s.recipeCode === 'mend_sword' && targets.get(s.targetItemId ?? '')?.condition !== 'intact') problems.push(`repair ${s.id} left its target ${s.targetItemId} ${targets.get(s.targetItemId ?? '')?.condition}`);
       } else {
         if (made.ids.size > 0) problems.push(`session ${s.id} is ${s.status} but crafted ${made.ids.size} items`);
         // A ruleset session that did not complete may have lost part of its inputs to a failed attempt.
-        const mayLose: Record<string, number> = s.recipeCode === 'temper_blade' ? { iron_ingot: TEMPER_INPUT.iron_ingot * (Number(s.batch) || 1), flux: Infinity } : {};
+        const batch = Number(s.batch) || 1;
+        const mayLose: Record<string, number> =
+          s.recipeCode === 'temper_blade' ? { iron_ingot: TEMPER_INPUT.iron_ingot * batch, ember: batch, flux: Infinity } : s.recipeCode === 'etch_runes' ? { fire_reagent: 1 } : {};
         for (const [code, q] of Object.entries(box)) {
           if (q.consumed > (mayLose[code] ?? 0)) problems.push(`session ${s.id} is ${s.status} but consumed ${q.consumed} ${code}`);
         }
       }
     }
-    // 5. Currency per wallet: credited - captured = balance, captured = cost x swords made, no hold left.
+    // 5. A target breaks only by an etch that failed its roll, once: every such etch broke its
+    // sword, and no other sword was destroyed (an etch that failed otherwise, e.g. a start a
+    // dependency refused, returned it whole).
+    const failedEtches = new Set(
+      sessions.filter((s) => s.recipeCode === 'etch_runes' && s.status === 'failed' && s.failureReason?.includes('the target item broke')).map((s) => s.targetItemId),
+    );
+    for (const [id, t] of targets) {
+      if (t.code !== 'iron_sword') continue;
+      if (t.destroyReason === 'Destroyed' && !failedEtches.has(id)) problems.push(`sword ${id} was destroyed but no etch of it failed`);
+      if (failedEtches.has(id) && t.destroyReason !== 'Destroyed') problems.push(`a failed etch left sword ${id} ${t.destroyReason ?? 'whole'}`);
+    }
+    // 6. Currency per wallet: credited - captured = balance, captured = cost x swords made, no hold left.
     const wallets = await this.db.query<{ ownerId: string; balance: number; captured: number; held: number }[]>(
       `SELECT w.ownerId, b.amount AS balance,
         (SELECT COALESCE(SUM(h.capturedAmount), 0) FROM stub_currency_hold h WHERE h.walletId = w.id AND h.status = 'Captured') AS captured,
@@ -196,7 +239,16 @@ export class Ledger {
     return problems;
   }
 
-  /** 6. Every outbox row reached NATS once, and each session's lifecycle events are there once. */
+  /** Every instance of the game service by id: its template, how it ended, its condition. */
+  private async targets(gs: string) {
+    const rows = await this.db.query<{ id: string; code: string; destroyReason: string | null; instanceMetadata: string | null }[]>(
+      `SELECT i.id, t.code, i.destroyReason, i.instanceMetadata FROM stub_item_instance i JOIN stub_item_template t ON t.id = i.templateId WHERE i.gameServiceId = ?`,
+      [gs],
+    );
+    return new Map(rows.map((r) => [r.id, { code: r.code, destroyReason: r.destroyReason, condition: (JSON.parse(r.instanceMetadata || '{}') as { condition?: string }).condition ?? null }]));
+  }
+
+  /** 7. Every outbox row reached NATS once, and each session's lifecycle events are there once. */
   async auditEvents(gs: string, sessions: { id: string; status: string; recipeCode?: string }[]): Promise<string[]> {
     const problems: string[] = [];
     const outbox = await this.db.query<{ eventId: string; subject: string }[]>('SELECT eventId, subject FROM OutboxEvent');

@@ -28,7 +28,8 @@ const SWORD_STEPS = ['heat_metal', 'hammer_blade', 'quench', 'attach_grip'];
  * Concurrent clients crafting on a shared economy: every client picks any crafter, so
  * several clients compete for the same inventory, wallet and sessions. Mix per turn:
  * forge a sword (sometimes cancelling midway), temper a blade (a ruleset craft with
- * attempts, a consumable and losses), modify or salvage a sword, attempt a discovery, or
+ * attempts, a consumable, losses and sometimes an ember in its extra slot), modify or salvage a
+ * sword, etch runes on one (a failure breaks it), mend a damaged one, attempt a discovery, or
  * cancel somebody else's session.
  */
 export async function runMix(
@@ -60,10 +61,11 @@ export async function runMix(
     }
     return false;
   };
-  const itemsOf = async (c: Crafter, code: string): Promise<string[]> => {
+  type Held = { instanceId: string; itemTemplateCode: string; instanceMetadata?: Record<string, unknown> };
+  const itemsOf = async (c: Crafter, code: string, where: (i: Held) => boolean = () => true): Promise<string[]> => {
     const res = await call('/dev/inventory/get', { containerId: c.inventoryId, gameServiceId: eco.gs });
     if (res.status !== 200) return [];
-    return (res.body.items as { instanceId: string; itemTemplateCode: string }[]).filter((i) => i.itemTemplateCode === code).map((i) => i.instanceId);
+    return (res.body.items as Held[]).filter((i) => i.itemTemplateCode === code && where(i)).map((i) => i.instanceId);
   };
 
   const forge = async (c: Crafter, rnd: () => number) => {
@@ -96,7 +98,8 @@ export async function runMix(
   // A ruleset craft: actions until the attempt ends; a failed first attempt is retried or
   // cancelled (its loss already destroyed), and sometimes the client walks away mid-attempt.
   const temper = async (c: Crafter, rnd: () => number) => {
-    const id = await start(c, 'temper_blade', rnd() < 0.3 ? { batch: 2 } : {});
+    const [ember] = rnd() < 0.3 ? await itemsOf(c, 'ember') : [];
+    const id = await start(c, 'temper_blade', { ...(rnd() < 0.3 && { batch: 2 }), ...(ember && { materialsBySlot: { charm: [ember] } }) });
     if (!id) return;
     for (let moves = 0; moves < 12; moves++) {
       if (rnd() < 0.04) return void (await call('/craft/session/cancel', { sessionId: id }));
@@ -109,6 +112,26 @@ export async function runMix(
       } else if (res.status !== 200 && !['SESSION_LOCKED', 'ACTION_NOT_AVAILABLE', 'CONSUMABLE_NOT_AVAILABLE'].includes(res.body?.code)) return;
     }
   };
+  // A ruleset modification: one etch at 50 %; a failure breaks the sword (destroyed once).
+  const etch = async (c: Crafter, rnd: () => number) => {
+    const swords = await itemsOf(c, 'iron_sword');
+    const target = swords[Math.floor(rnd() * swords.length)];
+    if (!target) return;
+    const id = await start(c, 'etch_runes', { targetItemId: target });
+    if (!id) return;
+    for (let tries = 0; tries < 5; tries++) {
+      const res = await call('/craft/session/advance', { sessionId: id, action: 'etch' });
+      if (res.body?.code !== 'SESSION_LOCKED') return;
+    }
+  };
+  // A repair: a damaged sword back to intact for an ingot.
+  const mend = async (c: Crafter, rnd: () => number) => {
+    const damaged = await itemsOf(c, 'iron_sword', (i) => i.instanceMetadata?.condition === 'damaged');
+    const target = damaged[Math.floor(rnd() * damaged.length)];
+    if (!target) return;
+    const id = await start(c, 'mend_sword', { targetItemId: target });
+    if (id) await advance(id, 'mend', rnd);
+  };
   const discover = async (c: Crafter) => {
     const [ingot] = await itemsOf(c, 'iron_ingot');
     const [strip] = await itemsOf(c, 'leather_strip');
@@ -119,11 +142,13 @@ export async function runMix(
   const turn = async (rnd: () => number) => {
     const c = eco.crafters[Math.floor(rnd() * eco.crafters.length)]!;
     const roll = rnd();
-    if (roll < 0.4) await forge(c, rnd);
-    else if (roll < 0.52) await temper(c, rnd);
-    else if (roll < 0.62) await reworkSword(c, rnd, true);
-    else if (roll < 0.74) await reworkSword(c, rnd, false);
-    else if (roll < 0.86) await discover(c);
+    if (roll < 0.36) await forge(c, rnd);
+    else if (roll < 0.48) await temper(c, rnd);
+    else if (roll < 0.56) await reworkSword(c, rnd, true);
+    else if (roll < 0.65) await reworkSword(c, rnd, false);
+    else if (roll < 0.72) await etch(c, rnd);
+    else if (roll < 0.79) await mend(c, rnd);
+    else if (roll < 0.88) await discover(c);
     else {
       const victim = live[Math.floor(rnd() * live.length)];
       if (victim) await call('/craft/session/cancel', { sessionId: victim });

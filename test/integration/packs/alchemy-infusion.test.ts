@@ -117,6 +117,30 @@ describe('alchemy pack: an infusion, one ingredient per action', () => {
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ spring_water: 1, moonpetal: 1, glowcap: 1 });
   });
 
+  it('theOutputPreview_showsWhatTheTonicsCanCarry_bandByBand', async () => {
+    const preview = await ok(h, '/craft/query/output-preview', { recipeId: w.recipes.vigor_tonic! });
+    expect(preview.rules).toEqual({
+      ruleset: { code: 'infusion', version: 1 },
+      mode: 'bands',
+      // 2 tonics x the band's multiplier, rounded down; nothing on the failure band.
+      bands: [
+        { name: 'failure', minScore: 0, success: false, grade: 'Failed', traits: [], outputs: [{ itemTemplateCode: 'vigor_tonic', quantity: 0 }] },
+        { name: 'weak', minScore: 25, success: true, grade: 'Weak', traits: [], outputs: [{ itemTemplateCode: 'vigor_tonic', quantity: 1 }] },
+        { name: 'standard', minScore: 50, success: true, grade: 'Standard', traits: [], outputs: [{ itemTemplateCode: 'vigor_tonic', quantity: 2 }] },
+        { name: 'potent', minScore: 75, success: true, grade: 'Potent', traits: [], outputs: [{ itemTemplateCode: 'vigor_tonic', quantity: 3 }] },
+        { name: 'perfect', minScore: 90, success: true, grade: 'Perfect', traits: [], outputs: [{ itemTemplateCode: 'vigor_tonic', quantity: 4 }] },
+      ],
+      quantitiesScaled: false,
+      attributes: ['potency'],
+      grades: [],
+      rarity: { scale: ['common', 'uncommon', 'rare', 'epic', 'legendary'], mode: 'capped' },
+      tagTraits: [],
+      inheritedTraits: null,
+      variants: [],
+      mayBreakTarget: false,
+    });
+  });
+
   it('everyUnitIsAccountedFor', async () => {
     expectConserved(await auditItems(h, w.gs), granted);
   });

@@ -94,6 +94,16 @@ describe('enchanting pack', () => {
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ steel_blade: 1, enchanting_focus: 1 });
   });
 
+  it('theOutputPreview_warnsThatAFailureMayBreakTheTarget', async () => {
+    const { rules } = await ok(h, '/craft/query/output-preview', { recipeId: w.recipes.enchant_fire_suffix! });
+    // A modification yields no new item; its failed band may destroy the sword (a tier 3+ key).
+    expect(rules).toMatchObject({ ruleset: { code: 'enchanting' }, mode: 'bands', mayBreakTarget: true });
+    expect(rules.bands.map((b: { name: string; success: boolean }) => [b.name, b.success])).toEqual([
+      ['fizzled', false],
+      ['enchanted', true],
+    ]);
+  });
+
   it('everyUnitIsAccountedFor', async () => {
     expectConserved(await auditItems(h, w.gs), granted);
   });

@@ -81,6 +81,21 @@ describe('refining pack: 4:1 rarity refinement', () => {
     expect(await contentsOf(h, w.gs, top.inventoryId)).toEqual({ steel_ingot: 4 });
   });
 
+  it('theOutputPreview_saysTheRarityIsAValue_andTheFoldYieldsOneIngot', async () => {
+    const { rules } = await ok(h, '/craft/query/output-preview', { recipeId: w.recipes.refine_rarity! });
+    expect(rules).toMatchObject({
+      ruleset: { code: 'rarity_refinement', version: 1 },
+      mode: 'allOrNothing',
+      bands: [
+        { name: 'success', success: true, outputs: [{ itemTemplateCode: 'steel_ingot', quantity: 1 }] },
+        { name: 'failure', success: false, outputs: [{ itemTemplateCode: 'steel_ingot', quantity: 0 }] },
+      ],
+      rarity: { scale: ['common', 'uncommon', 'rare', 'epic', 'legendary'], mode: 'value' },
+    });
+    // A recipe without a ruleset answers the quality bands alone.
+    expect(await ok(h, '/craft/query/output-preview', { recipeId: w.recipes.smelt_iron! })).not.toHaveProperty('rules');
+  });
+
   it('everyUnitIsAccountedFor', async () => {
     expectConserved(await auditItems(h, w.gs), granted);
   });

@@ -98,6 +98,22 @@ describe('smithing pack: bench tiers gate the weapon types', () => {
     expect(await forge(small, 't1_dagger', tier2)).toMatchObject({ attributes: { attack: 15.4, durability: 36, weight: 14 } });
   });
 
+  it('theOutputPreview_showsTheAttributesAndTheTraitsMaterialsGive', async () => {
+    const { rules } = await ok(h, '/craft/query/output-preview', { recipeId: w.recipes.t2_greatsword! });
+    expect(rules).toMatchObject({
+      ruleset: { code: 'forging' },
+      attributes: ['attack', 'durability', 'weight'],
+      rarity: { mode: 'gradient' },
+      tagTraits: [{ tag: 'fire', levels: [{ min: 1, trait: 'fire_minor' }, { min: 3, trait: 'fire_moderate' }, { min: 5, trait: 'fire_major' }] }],
+      inheritedTraits: { max: 1, slots: ['metal'] },
+      mayBreakTarget: false,
+    });
+    expect(rules.bands.map((b: { name: string; outputs: unknown }) => [b.name, b.outputs])).toEqual([
+      ['cracked', [{ itemTemplateCode: 't2_greatsword', quantity: 0 }]],
+      ['forged', [{ itemTemplateCode: 't2_greatsword', quantity: 1 }]],
+    ]);
+  });
+
   it('everyUnitIsAccountedFor', async () => {
     expectConserved(await auditItems(h, w.gs), granted);
   });
