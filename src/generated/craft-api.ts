@@ -2790,6 +2790,8 @@ export interface components {
              * @default 1
              */
             batch: number;
+            /** @description Ruleset recipes whose outputs inherit the materials' traits (materials.inherit): the traits to pass, chosen from the materials' own (at most the ruleset's `max`; else 400 VALIDATION_FAILED with the candidates). Absent: the ruleset's rule (the most common first). The session's `rules.inheritance` shows the candidates. */
+            inheritTraits?: string[];
             /** @description The crafter's signature, e.g. a display name (seed 001's creator_signature): written on every item the session creates as `creatorSignature`, beside `craftedBy` (the entity id). Surrounding spaces are trimmed. */
             creatorSignature?: string;
         };
@@ -4878,6 +4880,15 @@ export interface components {
             awaitingRetry: boolean;
             /** @description A trial craft (nothing escrowed, consumed or created). */
             trial: boolean;
+            /** @description Rulesets whose outputs inherit the materials' traits (materials.inherit): the candidates this session's materials offer, how many pass, and the crafter's choice. */
+            inheritance?: {
+                /** @description Every trait of the materials in the inherit slots, the most units first. */
+                candidates: string[];
+                /** @description At most this many pass to the outputs. */
+                max: number;
+                /** @description The traits chosen at start (`inheritTraits`); null = the ruleset's rule (the first `max` candidates). */
+                chosen: string[] | null;
+            };
             /**
              * Format: date-time
              * @description When the next action may be taken (after a timed one).

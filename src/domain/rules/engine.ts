@@ -33,6 +33,8 @@ export interface EngineInputs {
   trial: boolean;
   /** The recipe's own quality breakpoints: traits the output gains when the outcome score reaches each. */
   recipeTraits: { min: number; traits: string[] }[];
+  /** The traits the crafter chose to inherit from the materials (session/start `inheritTraits`); absent = by the ruleset's rule. */
+  chosenTraits?: string[] | null;
 }
 
 export interface BuffState {

@@ -162,11 +162,32 @@ export function tagTraits(defs: NonNullable<MaterialsDef['tagTraits']>, m: Pick<
 }
 
 /** Up to `max` traits of the materials (of the given slots), the most units first, ties by first seen. */
-export function inheritedTraits(def: NonNullable<MaterialsDef['inherit']>, ctx: MaterialsContext): string[] {
+export function inheritedTraits(def: NonNullable<MaterialsDef['inherit']>, ctx: MaterialsContext, chosen?: readonly string[] | null): string[] {
+  // The crafter's choice (checked against the candidates at start), else the rule.
+  if (chosen) return [...chosen];
+  return traitCandidates(def, ctx).slice(0, def.max);
+}
+
+/** The traits the outputs may inherit: every trait of the materials in the inherit slots, the most units first (ties: first seen). */
+export function traitCandidates(def: NonNullable<MaterialsDef['inherit']>, ctx: MaterialsContext): string[] {
   const summaries = def.slots ? def.slots.map((s) => ctx.slots[s]).filter((x): x is MaterialSummary => !!x) : [ctx];
   const units = new Map<string, number>();
   for (const s of summaries) for (const [t, n] of Object.entries(s.traits)) units.set(t, (units.get(t) ?? 0) + n);
-  return [...units].sort((a, b) => b[1] - a[1]).slice(0, def.max).map(([t]) => t);
+  return [...units].sort((a, b) => b[1] - a[1]).map(([t]) => t);
+}
+
+/**
+ * The traits a crafter chose to inherit, checked: the ruleset must inherit traits, at most its
+ * `max`, each a candidate of these materials, no repeats. Problems are returned, not thrown.
+ */
+export function checkChosenTraits(def: MaterialsDef['inherit'] | undefined, ctx: MaterialsContext, chosen: readonly string[]): string[] {
+  if (!def) return ['the recipe\'s ruleset passes no traits from the materials to the outputs (materials.inherit)'];
+  const problems: string[] = [];
+  if (chosen.length > def.max) problems.push(`at most ${def.max} trait${def.max === 1 ? '' : 's'} may be inherited`);
+  if (new Set(chosen).size !== chosen.length) problems.push('a trait is named twice');
+  const candidates = new Set(traitCandidates(def, ctx));
+  for (const t of chosen) if (!candidates.has(t)) problems.push(`"${t}" is not a trait of the materials${def.slots ? ` in ${def.slots.join(', ')}` : ''}`);
+  return problems;
 }
 
 /** "Legendary steel_ingot (T2) x3, oak_plank (T1) x2": what the outputs were made of, for their metadata. */

@@ -124,7 +124,7 @@ export function outcome(rs: CompiledRuleset, inputs: EngineInputs, state: Engine
   const m = rs.materials;
   const summary = completeContext(inputs.materials);
   traits.push(...tagTraits(m.tagTraits, summary));
-  if (m.inherit) traits.push(...inheritedTraits(m.inherit, summary));
+  if (m.inherit) traits.push(...inheritedTraits(m.inherit, summary, inputs.chosenTraits));
   const rarity = m.rarity ? m.rarity.scale[outputRarity(m.rarity, summary, m.rarity.valueFn ? toNumber(m.rarity.valueFn(ctx)) : null)]! : null;
   const rare: string[] = [];
   for (const r of rs.rareEvents) {

@@ -13,7 +13,7 @@ import type { SessionDriver } from './session-driver.js';
 import { craftSize } from '../../domain/recipe/batch.js';
 import { materialLots } from './material-choice.js';
 import type { TemplateCache } from './template-cache.js';
-import { materialsContext, provenance } from '../../domain/rules/materials.js';
+import { checkChosenTraits, completeContext, materialsContext, provenance, traitCandidates } from '../../domain/rules/materials.js';
 import { sessionEvents } from './session-events.js';
 import type { ReservedMaterial, SessionRecord } from './session-model.js';
 import type { StartPlan, StartRequest } from './session-planner.js';
@@ -69,8 +69,8 @@ export class RulesSessions {
   async prepare(plan: StartPlan, req: StartRequest, now: Date, sessionExpiresAt: Date): Promise<RulesRecord | null> {
     const ref = plan.recipe.ruleset;
     if (!ref) {
-      if (req.trial || (req.stats && Object.keys(req.stats).length > 0)) {
-        throw new CraftError('VALIDATION_FAILED', 'stats and trial are for recipes that play by a ruleset; this recipe has steps', { recipeId: plan.recipe.recipeId });
+      if (req.trial || (req.stats && Object.keys(req.stats).length > 0) || req.inheritTraits) {
+        throw new CraftError('VALIDATION_FAILED', 'stats, trial and inheritTraits are for recipes that play by a ruleset; this recipe has steps', { recipeId: plan.recipe.recipeId });
       }
       return null;
     }
@@ -86,6 +86,12 @@ export class RulesSessions {
     }
     const { materials, provenance } = await this.materialsOf(rs, plan);
     const inputs = inputsOf(rs, plan, req, materials);
+    if (req.inheritTraits) {
+      const problems = checkChosenTraits(rs.def.materials?.inherit, completeContext(materials), req.inheritTraits);
+      if (problems.length > 0) {
+        throw new CraftError('VALIDATION_FAILED', `inheritTraits: ${problems.join('; ')}`, { inheritTraits: req.inheritTraits, candidates: rs.def.materials?.inherit ? traitCandidates(rs.def.materials.inherit, completeContext(materials)) : [] });
+      }
+    }
     const rules = { ...startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt), provenance };
     if (req.trial) {
       const allowed = plan.recipe.recipeType === 'production' && rs.trial !== null && toBoolean(rs.trial.allowed(contextOf(inputs, rules.state)));
@@ -99,6 +105,11 @@ export class RulesSessions {
     const rs = this.compile(rules);
     const { materials, provenance } = await this.materialsOf(rs, plan);
     const inputs: EngineInputs = { ...rules.inputs, materials };
+    // Chosen traits stay chosen while the new materials still carry them.
+    if (inputs.chosenTraits && rs.def.materials?.inherit) {
+      const candidates = new Set(traitCandidates(rs.def.materials.inherit, completeContext(materials)));
+      inputs.chosenTraits = inputs.chosenTraits.filter((t) => candidates.has(t));
+    }
     const meta = { rulesetId: rules.rulesetId, code: rules.code, version: rules.version };
     return { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline, provenance };
   }
@@ -319,6 +330,7 @@ function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest, mater
     station: { quality: plan.station?.quality ?? 0, tier: plan.station?.tier ?? 0 },
     trial: !!req.trial,
     recipeTraits: ref.traits ?? [],
+    ...(req.inheritTraits && { chosenTraits: [...req.inheritTraits] }),
   };
 }
 
@@ -353,6 +365,13 @@ function viewOf(rules: RulesRecord, rs: CompiledRuleset, s: SessionRecord, perio
     ended: st.ended?.how ?? null,
     awaitingRetry: rules.awaitingRetry,
     trial: rules.trial,
+    ...(rs.def.materials?.inherit && {
+      inheritance: {
+        candidates: traitCandidates(rs.def.materials.inherit, completeContext(rules.inputs.materials)),
+        max: rs.def.materials.inherit.max,
+        chosen: rules.inputs.chosenTraits ?? null,
+      },
+    }),
     readyAt: s.stepReadyAt && s.status === 'active' ? s.stepReadyAt.toISOString() : null,
     deadline: st.ended ? null : rules.deadline,
     available: actionsNow(rs, rules).map((a) => {

@@ -40,6 +40,8 @@ export interface StartRequest {
   batch?: number | null;
   /** The crafter's signature written on the outputs (a display name). */
   creatorSignature?: string | null;
+  /** Ruleset recipes: the materials' traits the outputs inherit, chosen by the crafter (else the ruleset's rule). */
+  inheritTraits?: string[] | null;
 }
 
 /** Everything a start needs, decided before anything moves. */

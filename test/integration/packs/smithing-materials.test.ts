@@ -122,6 +122,29 @@ describe('smithing pack: materials make the blade', () => {
     expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual({ pine_grip: 1, smithing_hammer: 1, t1_shortsword: 1 });
   });
 
+  it('theCrafterChoosesTheInheritedTrait_amongTheMetalsOwn', async () => {
+    const c = await crafter([
+      { code: 'wrought_iron_ingot', quantity: 2, quality: 0.9, instanceMetadata: { rarity: 'rare', traits: ['keen'] } },
+      { code: 'bronze_ingot', quantity: 1, quality: 0.7, instanceMetadata: { rarity: 'uncommon', traits: ['tough'] } },
+      { code: 'ash_grip', quantity: 1, quality: 0.8, instanceMetadata: { traits: ['light'] } },
+    ]);
+    const base = { recipeId: w.recipes.t1_shortsword!, entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId };
+    const before = await contentsOf(h, w.gs, c.inventoryId);
+    // forging inherits 1 trait from the metal slot: keen (2 units) or tough (1); the grip's is not a candidate.
+    const notOffered = await h.post('/craft/session/start', { ...base, inheritTraits: ['light'] });
+    expectError(notOffered, 400, 'VALIDATION_FAILED');
+    expect(notOffered.body.details).toEqual({ inheritTraits: ['light'], candidates: ['keen', 'tough'] });
+    expectError(await h.post('/craft/session/start', { ...base, inheritTraits: ['keen', 'tough'] }), 400, 'VALIDATION_FAILED');
+    expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual(before);
+
+    // The rule would pass keen (the most units); the crafter takes tough instead.
+    const started = await ok(h, '/craft/session/start', { ...base, inheritTraits: ['tough'] });
+    expect(started.rules.inheritance).toEqual({ candidates: ['keen', 'tough'], max: 1, chosen: ['tough'] });
+    await ok(h, '/craft/session/advance', { sessionId: started.sessionId, action: 'strike', performance: 1 });
+    const done = await ok(h, '/craft/session/advance', { sessionId: started.sessionId, action: 'strike', performance: 0.8 });
+    expect((await itemMetadata(h, done.outputItemIds[0])).traits).toEqual(['tough']);
+  });
+
   it('materialsThatDoNotFit_orAreNotTheCrafters_areRefused_andNothingMoves', async () => {
     const c = await crafter([
       { code: 'steel_ingot', quantity: 3 },
