@@ -102,6 +102,7 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
     gameServiceAdmin: new GameServiceAdmin(n.gameServices),
     proficiency: c.proficiency,
     stations: c.stations,
+    settings: c.settings,
     sessions: s.sessions,
     standalone: new StandaloneAdmin({
       gameServices: n.gameServices,

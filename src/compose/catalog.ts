@@ -1,6 +1,7 @@
 import { PrismaProficiencyRepository } from '../infra/repositories/prisma-proficiency-repository.js';
 import { PrismaRecipeRepository } from '../infra/repositories/prisma-recipe-repository.js';
 import { PrismaRulesetRepository } from '../infra/repositories/prisma-ruleset-repository.js';
+import { PrismaSettingsRepository } from '../infra/repositories/prisma-settings-repository.js';
 import { PrismaStationRepository } from '../infra/repositories/prisma-station-repository.js';
 import { LocalProficiencyStore } from '../services/proficiency/local-proficiency-store.js';
 import { ProficiencyService } from '../services/proficiency/proficiency-service.js';
@@ -9,11 +10,12 @@ import { SeedProficiencyStore } from '../services/proficiency/seed-proficiency-s
 import { RecipeService } from '../services/recipes/recipe-service.js';
 import { RulesetService } from '../services/rulesets/ruleset-service.js';
 import type { ProficiencyAccess, StationAccess } from '../services/sessions/session-ports.js';
+import { SettingsService } from '../services/settings/settings-service.js';
 import { StationService } from '../services/stations/station-service.js';
 import type { Wiring } from './infra.js';
 import type { Neighbours } from './neighbours.js';
 
-/** What sessions craft from and with: proficiency, rulesets, recipes and stations. */
+/** What sessions craft from and with: proficiency, rulesets, recipes, stations, and each game service's settings. */
 export function wireCatalog(w: Wiring, n: Neighbours) {
   const { config, log, clock, ids, infra } = w;
   const { uow, outbox } = infra;
@@ -79,7 +81,8 @@ export function wireCatalog(w: Wiring, n: Neighbours) {
       await stations.release(tx, stationId, sessionId);
     },
   };
-  return { proficiency, rulesets, recipes, stations, proficiencyAccess, stationAccess };
+  const settings = new SettingsService({ repo: new PrismaSettingsRepository(infra.prisma), gameServices }, { maxPausedSeconds: config.maxPausedSeconds });
+  return { proficiency, rulesets, recipes, stations, settings, proficiencyAccess, stationAccess };
 }
 
 export type Catalog = ReturnType<typeof wireCatalog>;

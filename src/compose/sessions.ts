@@ -79,7 +79,11 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
   });
   const recovery = new SessionRecovery(
     { repo, driver, clock, log },
-    { staleAfterMs: config.recoveryStaleSeconds * 1000, batchSize: 50, maxPausedMs: config.maxPausedSeconds * 1000 },
+    {
+      staleAfterMs: config.recoveryStaleSeconds * 1000,
+      batchSize: 50,
+      maxPaused: { defaultMs: config.maxPausedSeconds * 1000, limitMs: (gameServiceId) => c.settings.maxPausedMs(gameServiceId) },
+    },
   );
   const recoveryJob = new BackgroundJob('session-recovery', config.recoveryIntervalMs, () => recovery.runOnce(), log);
   const consumer = new ContractTerminatedConsumer(

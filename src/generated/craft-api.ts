@@ -883,6 +883,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/craft/settings/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a game service's settings
+         * @description The settings in force for a game service (its own where it set them, else the deployment's
+         *     defaults) and what it set itself (`overrides`, null = the default).
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["getGameServiceSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craft/settings/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a game service's settings
+         * @description Sets what a game service overrides of the deployment's defaults: `maxPausedSeconds`, the
+         *     longest one of its sessions may stay paused (CRAFT_MAX_PAUSED_SECONDS by default; the
+         *     sweeper ends a session paused longer `failed`, "paused too long", everything returned).
+         *     A field left out keeps its value; null gives it back to the default. Applies to sessions
+         *     already paused, from the sweeper's next pass.
+         *
+         *     Errors:
+         *     - 400: VALIDATION_FAILED, GAME_SERVICE_NOT_FOUND
+         *     - 413: PAYLOAD_TOO_LARGE
+         *     - 415: UNSUPPORTED_MEDIA_TYPE
+         *     - 401: UNAUTHORIZED
+         *     - 403: FORBIDDEN
+         *     - 409: IDEMPOTENCY_REQUEST_IN_PROGRESS
+         *     - 422: IDEMPOTENCY_KEY_REUSED
+         *     - 429: RATE_LIMITED
+         *     - 500: INTERNAL_ERROR
+         *     - 503: DEPENDENCY_UNAVAILABLE
+         */
+        post: operations["setGameServiceSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/craft/station/register": {
         parameters: {
             query?: never;
@@ -3551,6 +3618,42 @@ export interface components {
             qualityValue: number;
             /** @description Outputs at this band (empty for modification recipes, which change the target item). */
             outputs: components["schemas"]["PreviewOutput"][];
+        };
+        /** @description Request of settings/get. */
+        GetGameServiceSettingsRequest: {
+            /**
+             * Format: uuid
+             * @description The game service.
+             */
+            gameServiceId: string;
+        };
+        /** @description Request of settings/set. */
+        SetGameServiceSettingsRequest: {
+            /**
+             * Format: uuid
+             * @description The game service.
+             */
+            gameServiceId: string;
+            /** @description The longest one of its sessions may stay paused (60 s to a year); null = the deployment's CRAFT_MAX_PAUSED_SECONDS; absent = unchanged. */
+            maxPausedSeconds?: number | null;
+        };
+        /** @description Result of settings/get and settings/set. */
+        GameServiceSettingsResponse: {
+            /** @description A game service's settings. */
+            settings: {
+                /**
+                 * Format: uuid
+                 * @description The game service.
+                 */
+                gameServiceId: string;
+                /** @description In force - the longest a session may stay paused (seconds). */
+                maxPausedSeconds: number;
+                /** @description What the game service set itself (null = the deployment's default). */
+                overrides: {
+                    /** @description Its own paused-time limit, or null. */
+                    maxPausedSeconds: number | null;
+                };
+            };
         };
         /** @description Request of query/output-preview. */
         GetOutputPreviewRequest: {
@@ -6439,6 +6542,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetProficiencyResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getGameServiceSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GetGameServiceSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GameServiceSettingsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setGameServiceSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key making the request safe to retry: a retry with the same key and body returns the first response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gameServiceId": "5d0c9a52-3f7e-4b61-9c2a-8e1f4d7b6a30",
+                 *       "maxPausedSeconds": 86400
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetGameServiceSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GameServiceSettingsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

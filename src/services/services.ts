@@ -8,6 +8,7 @@ import type { RulesetService } from './rulesets/ruleset-service.js';
 import type { GameServiceAdmin } from './standalone/game-service-admin.js';
 import type { SessionService } from './sessions/session-service.js';
 import type { StandaloneAdmin } from './standalone/standalone-admin.js';
+import type { SettingsService } from './settings/settings-service.js';
 import type { StationService } from './stations/station-service.js';
 
 /** The application services the HTTP layer may call; one per aggregate. */
@@ -17,6 +18,7 @@ export interface Services {
   gameServiceAdmin: GameServiceAdmin;
   proficiency: ProficiencyService;
   stations: StationService;
+  settings: SettingsService;
   sessions: SessionService;
   standalone: StandaloneAdmin;
   discovery: DiscoveryService;

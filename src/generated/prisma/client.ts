@@ -184,3 +184,8 @@ export type StubSeedType = Prisma.StubSeedTypeModel
  * 
  */
 export type StubSeed = Prisma.StubSeedModel
+/**
+ * Model CraftGameServiceSettings
+ * Settings a game service sets for itself over the deployment's defaults (null = the default).
+ */
+export type CraftGameServiceSettings = Prisma.CraftGameServiceSettingsModel

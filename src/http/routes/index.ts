@@ -50,6 +50,8 @@ import { deregisterStation } from './station/deregister-station.js';
 import { getStation } from './station/get-station.js';
 import { listStations } from './station/list-stations.js';
 import { registerStation } from './station/register-station.js';
+import { getGameServiceSettings } from './settings/get-settings.js';
+import { setGameServiceSettings } from './settings/set-settings.js';
 import { listGameServices } from './standalone/list-game-services.js';
 import { registerGameService } from './standalone/register-game-service.js';
 
@@ -86,6 +88,8 @@ export function buildHandlers(s: Services): Handlers {
     setProficiency: setProficiency(s),
 
     registerStation: registerStation(s),
+    getGameServiceSettings: getGameServiceSettings(s),
+    setGameServiceSettings: setGameServiceSettings(s),
     getStation: getStation(s),
     listStations: listStations(s),
     deregisterStation: deregisterStation(s),

@@ -78,6 +78,8 @@ export class PrismaCleanupRepository implements CleanupRepository {
     await db.completedRecipe.deleteMany({ where });
     await db.discoveryAttempt.deleteMany({ where: { ...where, NOT: { materialCodes: { startsWith: PENDING_ATTEMPT_PREFIX } } } });
     await db.craftSession.deleteMany({ where: { ...where, status: { in: TERMINAL }, pendingEffects: false } });
+    // A whole game service (no entity or location named): its own settings go too.
+    if (scope.gameServiceIds && Object.keys(where).length === 1) await db.craftGameServiceSettings.deleteMany({ where: { gameServiceId: { in: scope.gameServiceIds } } });
     return { proficiencies };
   }
 

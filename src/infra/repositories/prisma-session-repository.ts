@@ -214,13 +214,14 @@ export class PrismaSessionRepository implements SessionRepository {
     return rows.map((r) => r.id);
   }
 
-  async findPausedSince(before: Date, limit: number) {
-    const rows = await this.prisma.craftSession.findMany({
-      where: { status: 'paused', pausedAt: { lt: before } },
-      select: { id: true },
-      orderBy: { pausedAt: 'asc' },
-      take: limit,
-    });
+  async findPausedTooLong(now: Date, defaultSeconds: number, limit: number) {
+    // Paused sessions, oldest first (index status, pausedAt), each against its game service's own limit.
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT s.id FROM CraftSession s
+      LEFT JOIN CraftGameServiceSettings g ON g.gameServiceId = s.gameServiceId
+      WHERE s.status = 'paused' AND s.pausedAt < DATE_SUB(${now}, INTERVAL COALESCE(g.maxPausedSeconds, ${defaultSeconds}) SECOND)
+      ORDER BY s.pausedAt
+      LIMIT ${limit}`;
     return rows.map((r) => r.id);
   }
 

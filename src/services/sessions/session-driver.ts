@@ -175,13 +175,13 @@ export class SessionDriver {
   }
 
   /**
-   * A session paused longer than `maxPausedMs` ends `failed` ("paused too long") with its
+   * A session paused longer than its game service's limit ends `failed` ("paused too long") with its
    * materials returned. False when it is not (or no longer) such a session.
    */
-  async endPaused(sessionId: string, maxPausedMs: number): Promise<boolean> {
+  async endPaused(sessionId: string, limitMs: (gameServiceId: string) => Promise<number>): Promise<boolean> {
     const s = await this.d.repo.find(sessionId);
     const now = this.d.clock.now();
-    if (!s || s.status !== 'paused' || !s.pausedAt || now.getTime() - s.pausedAt.getTime() < maxPausedMs) return false;
+    if (!s || s.status !== 'paused' || !s.pausedAt || now.getTime() - s.pausedAt.getTime() < (await limitMs(s.gameServiceId))) return false;
     if (!(await this.transition(s, { status: 'cancelling', failureReason: 'paused too long' }, []))) return false;
     await this.drive(s.id).catch((err) => this.d.log.warn({ err, sessionId }, 'refund of a session paused too long will be retried'));
     return true;

@@ -6,15 +6,19 @@ export interface RecoveryOptions {
   /** A transitional session untouched this long is assumed abandoned by its request. */
   staleAfterMs: number;
   batchSize: number;
-  /** CRAFT_MAX_PAUSED_SECONDS: a session paused longer ends failed ("paused too long"), everything returned. */
-  maxPausedMs?: number;
+  /**
+   * A session paused longer ends failed ("paused too long"), everything returned: CRAFT_MAX_PAUSED_SECONDS
+   * (`defaultMs`), or its game service's own limit (craft/settings/set) as `limitMs` answers it.
+   */
+  maxPaused?: { defaultMs: number; limitMs: (gameServiceId: string) => Promise<number> };
 }
 
 /**
  * One pass of background upkeep, safe on any number of instances at once (every
  * transition is a version-checked update and every effect is idempotent):
  * - active sessions past their deadline time out (materials returned, `failed` event), and
- *   sessions paused longer than CRAFT_MAX_PAUSED_SECONDS end the same way;
+ *   sessions paused longer than their game service's limit (CRAFT_MAX_PAUSED_SECONDS by
+ *   default) end the same way;
  * - sessions left mid-transition by a crash or an unreachable service are driven on:
  *   starts are rolled back, completions and cancellations finished, step consumption applied.
  */
@@ -35,10 +39,11 @@ export class SessionRecovery {
         this.d.log.warn({ err, sessionId: id }, 'session timeout will be retried');
       }
     }
-    if (this.opts.maxPausedMs !== undefined) {
-      for (const id of await this.d.repo.findPausedSince(new Date(now.getTime() - this.opts.maxPausedMs), this.opts.batchSize)) {
+    const paused = this.opts.maxPaused;
+    if (paused) {
+      for (const id of await this.d.repo.findPausedTooLong(now, paused.defaultMs / 1000, this.opts.batchSize)) {
         try {
-          if (await this.d.driver.endPaused(id, this.opts.maxPausedMs)) timedOut++;
+          if (await this.d.driver.endPaused(id, paused.limitMs)) timedOut++;
         } catch (err) {
           this.d.log.warn({ err, sessionId: id }, 'ending a session paused too long will be retried');
         }

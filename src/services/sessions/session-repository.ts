@@ -36,8 +36,8 @@ export interface SessionRepository {
   isKnown(entityId: string, entityType: string, recipeId: string): Promise<boolean>;
   /** Sessions the recovery pass should look at (see SessionRecovery). */
   findExpired(now: Date, limit: number): Promise<string[]>;
-  /** Paused sessions paused before `before` (paused too long). */
-  findPausedSince(before: Date, limit: number): Promise<string[]>;
+  /** Sessions paused longer than their game service's limit (its settings), else `defaultSeconds`, at `now`; longest first. */
+  findPausedTooLong(now: Date, defaultSeconds: number, limit: number): Promise<string[]>;
   findStale(statuses: SessionStatus[], olderThan: Date, limit: number): Promise<string[]>;
   findPendingEffects(olderThan: Date, limit: number): Promise<string[]>;
   /** First-craft bookkeeping; true when this was the entity's first completion of the recipe. */

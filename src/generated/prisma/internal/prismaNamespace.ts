@@ -424,7 +424,8 @@ export const ModelName = {
   StubAffixItem: 'StubAffixItem',
   StubItemAffix: 'StubItemAffix',
   StubSeedType: 'StubSeedType',
-  StubSeed: 'StubSeed'
+  StubSeed: 'StubSeed',
+  CraftGameServiceSettings: 'CraftGameServiceSettings'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -440,7 +441,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "recipe" | "ruleset" | "craftAbilityUse" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed"
+    modelProps: "recipe" | "ruleset" | "craftAbilityUse" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed" | "craftGameServiceSettings"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -2292,6 +2293,72 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    CraftGameServiceSettings: {
+      payload: Prisma.$CraftGameServiceSettingsPayload<ExtArgs>
+      fields: Prisma.CraftGameServiceSettingsFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CraftGameServiceSettingsFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CraftGameServiceSettingsFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>
+        }
+        findFirst: {
+          args: Prisma.CraftGameServiceSettingsFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CraftGameServiceSettingsFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>
+        }
+        findMany: {
+          args: Prisma.CraftGameServiceSettingsFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>[]
+        }
+        create: {
+          args: Prisma.CraftGameServiceSettingsCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>
+        }
+        createMany: {
+          args: Prisma.CraftGameServiceSettingsCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.CraftGameServiceSettingsDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>
+        }
+        update: {
+          args: Prisma.CraftGameServiceSettingsUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>
+        }
+        deleteMany: {
+          args: Prisma.CraftGameServiceSettingsDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CraftGameServiceSettingsUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.CraftGameServiceSettingsUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CraftGameServiceSettingsPayload>
+        }
+        aggregate: {
+          args: Prisma.CraftGameServiceSettingsAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCraftGameServiceSettings>
+        }
+        groupBy: {
+          args: Prisma.CraftGameServiceSettingsGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CraftGameServiceSettingsGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CraftGameServiceSettingsCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CraftGameServiceSettingsCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2753,6 +2820,15 @@ export const StubSeedScalarFieldEnum = {
 export type StubSeedScalarFieldEnum = (typeof StubSeedScalarFieldEnum)[keyof typeof StubSeedScalarFieldEnum]
 
 
+export const CraftGameServiceSettingsScalarFieldEnum = {
+  gameServiceId: 'gameServiceId',
+  maxPausedSeconds: 'maxPausedSeconds',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CraftGameServiceSettingsScalarFieldEnum = (typeof CraftGameServiceSettingsScalarFieldEnum)[keyof typeof CraftGameServiceSettingsScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -3097,6 +3173,13 @@ export const StubSeedOrderByRelevanceFieldEnum = {
 export type StubSeedOrderByRelevanceFieldEnum = (typeof StubSeedOrderByRelevanceFieldEnum)[keyof typeof StubSeedOrderByRelevanceFieldEnum]
 
 
+export const CraftGameServiceSettingsOrderByRelevanceFieldEnum = {
+  gameServiceId: 'gameServiceId'
+} as const
+
+export type CraftGameServiceSettingsOrderByRelevanceFieldEnum = (typeof CraftGameServiceSettingsOrderByRelevanceFieldEnum)[keyof typeof CraftGameServiceSettingsOrderByRelevanceFieldEnum]
+
+
 
 /**
  * Field references
@@ -3330,6 +3413,7 @@ export type GlobalOmitConfig = {
   stubItemAffix?: Prisma.StubItemAffixOmit
   stubSeedType?: Prisma.StubSeedTypeOmit
   stubSeed?: Prisma.StubSeedOmit
+  craftGameServiceSettings?: Prisma.CraftGameServiceSettingsOmit
 }
 
 /* Types for Logging */

@@ -78,7 +78,8 @@ export const ModelName = {
   StubAffixItem: 'StubAffixItem',
   StubItemAffix: 'StubItemAffix',
   StubSeedType: 'StubSeedType',
-  StubSeed: 'StubSeed'
+  StubSeed: 'StubSeed',
+  CraftGameServiceSettings: 'CraftGameServiceSettings'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -519,6 +520,15 @@ export const StubSeedScalarFieldEnum = {
 export type StubSeedScalarFieldEnum = (typeof StubSeedScalarFieldEnum)[keyof typeof StubSeedScalarFieldEnum]
 
 
+export const CraftGameServiceSettingsScalarFieldEnum = {
+  gameServiceId: 'gameServiceId',
+  maxPausedSeconds: 'maxPausedSeconds',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CraftGameServiceSettingsScalarFieldEnum = (typeof CraftGameServiceSettingsScalarFieldEnum)[keyof typeof CraftGameServiceSettingsScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -861,4 +871,11 @@ export const StubSeedOrderByRelevanceFieldEnum = {
 } as const
 
 export type StubSeedOrderByRelevanceFieldEnum = (typeof StubSeedOrderByRelevanceFieldEnum)[keyof typeof StubSeedOrderByRelevanceFieldEnum]
+
+
+export const CraftGameServiceSettingsOrderByRelevanceFieldEnum = {
+  gameServiceId: 'gameServiceId'
+} as const
+
+export type CraftGameServiceSettingsOrderByRelevanceFieldEnum = (typeof CraftGameServiceSettingsOrderByRelevanceFieldEnum)[keyof typeof CraftGameServiceSettingsOrderByRelevanceFieldEnum]
 
