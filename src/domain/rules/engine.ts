@@ -138,9 +138,10 @@ export function init(rs: CompiledRuleset, inputs: EngineInputs, attempt = 1, car
     sessionUses: { ...(carry?.sessionUses ?? {}) },
     ended: null,
   };
-  // Pools in declaration order: a pool's start may read the ones declared before it.
+  // Pools in declaration order: a pool's start may read the ones declared before it (the
+  // context's pools are the state's own object, filled as it goes).
+  const ctx = contextOf(inputs, state);
   for (const p of rs.pools) {
-    const ctx = contextOf(inputs, state);
     const min = p.min ? toNumber(p.min(ctx)) : null;
     const max = p.max ? toNumber(p.max(ctx)) : null;
     state.bounds[p.name] = [min, min !== null && max !== null ? Math.max(min, max) : max];
