@@ -173,6 +173,26 @@ describe('smithing pack: materials make the blade', () => {
     expect(await h.runtime.internals.prisma.craftSession.count({ where: { gameServiceId: w.gs, entityId: c.entityId } })).toBe(0);
   });
 
+  it('anInstanceOfAnotherGameService_namedForASlot_isRefused_andNothingMovesOnEitherSide', async () => {
+    // Another game service with a bronze of its own (same code, tags and tier) in its crafter's inventory.
+    const otherGs = await h.gameService();
+    await ok(h, '/dev/item/template/create', { gameServiceId: otherGs, code: 'bronze_ingot', category: 'metal', tags: ['metal'], tier: 1 });
+    const outsider = await crafterWith(h, otherGs, [{ code: 'bronze_ingot', quantity: 3 }]);
+    const c = await crafter([
+      { code: 'bronze_ingot', quantity: 3 },
+      { code: 'pine_grip', quantity: 1 },
+    ]);
+    const base = { recipeId: w.recipes.t1_shortsword!, entityId: c.entityId, entityType: c.entityType, inventoryId: c.inventoryId };
+    const before = await contentsOf(h, w.gs, c.inventoryId);
+    const refused = await h.post('/craft/session/start', { ...base, materialsBySlot: { metal: [outsider.ids.bronze_ingot] } });
+    expectError(refused, 400, 'MATERIAL_NOT_IN_INVENTORY');
+    const estimate = await h.post('/craft/query/estimate-quality', { ...base, materialItemIds: [], materialsBySlot: { metal: [outsider.ids.bronze_ingot] } });
+    expect(estimate.status).toBe(400);
+    expect(await contentsOf(h, w.gs, c.inventoryId)).toEqual(before);
+    expect(await contentsOf(h, otherGs, outsider.inventoryId)).toEqual({ bronze_ingot: 3 });
+    expect(await h.runtime.internals.prisma.craftSession.count({ where: { entityId: c.entityId } })).toBe(0);
+  });
+
   it('withoutEnoughTaggedMetal_canCraftSaysWhichSlotIsShort', async () => {
     const c = await crafter([
       { code: 'bronze_ingot', quantity: 2 },
