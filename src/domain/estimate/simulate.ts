@@ -1,6 +1,6 @@
 import { MAX_STEP_BONUS_TOTAL, NEUTRAL_QUALITY, qualityBand, type QualityBand, type QualityFactors, type QualityWeights, roundQuality } from '../quality/quality.js';
 import { rngFor } from '../rng.js';
-import { applyInPlace, type Draw, type EngineState } from '../rules/engine.js';
+import { applyInPlace, restart, type Draw, type EngineState } from '../rules/engine.js';
 import { specAction, specQuality, specSession } from '../rules/spec-ruleset.js';
 
 /**
@@ -101,8 +101,10 @@ export function simulateQuality(input: SimulationInput): QualityDistribution {
   const { rs, inputs, state: start } = specSession({ steps: input.steps, factors: input, weights: input.weights, collaborationBonus: input.collaborationBonus ?? 0 });
   const actions = input.steps.map((_, i) => specAction(i));
   const results = new Float64Array(n);
+  // One state put back to the start before each simulation (engine.ts restart): no allocation per simulation.
+  const state: EngineState = { ...start, pools: { ...start.pools }, buffs: {}, attemptUses: {}, sessionUses: {} };
   for (let sim = 0; sim < n; sim++) {
-    const state: EngineState = { ...start, pools: { ...start.pools }, buffs: {}, attemptUses: {}, sessionUses: {} };
+    restart(state, start);
     for (const action of actions) applyInPlace(rs, inputs, state, action, { performance: null }, draw);
     results[sim] = specQuality(rs, inputs, state);
   }

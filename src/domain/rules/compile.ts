@@ -44,6 +44,8 @@ export interface CompiledAction {
   chanceTarget: string;
   /** The costs of a turn played in place (engine.ts checkInPlace): one record reused, same keys every turn. */
   scratchCosts: Record<string, number>;
+  /** The buffs this action consumes (their `consumedBy` names it), in declaration order. */
+  consumes: string[];
 }
 
 export interface CompiledBuff {
@@ -247,6 +249,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       finishes: [...onSuccess, ...onFailure].some((e) => e.op === 'finish'),
       chanceTarget: `chance.${a.code}`,
       scratchCosts: Object.fromEntries(costs.map(([pool]) => [pool, 0])),
+      consumes: [],
     });
   });
 
@@ -266,6 +269,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
       tick: effects(b.tick, `${at}/tick`),
       consumedBy: new Set(b.consumedBy ?? []),
     });
+    for (const code of new Set(b.consumedBy ?? [])) compiledActions.get(code)?.consumes.push(b.code);
   });
 
   let compiledConditions: CompiledRuleset['conditions'] = null;

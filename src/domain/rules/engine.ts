@@ -150,6 +150,27 @@ export function init(rs: CompiledRuleset, inputs: EngineInputs, attempt = 1, car
   return state;
 }
 
+/**
+ * Puts `state` back to `start` (what init() gave for the same inputs and attempt) in place,
+ * keeping its objects and its turn context: simulations restart each session from one state
+ * without allocating per simulation. The pools object stays the same one (copy it to keep it).
+ */
+export function restart(state: EngineState, start: EngineState): void {
+  state.attempt = start.attempt;
+  state.turn = start.turn;
+  state.condition = start.condition;
+  state.ended = null;
+  state.bounds = start.bounds;
+  for (const k in start.pools) state.pools[k] = start.pools[k]!;
+  if (keysOf(state.buffs).length > 0) {
+    state.buffs = {};
+    const kept = CONTEXTS.get(state);
+    if (kept) kept.ctx.buffs = {};
+  }
+  for (const k in state.attemptUses) state.attemptUses[k] = 0;
+  for (const k in state.sessionUses) state.sessionUses[k] = start.sessionUses[k] ?? 0;
+}
+
 /** A pool's value clamped into its bounds, at 6 decimal places (no float noise such as 21.599999999999998). */
 function bound(state: EngineState, pool: string, v: number): number {
   const [min, max] = state.bounds[pool] ?? [null, null];
@@ -364,8 +385,11 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   // In place (simulations: nobody reads the turn's report), one scratch record serves every turn.
   const changes: Changes = inPlace ? resetScratch() : { gained: [], applied: [], lost: [] };
   for (const pool in view.costs) state.pools[pool] = bound(state, pool, (state.pools[pool] ?? 0) - view.costs[pool]!);
-  state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
-  state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
+  // Uses count for charges only: a simulation skips counting an action that has none.
+  if (!inPlace || a.def.charges) {
+    state.attemptUses[a.code] = (state.attemptUses[a.code] ?? 0) + 1;
+    state.sessionUses[a.code] = (state.sessionUses[a.code] ?? 0) + 1;
+  }
 
   const success = view.chance >= 1 ? true : view.chance <= 0 ? false : draw('success') < view.chance;
   const roll = a.score && performance === null ? draw('score') : null;
@@ -374,8 +398,10 @@ function playTurn(rs: CompiledRuleset, inputs: EngineInputs, before: EngineState
   ctx.score = score;
   runEffects(rs, state, success ? a.onSuccess : a.onFailure, ctx, changes);
 
-  for (const code in state.buffs) {
-    if (rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.applied.includes(code)) {
+  // The buffs the action consumes (in place, from the action's own list: the same buffs, without
+  // looking at every active one).
+  for (const code of inPlace ? a.consumes : keysOf(state.buffs)) {
+    if (state.buffs[code] && rs.buffs.get(code)?.consumedBy.has(a.code) && !changes.applied.includes(code)) {
       delete state.buffs[code];
       delete ctx.buffs[code];
       if (!changes.lost.includes(code)) changes.lost.push(code);

@@ -1,6 +1,6 @@
 import type { CompiledRuleset } from './compile.js';
 import { TurnDrawer } from './draws.js';
-import { applyInPlace, applyState, available, contextOf, init, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
+import { applyInPlace, applyState, available, contextOf, init, restart, RuleError, timeOut, type EngineInputs, type EngineState } from './engine.js';
 import { toBoolean, toNumber } from './expr.js';
 import { defaultQuality } from './outcome.js';
 import { settleAttempt } from './play.js';
@@ -128,11 +128,16 @@ export function simulateRange(
   // The budget counts every engine turn computed, the greedy policy's lookahead included.
   const work = { applies: 0 };
   const drawer = new TurnDrawer('');
+  // Every simulation starts from the same state (init draws nothing): one state object is put
+  // back to it before each, instead of a new one per simulation.
+  const start = init(rs, inputs, 1);
+  const reused = init(rs, inputs, 1);
   for (let i = opts.from; i < opts.to && (i === opts.from || work.applies < opts.turnBudget); i++) {
     const seed = `${opts.seed}:${i}`;
     const workBefore = work.applies;
     drawer.reseed(seed);
-    let state = init(rs, inputs, 1);
+    restart(reused, start);
+    let state = reused;
     let turns = 0;
     let next = 0;
     for (;;) {
@@ -147,7 +152,7 @@ export function simulateRange(
         runs.push({
           band,
           success: o.success,
-          pools: state.pools,
+          pools: { ...state.pools },
           turns,
           quality: o.success ? (o.quality ?? defaultQuality(o.score)) : 0,
           carried: o.success ? { attributes: o.attributes, rarity: o.rarity, traits: o.traits } : null,
