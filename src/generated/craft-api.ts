@@ -2917,6 +2917,8 @@ export interface components {
              * @description Ruleset actions with a consumable, the item to use (of the action's category or template); absent = the first fitting item of the inventory.
              */
             consumableItemId?: string;
+            /** @description Ruleset sessions whose outputs inherit the materials' traits: the traits to pass, chosen now from `rules.inheritance.candidates` (up to its `max`; else 400 VALIDATION_FAILED and nothing changes). Given with the action that completes the attempt, it decides what the outputs carry; it replaces a choice made earlier. */
+            inheritTraits?: string[];
         };
         /** @description Result of session/advance. */
         AdvanceSessionResponse: {

@@ -34,11 +34,15 @@ export class EstimateThreads {
     const per = Math.ceil(opts.simulations / this.threads);
     const tasks: Promise<RangeResult>[] = [];
     for (let from = 0; from < opts.simulations; from += per) {
-      const task: RangeTask = { ...ruleset, inputs, policy, seed: opts.seed, from, to: Math.min(opts.simulations, from + per), turnBudget: opts.turnBudget };
-      tasks.push(pool.run(task) as Promise<RangeResult>);
+      const task: RangeTask = { rulesetId: ruleset.rulesetId, inputs, policy, seed: opts.seed, from, to: Math.min(opts.simulations, from + per), turnBudget: opts.turnBudget };
+      // A thread that has not compiled this version yet asks for its definition once.
+      tasks.push(
+        (pool.run(task) as Promise<RangeResult>).then((r) => ('missing' in r ? (pool.run({ ...task, definition: ruleset.definition }) as Promise<RangeResult>) : r)),
+      );
     }
     const ranges = [];
     for (const r of await Promise.all(tasks)) {
+      if ('missing' in r) throw new Error(`an estimate thread could not compile ruleset ${ruleset.rulesetId}`);
       if ('error' in r) throw new RuleError(r.error.code, r.error.message, r.error.details);
       ranges.push(r.runs);
     }

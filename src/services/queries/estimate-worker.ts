@@ -11,7 +11,8 @@ import { simulateRange, type Policy, type SimRun } from '../../domain/rules/simu
 export interface RangeTask {
   /** The ruleset version's id: the compiled ruleset is cached under it. */
   rulesetId: string;
-  definition: unknown;
+  /** Sent only when the thread asked for it (a version it has not compiled yet): cloning it per task would cost more than the task's own data. */
+  definition?: unknown;
   inputs: EngineInputs;
   policy: Policy;
   seed: string;
@@ -20,14 +21,19 @@ export interface RangeTask {
   turnBudget: number;
 }
 
-export type RangeResult = { runs: SimRun[] } | { error: { code: RuleError['code']; message: string; details: Record<string, unknown> } };
+export type RangeResult =
+  | { runs: SimRun[] }
+  | { error: { code: RuleError['code']; message: string; details: Record<string, unknown> } }
+  /** This thread has not compiled the version: send the task again with its definition. */
+  | { missing: true };
 
 const MAX_COMPILED = 64;
 const compiled = new Map<string, CompiledRuleset>();
 
-function compiledOf(rulesetId: string, definition: unknown): CompiledRuleset {
+function compiledOf(rulesetId: string, definition: unknown): CompiledRuleset | null {
   let rs = compiled.get(rulesetId);
   if (!rs) {
+    if (definition === undefined) return null;
     const { ruleset, problems } = compileRuleset(definition as RulesetDefinition);
     if (!ruleset) throw new Error(`stored ruleset ${rulesetId} does not compile: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
     if (compiled.size >= MAX_COMPILED) compiled.clear();
@@ -39,6 +45,7 @@ function compiledOf(rulesetId: string, definition: unknown): CompiledRuleset {
 
 export default function simulateTask(task: RangeTask): RangeResult {
   const rs = compiledOf(task.rulesetId, task.definition);
+  if (!rs) return { missing: true };
   try {
     return { runs: simulateRange(rs, task.inputs, task.policy, task) };
   } catch (err) {

@@ -43,6 +43,8 @@ export interface RulesAction {
   action?: string;
   performance?: number;
   consumableItemId?: string;
+  /** The materials' traits the outputs inherit, chosen now (replaces an earlier choice). */
+  inheritTraits?: string[];
 }
 
 const numberOf = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -148,9 +150,10 @@ export class RulesSessions {
     const exhausted = periods.get(req.action);
     if (exhausted) throw new CraftError('ACTION_NOT_AVAILABLE', `"${req.action}" cannot be used now: ${exhausted}`, { action: req.action, reason: exhausted });
 
+    const chosen = req.inheritTraits ? this.chooseTraits(rs, rules, req.inheritTraits) : rules;
     let played: Played;
     try {
-      played = play(rs, rules, req.action, { performance: req.performance ?? null }, s.rngSeed, now);
+      played = play(rs, chosen, req.action, { performance: req.performance ?? null }, s.rngSeed, now);
     } catch (err) {
       if (err instanceof RuleError) throw new CraftError(err.code, err.message, err.details);
       throw err;
@@ -180,6 +183,17 @@ export class RulesSessions {
       throw new CraftError('SESSION_VERSION_CONFLICT', 'the session changed concurrently; reload it');
     }
     return { session: { ...s, ...change, version: s.version + 1 } as SessionRecord, played };
+  }
+
+  /** The rules with the crafter's choice of inherited traits, checked against the session's materials. */
+  private chooseTraits(rs: CompiledRuleset, rules: RulesRecord, traits: string[]): RulesRecord {
+    const inherit = rs.def.materials?.inherit;
+    const materials = completeContext(rules.inputs.materials);
+    const problems = checkChosenTraits(inherit, materials, traits);
+    if (problems.length > 0) {
+      throw new CraftError('VALIDATION_FAILED', `inheritTraits: ${problems.join('; ')}`, { inheritTraits: traits, candidates: inherit ? traitCandidates(inherit, materials) : [] });
+    }
+    return { ...rules, inputs: { ...rules.inputs, chosenTraits: [...traits] } };
   }
 
   /** Starts the next attempt of a session whose attempt failed (under the caller's lock). */

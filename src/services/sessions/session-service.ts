@@ -60,6 +60,8 @@ export interface AdvanceRequest {
   performance?: number;
   /** Ruleset actions with a consumable: the item to use. */
   consumableItemId?: string;
+  /** Ruleset sessions: the materials' traits the outputs inherit, chosen now. */
+  inheritTraits?: string[];
 }
 
 /** How many times a start that lost a material race plans again before it gives up. */
@@ -291,6 +293,7 @@ export class SessionService {
         const acted = await this.d.rules.act(s, req, now);
         done = { stepped: acted.session, result: null, turn: acted.played };
       } else {
+        if (req.inheritTraits) throw new CraftError('VALIDATION_FAILED', 'inheritTraits is for sessions that play by a ruleset; this recipe has steps', { recipeId: s.recipeId });
         done = { ...(await this.advanceStep(s, req, now)), turn: null };
       }
     } finally {

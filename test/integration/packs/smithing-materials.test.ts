@@ -143,6 +143,22 @@ describe('smithing pack: materials make the blade', () => {
     await ok(h, '/craft/session/advance', { sessionId: started.sessionId, action: 'strike', performance: 1 });
     const done = await ok(h, '/craft/session/advance', { sessionId: started.sessionId, action: 'strike', performance: 0.8 });
     expect((await itemMetadata(h, done.outputItemIds[0])).traits).toEqual(['tough']);
+
+    // Or at completion: the final strike names the trait (a wrong one is refused and the strike not taken).
+    const again = await crafter([
+      { code: 'wrought_iron_ingot', quantity: 2, quality: 0.9, instanceMetadata: { traits: ['keen'] } },
+      { code: 'bronze_ingot', quantity: 1, quality: 0.7, instanceMetadata: { traits: ['tough'] } },
+      { code: 'pine_grip', quantity: 1, quality: 0.8 },
+    ]);
+    const second = await ok(h, '/craft/session/start', { ...base, entityId: again.entityId, inventoryId: again.inventoryId });
+    expect(second.rules.inheritance).toEqual({ candidates: ['keen', 'tough'], max: 1, chosen: null });
+    await ok(h, '/craft/session/advance', { sessionId: second.sessionId, action: 'strike', performance: 1 });
+    const wrong = await h.post('/craft/session/advance', { sessionId: second.sessionId, action: 'strike', performance: 0.8, inheritTraits: ['sharp'] });
+    expectError(wrong, 400, 'VALIDATION_FAILED');
+    expect((await ok(h, '/craft/session/get', { sessionId: second.sessionId })).session.status).toBe('active');
+    const last = await ok(h, '/craft/session/advance', { sessionId: second.sessionId, action: 'strike', performance: 0.8, inheritTraits: ['tough'] });
+    expect(last.status).toBe('completed');
+    expect((await itemMetadata(h, last.outputItemIds[0])).traits).toEqual(['tough']);
   });
 
   it('materialsThatDoNotFit_orAreNotTheCrafters_areRefused_andNothingMoves', async () => {
