@@ -2857,7 +2857,7 @@ export interface components {
              * @default 1
              */
             batch: number;
-            /** @description Ruleset recipes whose outputs inherit the materials' traits (materials.inherit): the traits to pass, chosen from the materials' own (at most the ruleset's `max`; else 400 VALIDATION_FAILED with the candidates). Absent: the ruleset's rule (the most common first). The session's `rules.inheritance` shows the candidates. */
+            /** @description Ruleset recipes whose outputs inherit the materials' traits (materials.inherit): the traits to pass, chosen from the materials' own (at most the ruleset's `max`; else 400 VALIDATION_FAILED with the candidates). Absent: the ruleset's rule (the most common first); an empty list: none inherited. The session's `rules.inheritance` shows the candidates. */
             inheritTraits?: string[];
             /** @description The crafter's signature, e.g. a display name (seed 001's creator_signature): written on every item the session creates as `creatorSignature`, beside `craftedBy` (the entity id). Surrounding spaces are trimmed. */
             creatorSignature?: string;

@@ -105,6 +105,12 @@ export function checkPolicy(rs: CompiledRuleset, policy: Policy): void {
   }
 }
 
+/** Where parallel ranges publish the work they have done (range `index` writes `work[index]`). */
+export interface RangeProgress {
+  work: Int32Array;
+  index: number;
+}
+
 /** One simulated session and the engine turns it computed (the greedy lookahead included). */
 export interface SimRun extends SimOutcome {
   work: number;
@@ -119,7 +125,7 @@ export function simulateRange(
   rs: CompiledRuleset,
   inputs: EngineInputs,
   policy: Policy,
-  opts: { seed: string; from: number; to: number; turnBudget: number },
+  opts: { seed: string; from: number; to: number; turnBudget: number; progress?: RangeProgress },
 ): SimRun[] {
   const performance = policy.performance ?? null;
   const input = { performance };
@@ -132,7 +138,15 @@ export function simulateRange(
   // back to it before each, instead of a new one per simulation.
   const start = init(rs, inputs, 1);
   const reused = init(rs, inputs, 1);
-  for (let i = opts.from; i < opts.to && (i === opts.from || work.applies < opts.turnBudget); i++) {
+  const progress = opts.progress;
+  // Ranges simulated in parallel: the work the earlier ranges have published so far is a lower
+  // bound of theirs, so a range stops as soon as the budget is spent by that and its own.
+  const earlier = () => {
+    let sum = 0;
+    if (progress) for (let j = 0; j < progress.index; j++) sum += Atomics.load(progress.work, j);
+    return sum;
+  };
+  for (let i = opts.from; i < opts.to && (i === opts.from || work.applies + earlier() < opts.turnBudget); i++) {
     const seed = `${opts.seed}:${i}`;
     const workBefore = work.applies;
     drawer.reseed(seed);
@@ -158,6 +172,7 @@ export function simulateRange(
           carried: o.success ? { attributes: o.attributes, rarity: o.rarity, traits: o.traits } : null,
           work: work.applies - workBefore,
         });
+        if (progress) Atomics.store(progress.work, progress.index, Math.min(work.applies, 0x7fffffff));
         break;
       }
       // The sequence's next usable action (apply refuses an unusable one before any draw) ...

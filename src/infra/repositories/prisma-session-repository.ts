@@ -215,11 +215,17 @@ export class PrismaSessionRepository implements SessionRepository {
   }
 
   async findPausedTooLong(now: Date, defaultSeconds: number, limit: number) {
-    // Paused sessions, oldest first (index status, pausedAt), each against its game service's own limit.
+    // Paused sessions, oldest first, each against its game service's own limit. The shortest
+    // limit in force bounds pausedAt so the (status, pausedAt) index serves a range, not every
+    // paused session.
+    const [shortest] = await this.prisma.$queryRaw<{ s: number | null }[]>`SELECT MIN(maxPausedSeconds) AS s FROM CraftGameServiceSettings`;
+    const bound = Math.min(defaultSeconds, Number(shortest?.s ?? defaultSeconds));
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT s.id FROM CraftSession s
       LEFT JOIN CraftGameServiceSettings g ON g.gameServiceId = s.gameServiceId
-      WHERE s.status = 'paused' AND s.pausedAt < DATE_SUB(${now}, INTERVAL COALESCE(g.maxPausedSeconds, ${defaultSeconds}) SECOND)
+      WHERE s.status = 'paused'
+        AND s.pausedAt < DATE_SUB(${now}, INTERVAL ${bound} SECOND)
+        AND s.pausedAt < DATE_SUB(${now}, INTERVAL COALESCE(g.maxPausedSeconds, ${defaultSeconds}) SECOND)
       ORDER BY s.pausedAt
       LIMIT ${limit}`;
     return rows.map((r) => r.id);

@@ -10,10 +10,10 @@ export class PrismaSettingsRepository implements SettingsRepository {
   }
 
   async save(gameServiceId: string, overrides: SettingsOverrides): Promise<void> {
-    await this.prisma.craftGameServiceSettings.upsert({
-      where: { gameServiceId },
-      create: { gameServiceId, ...overrides },
-      update: overrides,
-    });
+    // One statement (Prisma's upsert is a read then a write: two first saves at once would collide).
+    await this.prisma.$executeRaw`
+      INSERT INTO CraftGameServiceSettings (gameServiceId, maxPausedSeconds, updatedAt)
+      VALUES (${gameServiceId}, ${overrides.maxPausedSeconds}, NOW(3))
+      ON DUPLICATE KEY UPDATE maxPausedSeconds = VALUES(maxPausedSeconds), updatedAt = VALUES(updatedAt)`;
   }
 }

@@ -1,8 +1,12 @@
 import { Piscina } from 'piscina';
+import { CraftError } from '../../domain/errors.js';
 import type { CompiledRuleset } from '../../domain/rules/compile.js';
 import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
 import { checkPolicy, simulateRules, summarizeRuns, type Policy, type RulesEstimateResult } from '../../domain/rules/simulate.js';
 import type { RangeResult, RangeTask } from './estimate-worker.js';
+
+/** Ranges waiting for a thread, per thread, before estimates are refused (429). */
+const MAX_QUEUED_PER_THREAD = 16;
 
 /** Below this many simulations an estimate runs on the request's own thread (a thread hop would cost more than it saves). */
 export const MIN_THREADED_SIMULATIONS = 200;
@@ -31,22 +35,40 @@ export class EstimateThreads {
     if (this.threads === 0 || opts.simulations < MIN_THREADED_SIMULATIONS) return simulateRules(rs, inputs, policy, opts);
     checkPolicy(rs, policy);
     const pool = this.poolOf();
+    // Estimates beyond what the threads can take soon are refused rather than queued without end.
+    if (pool.queueSize >= this.threads * MAX_QUEUED_PER_THREAD) {
+      throw new CraftError('RATE_LIMITED', 'too many estimates are being simulated; retry shortly', { queued: pool.queueSize });
+    }
     const per = Math.ceil(opts.simulations / this.threads);
+    const ranges = Math.ceil(opts.simulations / per);
+    // Each range publishes its work here, so a later one stops once the budget is spent (a greedy
+    // policy may spend it all in the first range).
+    const work = new Int32Array(new SharedArrayBuffer(4 * ranges));
     const tasks: Promise<RangeResult>[] = [];
-    for (let from = 0; from < opts.simulations; from += per) {
-      const task: RangeTask = { rulesetId: ruleset.rulesetId, inputs, policy, seed: opts.seed, from, to: Math.min(opts.simulations, from + per), turnBudget: opts.turnBudget };
+    for (let k = 0; k < ranges; k++) {
+      const from = k * per;
+      const task: RangeTask = {
+        rulesetId: ruleset.rulesetId,
+        inputs,
+        policy,
+        seed: opts.seed,
+        from,
+        to: Math.min(opts.simulations, from + per),
+        turnBudget: opts.turnBudget,
+        progress: { work, index: k },
+      };
       // A thread that has not compiled this version yet asks for its definition once.
       tasks.push(
         (pool.run(task) as Promise<RangeResult>).then((r) => ('missing' in r ? (pool.run({ ...task, definition: ruleset.definition }) as Promise<RangeResult>) : r)),
       );
     }
-    const ranges = [];
+    const results = [];
     for (const r of await Promise.all(tasks)) {
       if ('missing' in r) throw new Error(`an estimate thread could not compile ruleset ${ruleset.rulesetId}`);
       if ('error' in r) throw new RuleError(r.error.code, r.error.message, r.error.details);
-      ranges.push(r.runs);
+      results.push(r.runs);
     }
-    return summarizeRuns(rs, policy, ranges, opts.turnBudget);
+    return summarizeRuns(rs, policy, results, opts.turnBudget);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { compileRuleset, type CompiledRuleset } from '../../domain/rules/compile.js';
 import { RuleError, type EngineInputs } from '../../domain/rules/engine.js';
 import type { RulesetDefinition } from '../../domain/rules/ruleset.js';
-import { simulateRange, type Policy, type SimRun } from '../../domain/rules/simulate.js';
+import { simulateRange, type Policy, type RangeProgress, type SimRun } from '../../domain/rules/simulate.js';
 
 /**
  * An estimate thread (estimate-threads.ts): simulates one range of an estimate's simulations.
@@ -19,6 +19,8 @@ export interface RangeTask {
   from: number;
   to: number;
   turnBudget: number;
+  /** Shared with the other ranges of the estimate (a SharedArrayBuffer): the work each has done. */
+  progress: RangeProgress;
 }
 
 export type RangeResult =

@@ -107,10 +107,15 @@ export class RulesSessions {
     const rs = this.compile(rules);
     const { materials, provenance } = await this.materialsOf(rs, plan);
     const inputs: EngineInputs = { ...rules.inputs, materials };
-    // Chosen traits stay chosen while the new materials still carry them.
-    if (inputs.chosenTraits && rs.def.materials?.inherit) {
-      const candidates = new Set(traitCandidates(rs.def.materials.inherit, completeContext(materials)));
-      inputs.chosenTraits = inputs.chosenTraits.filter((t) => candidates.has(t));
+    // The crafter's choice of traits must still be offered by the new materials, else the start
+    // fails (and gives back what it reserved) rather than craft with a choice nobody made.
+    if (inputs.chosenTraits) {
+      const problems = checkChosenTraits(rs.def.materials?.inherit, completeContext(materials), inputs.chosenTraits);
+      if (problems.length > 0) {
+        throw new CraftError('VALIDATION_FAILED', `inheritTraits: the materials planned again no longer offer the chosen traits (${problems.join('; ')})`, {
+          inheritTraits: inputs.chosenTraits,
+        });
+      }
     }
     const meta = { rulesetId: rules.rulesetId, code: rules.code, version: rules.version };
     return { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline, provenance };

@@ -206,8 +206,8 @@ export class Ledger {
         }
       }
     }
-    // 5. A target breaks only by an etch that failed its roll, once: every such etch broke its
-    // sword, and no other sword was destroyed (an etch that failed otherwise, e.g. a start a
+    // 5. A target breaks only by an etch that failed its roll: every such etch broke its sword
+    // (destroyed, reason Destroyed), and no other sword was destroyed (an etch that failed otherwise, e.g. a start a
     // dependency refused, returned it whole).
     const failedEtches = new Set(
       sessions.filter((s) => s.recipeCode === 'etch_runes' && s.status === 'failed' && s.failureReason?.includes('the target item broke')).map((s) => s.targetItemId),

@@ -65,6 +65,21 @@ describe('a paused-time limit per game service', () => {
     expect((await statusOf(long)).status).toBe('paused');
   });
 
+  it('aLimitLongerThanTheDefault_keepsItsSessionsPausedPastTheDefault', async () => {
+    const patient = await forgeWorld(h, TWO_STEPS);
+    await ok(h, '/craft/settings/set', { gameServiceId: patient.gs, maxPausedSeconds: 7200 });
+    const sessionId = await pausedSession(patient);
+    // 4000 s: past the default 3600 s, within its own 7200 s.
+    skew += 4_000_000;
+    await h.runtime.internals.recovery.runOnce();
+    expect((await statusOf(sessionId)).status).toBe('paused');
+    // 7300 s in all: past its own limit.
+    skew += 3_300_000;
+    await h.runtime.internals.recovery.runOnce();
+    expect(await statusOf(sessionId)).toMatchObject({ status: 'failed', failureReason: 'paused too long' });
+    expect(await patient.contents()).toEqual(GRANTED);
+  });
+
   it('aLimitOutOfRange_orAnotherGameServices_isRefused_andChangesNothing', async () => {
     const w = await forgeWorld(h, TWO_STEPS);
     const other = await forgeWorld(h, TWO_STEPS);
