@@ -488,7 +488,7 @@ export interface paths {
          *     `craft.session.started`. Modification recipes need the affix service (503 AFFIX_SERVICE_UNAVAILABLE).
          *
          *     Errors:
-         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, MATERIAL_DOES_NOT_FIT, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED, BATCH_NOT_ALLOWED
+         *     - 400: VALIDATION_FAILED, RECIPE_DEPRECATED, RECIPE_NOT_KNOWN, PROFICIENCY_TOO_LOW, MATERIALS_INSUFFICIENT, MATERIAL_NOT_IN_INVENTORY, MATERIAL_DOES_NOT_FIT, STATION_NOT_AVAILABLE, TOOL_NOT_AVAILABLE, TARGET_ITEM_REQUIRED, TARGET_ITEM_INVALID, PARTICIPANT_INVALID, RULESET_DEPRECATED, TRIAL_NOT_ALLOWED, BATCH_NOT_ALLOWED, RULESET_REQUIREMENT_NOT_MET
          *     - 413: PAYLOAD_TOO_LARGE
          *     - 415: UNSUPPORTED_MEDIA_TYPE
          *     - 401: UNAUTHORIZED
@@ -4713,6 +4713,13 @@ export interface components {
                 allowed: components["schemas"]["RuleExpression"];
                 /** @description Share of the experience a trial craft grants (default 0). */
                 experienceMultiplier?: number;
+            };
+            /** @description A condition a session must meet to start (e.g. four units of one rarity for a 4:1 refinement): otherwise 400 RULESET_REQUIREMENT_NOT_MET and nothing moves. */
+            start?: {
+                /** @description Read when a session starts, over the start's context (materials per slot, crafter, station, stats, pools as they start); false refuses the start. */
+                requires: components["schemas"]["RuleExpression"];
+                /** @description What the refusal says (default a generic sentence). */
+                reason?: string;
             };
             /** @description Rare events of a successful outcome (a masterpiece). */
             rareEvents?: {

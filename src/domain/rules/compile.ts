@@ -94,6 +94,7 @@ export interface CompiledRuleset {
   };
   attempts: { max: number; loss: CompiledLoss | null; firstTry: { chance: Compiled; traits: string[] } | null };
   trial: { allowed: Compiled; experienceMultiplier: number } | null;
+  start: { requires: Compiled; reason: string } | null;
   rareEvents: { code: string; chance: Compiled; traits: string[]; grade: string | null; outputMultiplier: number | null }[];
   /** What the materials give the outputs (materials.ts). */
   materials: {
@@ -381,6 +382,7 @@ export function compileRuleset(def: RulesetDefinition): { ruleset: CompiledRules
         : null,
     },
     trial: def.trial ? { allowed: expr(def.trial.allowed, '/trial/allowed'), experienceMultiplier: def.trial.experienceMultiplier ?? 0 } : null,
+    start: def.start ? { requires: expr(def.start.requires, '/start/requires'), reason: def.start.reason ?? "the recipe's ruleset does not allow this start" } : null,
     materials: compileMaterials(def.materials, expr, problem),
     rareEvents: (def.rareEvents ?? []).map((r, i) => ({
       code: r.code,

@@ -200,6 +200,8 @@ export interface RulesetDefinition {
   attempts?: AttemptsDef;
   /** Trial crafts (nothing escrowed, consumed or created) are allowed when true. */
   trial?: { allowed: Expr; experienceMultiplier?: number };
+  /** A condition a session must meet to start (its context: materials, crafter, station, stats, starting pools); false refuses it. */
+  start?: { requires: Expr; reason?: string };
   rareEvents?: RareEventDef[];
   /** What the materials give the outputs: rarity, traits by tag counts, inherited traits (materials.ts). */
   materials?: MaterialsDef;

@@ -95,6 +95,7 @@ export class RulesSessions {
       }
     }
     const rules = { ...startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt), provenance };
+    this.checkStart(rs, rules);
     if (req.trial) {
       const allowed = plan.recipe.recipeType === 'production' && rs.trial !== null && toBoolean(rs.trial.allowed(contextOf(inputs, rules.state)));
       if (!allowed) throw new CraftError('TRIAL_NOT_ALLOWED', `a trial craft of "${plan.recipe.code}" is not allowed for this crafter now`, { ruleset: info.code });
@@ -118,7 +119,17 @@ export class RulesSessions {
       }
     }
     const meta = { rulesetId: rules.rulesetId, code: rules.code, version: rules.version };
-    return { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline, provenance };
+    const next = { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline, provenance };
+    // The new materials must still meet the ruleset's start requirement.
+    this.checkStart(rs, next);
+    return next;
+  }
+
+  /** The ruleset's start requirement (start.requires) over the session as it starts. */
+  private checkStart(rs: CompiledRuleset, rules: RulesRecord): void {
+    if (rs.start && !toBoolean(rs.start.requires(contextOf(rules.inputs, rules.state)))) {
+      throw new CraftError('RULESET_REQUIREMENT_NOT_MET', rs.start.reason, { ruleset: rules.code, reason: rs.start.reason });
+    }
   }
 
   /**

@@ -63,22 +63,21 @@ describe('refining pack: 4:1 rarity refinement', () => {
     expect(made.map((m) => m.rarity)).toEqual(made.map(() => 'uncommon'));
   });
 
-  it('mixedRarities_orTheTopRarity_cannotBeFolded_andCancellingReturnsEveryUnit', async () => {
+  it('mixedRarities_orTheTopRarity_cannotStartARefinement_andNothingMoves', async () => {
+    // The ruleset's start.requires: every unit of one rarity, below legendary.
     const mixed = await refiner([
       { code: 'steel_ingot', quantity: 2, instanceMetadata: { rarity: 'rare' } },
       { code: 'steel_ingot', quantity: 2, instanceMetadata: { rarity: 'epic' } },
     ]);
     const a = await start(mixed);
-    expect(a.status).toBe(200);
-    expectError(await h.post('/craft/session/advance', { sessionId: a.body.sessionId, action: 'fold' }), 409, 'ACTION_NOT_AVAILABLE');
-    await ok(h, '/craft/session/cancel', { sessionId: a.body.sessionId });
+    expectError(a, 400, 'RULESET_REQUIREMENT_NOT_MET');
+    expect(a.body.details).toEqual({ ruleset: 'rarity_refinement', reason: 'rarity refinement folds units of one rarity, below legendary' });
     expect(await contentsOf(h, w.gs, mixed.inventoryId)).toEqual({ steel_ingot: 4 });
 
     const top = await refiner([{ code: 'steel_ingot', quantity: 4, instanceMetadata: { rarity: 'legendary' } }]);
-    const b = await start(top);
-    expectError(await h.post('/craft/session/advance', { sessionId: b.body.sessionId, action: 'fold' }), 409, 'ACTION_NOT_AVAILABLE');
-    await ok(h, '/craft/session/cancel', { sessionId: b.body.sessionId });
+    expectError(await start(top), 400, 'RULESET_REQUIREMENT_NOT_MET');
     expect(await contentsOf(h, w.gs, top.inventoryId)).toEqual({ steel_ingot: 4 });
+    expect(await h.runtime.internals.prisma.craftSession.count({ where: { entityId: { in: [mixed.entityId, top.entityId] } } })).toBe(0);
   });
 
   it('theOutputPreview_saysTheRarityIsAValue_andTheFoldYieldsOneIngot', async () => {

@@ -164,6 +164,7 @@ describe('ruleset validation', () => {
     bad.conditions.states[2].next = 'good';
     bad.actions[2].chance = { eval: 'process.exit()' };
     bad.pools.push({ name: 'progress', start: 0 });
+    bad.start = { requires: { '>': [{ var: 'pools.mana' }, 0] } };
     const { ruleset, problems } = compileRuleset(bad);
     expect(ruleset).toBeNull();
     expect(problems.map((p) => [p.path, p.code])).toEqual(
@@ -174,6 +175,7 @@ describe('ruleset validation', () => {
         ['/actions/2/chance/eval', 'OPERATOR_NOT_ALLOWED'],
         ['/buffs/1/consumedBy/0', 'UNKNOWN_ACTION'],
         ['/conditions/states/1/next', 'CONDITION_CYCLE'],
+        ['/start/requires/>/0/var', 'UNKNOWN_VARIABLE'],
       ]),
     );
   });
