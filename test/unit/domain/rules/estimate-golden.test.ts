@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { simulateQuality } from '../../../../src/domain/estimate/simulate.js';
-import { compileRuleset, type CompiledRuleset } from '../../../../src/domain/rules/compile.js';
-import type { EngineInputs } from '../../../../src/domain/rules/engine.js';
-import type { RulesetDefinition } from '../../../../src/domain/rules/ruleset.js';
 import { simulateRules, type Policy } from '../../../../src/domain/rules/simulate.js';
+import { compiledRuleset, crafterInputs, packRuleset } from '../../../helpers/ruleset-packs.js';
 
 /**
  * Estimates against golden results taken with the engine of commit 5306923, before simulations
@@ -14,24 +12,8 @@ import { simulateRules, type Policy } from '../../../../src/domain/rules/simulat
  */
 const golden = JSON.parse(readFileSync(new URL('./golden/estimates-5306923.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
-function compiled(pack: string): CompiledRuleset {
-  const def = JSON.parse(readFileSync(new URL(`../../../../packs/${pack}/ruleset.json`, import.meta.url), 'utf8')) as RulesetDefinition;
-  const { ruleset, problems } = compileRuleset(def);
-  if (!ruleset) throw new Error(JSON.stringify(problems));
-  return ruleset;
-}
-
-const inputs = (rs: CompiledRuleset, recipe: Record<string, number>): EngineInputs => ({
-  stats: { craftsmanship: 120, control: 140, cp: 400, perception: 300 },
-  params: rs.def.params ?? {},
-  recipe: { inputs: 2, steps: 1, size: 2, ...recipe },
-  crafter: { level: 12, proficiencyFactor: 0.6 },
-  materials: { quality: 0.6, count: 2, tier: 1 },
-  tool: { quality: 0.5 },
-  station: { quality: 0.5, tier: 1 },
-  trial: false,
-  recipeTraits: [{ min: 30, traits: ['sharp'] }],
-});
+const compiled = (pack: string) => compiledRuleset(packRuleset(pack));
+const inputs = crafterInputs;
 
 describe('estimates are the sessions they were before the speed-ups', () => {
   const synthesis = compiled('synthesis');

@@ -1,44 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileRuleset, type CompiledRuleset } from '../../../../src/domain/rules/compile.js';
-import { RuleError, type EngineInputs } from '../../../../src/domain/rules/engine.js';
-import type { RulesetDefinition } from '../../../../src/domain/rules/ruleset.js';
+import { RuleError } from '../../../../src/domain/rules/engine.js';
 import { simulateRange, simulateRules, summarizeRuns, type Policy } from '../../../../src/domain/rules/simulate.js';
 import { EstimateThreads } from '../../../../src/services/queries/estimate-threads.js';
+import { compiledRuleset, crafterInputs, packRuleset } from '../../../helpers/ruleset-packs.js';
 
 /**
  * Estimates split over threads give exactly the one-thread estimate: a simulation depends on
  * its seed alone, and the turn budget cuts the joined ranges where one range would stop.
  */
 
-const defOf = (pack: string) => JSON.parse(readFileSync(new URL(`../../../../packs/${pack}/ruleset.json`, import.meta.url), 'utf8')) as RulesetDefinition;
-
-function compiled(def: RulesetDefinition): CompiledRuleset {
-  const { ruleset, problems } = compileRuleset(def);
-  if (!ruleset) throw new Error(JSON.stringify(problems, null, 2));
-  return ruleset;
-}
-
-const inputsFor = (rs: CompiledRuleset, recipe: Record<string, number>): EngineInputs => ({
-  stats: { craftsmanship: 120, control: 140, cp: 400, perception: 300 },
-  params: rs.def.params ?? {},
-  recipe: { inputs: 2, steps: 1, size: 2, ...recipe },
-  crafter: { level: 12, proficiencyFactor: 0.6 },
-  materials: { quality: 0.6, count: 2, tier: 1 },
-  tool: { quality: 0.5 },
-  station: { quality: 0.5, tier: 1 },
-  trial: false,
-  recipeTraits: [{ min: 30, traits: ['sharp'] }],
-});
-
-const synthesisDef = defOf('synthesis');
-const synthesis = compiled(synthesisDef);
-const synthesisInputs = inputsFor(synthesis, { difficulty: 60, durability: 120, qualityMax: 400 });
+const synthesisDef = packRuleset('synthesis');
+const synthesis = compiledRuleset(synthesisDef);
+const synthesisInputs = crafterInputs(synthesis, { difficulty: 60, durability: 120, qualityMax: 400 });
 /** Six touches (the condition of each turn varies their gain), then four syntheses: 4 x 16.8 progress passes 60. */
 const plan: Policy = { kind: 'sequence', actions: [...Array<string>(6).fill('basic_touch'), ...Array<string>(4).fill('basic_synthesis')] };
-const alchemyDef = defOf('alchemy');
-const alchemy = compiled(alchemyDef);
-const alchemyInputs = inputsFor(alchemy, {});
+const alchemyDef = packRuleset('alchemy');
+const alchemy = compiledRuleset(alchemyDef);
+const alchemyInputs = crafterInputs(alchemy, {});
 
 const threads = new EstimateThreads(3);
 afterAll(() => threads.close());
