@@ -26,6 +26,7 @@ import type {
 } from './discovery-model.js';
 import type { DiscoveryRepository } from './discovery-repository.js';
 import type { Scope } from '../scope.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 export interface DiscoveryServiceDeps {
   repo: DiscoveryRepository;
@@ -71,7 +72,7 @@ export class DiscoveryService {
    * `recoverPending` applies the rest of the same plan later.
    */
   async attempt(scope: Scope, input: AttemptDiscoveryInput): Promise<AttemptDiscoveryResult> {
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     const offered = await this.offeredMaterials(input);
     const stationType = await this.stationTypeOf(input);
     const who: Learner = { gameServiceId: input.gameServiceId, entityId: input.entityId, entityType: input.entityType };
@@ -320,13 +321,6 @@ export class DiscoveryService {
     return station.stationType;
   }
 
-  /** A game service outside the scope is unknown, like one that does not exist. */
-  private async requireGameService(scope: Scope, gameServiceId: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) {
-      throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-    }
-  }
 }
 
 /** Stored sources outside the API's list (older or custom rows) read as `taught`. */

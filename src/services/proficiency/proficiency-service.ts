@@ -12,6 +12,7 @@ import { proficiencyGainedEvent, proficiencyLeveledEvent } from './proficiency-e
 import type { EntityRef, ProficiencyInfo, ProficiencyKey } from './proficiency-model.js';
 import type { ProficiencyRepository } from './proficiency-repository.js';
 import { roundExperience, type ExperienceChange, type ProficiencyStore, type StoredProficiency } from './proficiency-store.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 export interface ProficiencySettings {
   /** CRAFT_MAX_PROFICIENCY_LEVEL: levels are capped here. */
@@ -351,10 +352,7 @@ export class ProficiencyService {
 
   /** A game service outside the scope is unknown, like one that does not exist. */
   private async requireDomain(scope: Scope, gameServiceId: string, domain: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) {
-      throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-    }
+    await requireActiveGameService(this.d.gameServices, scope, gameServiceId);
     if (!(await this.d.domains.domainInUse(gameServiceId, domain))) {
       throw new CraftError('DOMAIN_UNKNOWN', 'no recipe of the game service uses this proficiency domain', {
         gameServiceId,

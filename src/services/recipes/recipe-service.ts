@@ -19,6 +19,7 @@ import type { RecipeRepository } from './recipe-repository.js';
 import type { Scope } from '../scope.js';
 import type { RulesetService } from '../rulesets/ruleset-service.js';
 import type { RulesetDefinitionInput } from '../rulesets/ruleset-model.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 export interface RecipeServiceDeps {
   repo: RecipeRepository;
@@ -49,7 +50,7 @@ export class RecipeService {
   constructor(private readonly d: RecipeServiceDeps) {}
 
   async create(scope: Scope, input: CreateRecipeInput): Promise<{ recipeId: string; recipe: RecipeInfo }> {
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     this.assertValid(input);
     await this.assertRulesetExists(input.gameServiceId, input.ruleset ?? null);
     const record = this.newRecord(input, this.d.clock.now());
@@ -141,7 +142,7 @@ export class RecipeService {
   }
 
   async seed(scope: Scope, gameServiceId: string, items: SeedRecipeItem[], rulesets: RulesetDefinitionInput[] = []) {
-    await this.requireGameService(scope, gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, gameServiceId);
     this.assertSeedRulesets(rulesets);
     const seededRulesets = await this.d.rulesets.seedVersions(gameServiceId, rulesets);
     const invalid: { index: number; code: string; errors: RecipeProblem[] }[] = [];
@@ -385,13 +386,6 @@ export class RecipeService {
     }
   }
 
-  /** A game service outside the scope is unknown, like one that does not exist. */
-  private async requireGameService(scope: Scope, gameServiceId: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) {
-      throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-    }
-  }
 }
 
 /** Every proficiency domain a recipe names: its own, its requirements', its experience grants'. */

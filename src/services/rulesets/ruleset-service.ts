@@ -7,6 +7,7 @@ import type { Clock, IdGenerator, Tx, UnitOfWork } from '../ports.js';
 import type { Scope } from '../scope.js';
 import type { RulesetDefinitionInput, RulesetInfo, RulesetListFilter, SeededRuleset } from './ruleset-model.js';
 import type { RulesetRepository } from './ruleset-repository.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 export interface RulesetServiceDeps {
   repo: RulesetRepository;
@@ -31,7 +32,7 @@ export class RulesetService {
   constructor(private readonly d: RulesetServiceDeps) {}
 
   async create(scope: Scope, gameServiceId: string, def: RulesetDefinitionInput): Promise<RulesetInfo> {
-    await this.requireGameService(scope, gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, gameServiceId);
     this.validate(def);
     return this.d.uow.run(async (tx) => {
       const existing = await this.d.repo.latestForUpdate(tx, gameServiceId, [def.code]);
@@ -159,11 +160,6 @@ export class RulesetService {
     }
   }
 
-  /** A game service outside the scope is unknown, like one that does not exist. */
-  private async requireGameService(scope: Scope, gameServiceId: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-  }
 }
 
 const notFound = (what: string | Record<string, unknown>) => new CraftError('RULESET_NOT_FOUND', 'no such ruleset', typeof what === 'string' ? { code: what } : what);

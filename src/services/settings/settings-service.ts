@@ -1,6 +1,6 @@
 import type { GameServiceClient } from '../../clients/game-service-client.js';
-import { CraftError } from '../../domain/errors.js';
 import type { Scope } from '../scope.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 /** What a game service has set over the deployment's defaults (null = the default). */
 export interface SettingsOverrides {
@@ -33,12 +33,12 @@ export class SettingsService {
   ) {}
 
   async get(scope: Scope, gameServiceId: string): Promise<GameServiceSettingsView> {
-    await this.requireGameService(scope, gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, gameServiceId);
     return this.view(gameServiceId, await this.d.repo.find(gameServiceId));
   }
 
   async set(scope: Scope, gameServiceId: string, change: Partial<SettingsOverrides>): Promise<GameServiceSettingsView> {
-    await this.requireGameService(scope, gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, gameServiceId);
     const current = (await this.d.repo.find(gameServiceId)) ?? { maxPausedSeconds: null };
     // A field left out keeps its value; null gives it back to the deployment's default.
     const next: SettingsOverrides = { maxPausedSeconds: change.maxPausedSeconds === undefined ? current.maxPausedSeconds : change.maxPausedSeconds };
@@ -57,8 +57,4 @@ export class SettingsService {
     return { gameServiceId, maxPausedSeconds: overrides.maxPausedSeconds ?? this.defaults.maxPausedSeconds, overrides };
   }
 
-  private async requireGameService(scope: Scope, gameServiceId: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-  }
 }

@@ -9,6 +9,7 @@ import type { ItemClient, ItemInstance, ItemTemplate, QualityModel } from '../..
 import { CraftError } from '../../domain/errors.js';
 import type { components } from '../../generated/craft-api.js';
 import type { Scope } from '../scope.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 type Schemas = components['schemas'];
 
@@ -132,7 +133,7 @@ export class StandaloneAdmin {
       stats?: Record<string, number>;
     },
   ) {
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     try {
       return templateInfo(await this.d.item.createTemplate(input));
     } catch (err) {
@@ -149,7 +150,7 @@ export class StandaloneAdmin {
   }
 
   async createInventory(scope: Scope, input: { ownerId: string; ownerType: string; gameServiceId: string }) {
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     const container = await this.d.inventory.createContainer(
       { ownerId: input.ownerId, ownerType: input.ownerType, containerType: 'inventory', gameServiceId: input.gameServiceId },
       `dev:${randomUUID()}`,
@@ -196,12 +197,12 @@ export class StandaloneAdmin {
   }
 
   async creditWallet(scope: Scope, input: { gameServiceId: string; ownerId: string; ownerType: string; currencyCode: string; amount: number }) {
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     return walletInfo(await this.d.currency.credit(input, `dev:${randomUUID()}`));
   }
 
   async getWallet(scope: Scope, owner: { gameServiceId: string; ownerId: string; ownerType: string }) {
-    await this.requireGameService(scope, owner.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, owner.gameServiceId);
     return walletInfo(await this.d.currency.getOrCreateWallet(owner));
   }
 
@@ -218,7 +219,7 @@ export class StandaloneAdmin {
 
   async createAffixDefinition(scope: Scope, input: Parameters<AffixClient['createDefinition']>[0]) {
     const affix = this.affix();
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     return affixDefinitionInfo(await affix.createDefinition(input).catch(affixInputError));
   }
 
@@ -246,9 +247,4 @@ export class StandaloneAdmin {
     if (!item) throw new CraftError('ITEM_NOT_FOUND', 'no such item in this game service', { itemInstanceId });
   }
 
-  /** A game service outside the scope is unknown, like one that does not exist. */
-  private async requireGameService(scope: Scope, gameServiceId: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-  }
 }

@@ -6,6 +6,7 @@ import type { Clock, IdGenerator, Logger, Tx } from '../ports.js';
 import type { RegisterStationInput, StationInfo, StationListFilter } from './station-model.js';
 import type { Scope } from '../scope.js';
 import type { StationRepository } from './station-repository.js';
+import { requireActiveGameService } from '../game-service-access.js';
 
 export interface StationServiceDeps {
   repo: StationRepository;
@@ -27,7 +28,7 @@ export class StationService {
         errors: [{ path: input.ownerId == null ? '/ownerId' : '/ownerType', code: 'OWNER_INCOMPLETE', message: 'give both ownerId and ownerType, or neither' }],
       });
     }
-    await this.requireGameService(scope, input.gameServiceId);
+    await requireActiveGameService(this.d.gameServices, scope, input.gameServiceId);
     if (input.locationId) await this.requireLocation(input.locationId);
     const station: StationInfo = {
       stationId: this.d.ids.uuid(),
@@ -88,13 +89,6 @@ export class StationService {
     return this.d.repo.release(tx, stationId, sessionId);
   }
 
-  /** A game service outside the scope is unknown, like one that does not exist. */
-  private async requireGameService(scope: Scope, gameServiceId: string) {
-    const gs = scope.allows(gameServiceId) ? await this.d.gameServices.get({ serviceId: gameServiceId }) : null;
-    if (!gs || !gs.isActive) {
-      throw new CraftError('GAME_SERVICE_NOT_FOUND', 'unknown or inactive game service', { gameServiceId });
-    }
-  }
 
   private async requireLocation(locationId: string) {
     const locations = this.d.locations;
