@@ -1,3 +1,4 @@
+import { scaledQuantity } from '../session/quantity.js';
 import type { RulesetDefinition } from './ruleset.js';
 
 /**
@@ -39,10 +40,10 @@ export function rulesOutputPreview(
   def: RulesetDefinition,
   version: number,
   outputs: readonly { itemTemplateCode: string; quantity: number }[],
-  scale: (quantity: number, multiplier: number) => number,
 ): RulesOutputPreview {
   const o = def.outcome;
-  const yields = (multiplier: number) => outputs.map((out) => ({ itemTemplateCode: out.itemTemplateCode, quantity: scale(out.quantity, multiplier) }));
+  // The quantities a completion would make at each multiplier (the same rounding).
+  const yields = (multiplier: number) => outputs.map((out) => ({ itemTemplateCode: out.itemTemplateCode, quantity: scaledQuantity(out.quantity, multiplier) }));
   const bands =
     o.mode === 'bands'
       ? (o.bands ?? []).map((b) => ({

@@ -4,7 +4,6 @@ import { allocateAvailable } from '../../domain/estimate/materials.js';
 import { outputPreview } from '../../domain/estimate/preview.js';
 import { rulesOutputPreview } from '../../domain/rules/preview.js';
 import type { RulesetDefinition } from '../../domain/rules/ruleset.js';
-import { scaledQuantity } from '../sessions/rules-transitions.js';
 import {
   DEFAULT_ESTIMATE_SEED,
   qualityBreakdown,
@@ -199,7 +198,7 @@ export class QueryService {
     // A ruleset recipe: its outputs come from the outcome's bands, not the quality bands.
     const info = await this.d.rulesets.find(recipe.gameServiceId, ref.code, ref.version ?? null);
     if (!info) throw new CraftError('VALIDATION_FAILED', `the recipe's ruleset "${ref.code}" does not exist`, { code: ref.code });
-    const rules = rulesOutputPreview(info.definition as RulesetDefinition, info.version, recipe.outputs ?? [], scaledQuantity);
+    const rules = rulesOutputPreview(info.definition as RulesetDefinition, info.version, recipe.outputs ?? []);
     return { bands: outputPreview(recipe), rules };
   }
 

@@ -2,7 +2,8 @@ import { ClientError } from '../../clients/errors.js';
 import type { InventoryClient } from '../../clients/inventory-client.js';
 import type { ItemClient } from '../../clients/item-client.js';
 import type { ReservedMaterial, SessionRecord } from './session-model.js';
-import { lossPlan, materialsAfterLoss, scaledQuantity } from './rules-transitions.js';
+import { scaledQuantity } from '../../domain/session/quantity.js';
+import { lossPlan, materialsAfterLoss } from './rules-transitions.js';
 
 export interface RulesEffectsDeps {
   item: ItemClient;

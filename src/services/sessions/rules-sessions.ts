@@ -88,13 +88,8 @@ export class RulesSessions {
     }
     const { materials, provenance } = await this.materialsOf(rs, plan);
     const inputs = inputsOf(rs, plan, req, materials);
-    if (req.inheritTraits) {
-      const problems = checkChosenTraits(rs.def.materials?.inherit, completeContext(materials), req.inheritTraits);
-      if (problems.length > 0) {
-        throw new CraftError('VALIDATION_FAILED', `inheritTraits: ${problems.join('; ')}`, { inheritTraits: req.inheritTraits, candidates: rs.def.materials?.inherit ? traitCandidates(rs.def.materials.inherit, completeContext(materials)) : [] });
-      }
-    }
-    const rules = { ...startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt), provenance };
+    const started = { ...startRules(rs, { rulesetId: info.rulesetId, code: info.code, version: info.version }, inputs, now, sessionExpiresAt), provenance };
+    const rules = req.inheritTraits ? this.chooseTraits(rs, started, req.inheritTraits) : started;
     this.checkStart(rs, rules);
     if (req.trial) {
       const allowed = plan.recipe.recipeType === 'production' && rs.trial !== null && toBoolean(rs.trial.allowed(contextOf(inputs, rules.state)));
@@ -108,21 +103,13 @@ export class RulesSessions {
     const rs = this.compile(rules);
     const { materials, provenance } = await this.materialsOf(rs, plan);
     const inputs: EngineInputs = { ...rules.inputs, materials };
-    // The crafter's choice of traits must still be offered by the new materials, else the start
-    // fails (and gives back what it reserved) rather than craft with a choice nobody made.
-    if (inputs.chosenTraits) {
-      const problems = checkChosenTraits(rs.def.materials?.inherit, completeContext(materials), inputs.chosenTraits);
-      if (problems.length > 0) {
-        throw new CraftError('VALIDATION_FAILED', `inheritTraits: the materials planned again no longer offer the chosen traits (${problems.join('; ')})`, {
-          inheritTraits: inputs.chosenTraits,
-        });
-      }
-    }
     const meta = { rulesetId: rules.rulesetId, code: rules.code, version: rules.version };
     const next = { ...startRules(rs, meta, inputs, new Date(rules.attemptStartedAt), new Date(rules.sessionExpiresAt)), deadline: rules.deadline, provenance };
-    // The new materials must still meet the ruleset's start requirement.
+    // The new materials must still meet the ruleset's start requirement, and still offer the
+    // crafter's chosen traits: else the start fails (giving back what it reserved) rather than
+    // craft with a choice nobody made.
     this.checkStart(rs, next);
-    return next;
+    return inputs.chosenTraits ? this.chooseTraits(rs, next, inputs.chosenTraits) : next;
   }
 
   /** The ruleset's start requirement (start.requires) over the session as it starts. */
@@ -360,7 +347,6 @@ function inputsOf(rs: CompiledRuleset, plan: StartPlan, req: StartRequest, mater
     station: { quality: plan.station?.quality ?? 0, tier: plan.station?.tier ?? 0 },
     trial: !!req.trial,
     recipeTraits: ref.traits ?? [],
-    ...(req.inheritTraits && { chosenTraits: [...req.inheritTraits] }),
   };
 }
 

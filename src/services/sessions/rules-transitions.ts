@@ -67,9 +67,3 @@ export function materialsAfterLoss(s: SessionRecord, applied: { index: number; l
   });
   return out;
 }
-
-/** Output quantity times the outcome's multiplier: whole quantities stay whole (rounded down), others to 4 decimals. */
-export function scaledQuantity(base: number, multiplier: number): number {
-  const exact = base * multiplier;
-  return Number.isInteger(base) ? Math.floor(exact + 1e-9) : q4(exact);
-}
