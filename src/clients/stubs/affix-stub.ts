@@ -188,8 +188,8 @@ export class AffixStub implements AffixClient {
       requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
       requireNonEmpty(SERVICE, 'slotType', input.slotType, 50);
       if (typeof input.itemClass !== 'string') throw new ClientError(SERVICE, 'invalid', 'itemClass must be a string');
-      if (typeof input.itemLevel !== 'number' || !Number.isFinite(input.itemLevel)) {
-        throw new ClientError(SERVICE, 'invalid', 'itemLevel must be a number');
+      if (typeof input.itemLevel !== 'number' || !Number.isFinite(input.itemLevel) || Math.abs(input.itemLevel) > 2 ** 31) {
+        throw new ClientError(SERVICE, 'invalid', 'itemLevel must be a number (at most 2^31 in size)');
       }
       const modifiers = input.weightModifiers ?? {};
       for (const [id, factor] of Object.entries(modifiers)) {
@@ -201,7 +201,8 @@ export class AffixStub implements AffixClient {
         where: {
           gameServiceId: input.gameServiceId,
           slotType: input.slotType,
-          minItemLevel: { lte: input.itemLevel },
+          // An integer column: its floor keeps a fractional level comparable.
+          minItemLevel: { lte: Math.floor(input.itemLevel) },
           weight: { gt: 0 },
         },
         orderBy: [{ code: 'asc' }],

@@ -1,79 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import type { StubContract } from '../../generated/prisma/client.js';
-import type {
-  ContractClient,
-  ContractInstance,
-  ContractMilestone,
-  ContractParty,
-  ContractStatus,
-} from '../contract-client.js';
+import type { ContractClient, ContractInstance, ContractMilestone, ContractParty } from '../contract-client.js';
 import { ClientError } from '../errors.js';
+import {
+  lockContract,
+  onFinalOf,
+  partyKey,
+  SERVICE,
+  SYSTEM_PARTY,
+  toContract,
+  toTemplate,
+  validMinParties,
+  validParties,
+  validPrebound,
+  validTemplateMilestones,
+  type ContractStubOptions,
+  type ContractTemplate,
+  type ContractTemplateMilestone,
+  type ContractTerminatedEvent,
+  type PreboundCall,
+} from './contract-rows.js';
 import { parseJson, requireNonEmpty, StubCalls, type StubDeps, type StubTx } from './stub-calls.js';
 
-const SERVICE = 'contract';
-
-/** The synthetic second party the stub adds when the caller names only one. */
-export const SYSTEM_PARTY: ContractParty = {
-  entityId: '00000000-0000-0000-0000-000000000000',
-  entityType: 'system',
-  role: 'system',
-};
-
-/** The event the stub publishes when it terminates a contract (the contract service's shape). */
-export interface ContractTerminatedEvent {
-  eventId: string;
-  eventName: 'contract.terminated';
-  timestamp: string;
-  contractId: string;
-  reason: string;
-  wasBreachRelated: false;
-  terminatedByEntityId?: string;
-  terminatedByEntityType?: string;
-}
-
-export interface ContractStubOptions {
-  /**
-   * Calls a fulfilled contract's prebound API (`onFinalMilestone.path` with its body); the
-   * runtime wires `/craft/internal/complete-session` to the session service. An error is
-   * logged and swallowed: the milestone stays complete and lib-craft recovers on its own.
-   */
-  invokePrebound: (path: string, body: Record<string, unknown>) => Promise<void>;
-  /** Publishes on JetStream with a dedup id (e.g. `(s, d, id) => bus.publish(s, d, id)`). */
-  publish: (subject: string, data: string, msgId: string) => Promise<void>;
-  /** Subject of `contract.terminated` (e.g. `contract.terminated`); its stream must exist. */
-  terminatedSubject: string;
-  /**
-   * true (default): completeMilestone returns after the prebound call has finished. false:
-   * it runs in the background (see `whenIdle()`), as a real contract service would.
-   */
-  awaitPrebound?: boolean;
-}
-
-function toContract(r: StubContract): ContractInstance {
-  return {
-    contractId: r.id,
-    gameServiceId: r.gameServiceId ?? '',
-    status: r.status as ContractStatus,
-    parties: parseJson<ContractParty[]>(r.parties, []),
-    milestones: parseJson<ContractMilestone[]>(r.milestones, []),
-    terminationReason: r.terminationReason,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  };
-}
-
-/** Locks a contract of the game service (another game service's is `not_found`) and returns it. */
-async function lockContract(tx: StubTx, contractId: string, gameServiceId: string): Promise<StubContract> {
-  await tx.$queryRaw`SELECT id FROM stub_contract WHERE id = ${contractId} FOR UPDATE`;
-  const row = await tx.stubContract.findUnique({ where: { id: contractId } });
-  if (!row || row.gameServiceId !== gameServiceId) throw new ClientError(SERVICE, 'not_found', `contract ${contractId} not found`);
-  return row;
-}
+export {
+  SYSTEM_PARTY,
+  type ContractStubOptions,
+  type ContractTemplate,
+  type ContractTemplateMilestone,
+  type ContractTerminatedEvent,
+  type PreboundCall,
+} from './contract-rows.js';
 
 /**
- * The contract service of record in standalone mode (table stub_contract). Contracts are
- * Active from creation; completing the last milestone fulfils the contract and then calls
- * its prebound API once; terminating publishes `contract.terminated` (msgID
+ * The contract service of record in standalone mode (tables stub_contract and
+ * stub_contract_template). Two ways in: `createInstance` makes an Active contract at once (the
+ * in-process shortcut), while `createTemplate`, `createFromTemplate`, `propose` and `consent`
+ * are the real API's dance (Proposed until every party consented after the proposal, then
+ * Active). Completing the last milestone of an Active contract fulfils it and then calls its
+ * prebound API once; terminating publishes `contract.terminated` (msgID
  * `contract.terminated:<contractId>`). Known limitation: if that publish fails it is
  * logged, not retried (a later terminate call does not publish again).
  */
@@ -94,52 +58,93 @@ export class ContractStub implements ContractClient {
   }
 
   createInstance(
-    input: {
-      gameServiceId: string;
-      parties: ContractParty[];
-      milestones: { code: string; name: string }[];
-      onFinalMilestone: { path: string; body: Record<string, unknown> };
-    },
+    input: { gameServiceId: string; parties: ContractParty[]; milestones: { code: string; name: string }[]; onFinalMilestone: PreboundCall },
     idempotencyKey: string,
   ): Promise<ContractInstance> {
     return this.calls.mutate('createInstance', idempotencyKey, async (tx) => {
       requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
-      if (!Array.isArray(input.parties) || input.parties.length === 0) {
-        throw new ClientError(SERVICE, 'invalid', 'a contract needs at least one party');
-      }
-      const parties = input.parties.map((p) => ({
-        entityId: requireNonEmpty(SERVICE, 'party entityId', p.entityId, 100),
-        entityType: requireNonEmpty(SERVICE, 'party entityType', p.entityType, 100),
-        role: requireNonEmpty(SERVICE, 'party role', p.role, 100),
-      }));
+      const parties = validParties(input.parties);
       if (parties.length === 1) parties.push({ ...SYSTEM_PARTY });
-      if (!Array.isArray(input.milestones) || input.milestones.length === 0) {
-        throw new ClientError(SERVICE, 'invalid', 'a contract needs at least one milestone');
+      const milestones = validTemplateMilestones(input.milestones);
+      const onFinal = validPrebound(input.onFinalMilestone, 'onFinalMilestone');
+      return this.insert(tx, { gameServiceId: input.gameServiceId, parties, milestones, onFinal, status: 'Active', templateId: null });
+    });
+  }
+
+  /** A template (the real API's first step); its code is unique in the game service (`conflict`). */
+  createTemplate(
+    input: { gameServiceId: string; code: string; minParties: number; milestones: ContractTemplateMilestone[] },
+    idempotencyKey: string,
+  ): Promise<ContractTemplate> {
+    return this.calls.mutate('createTemplate', idempotencyKey, async (tx) => {
+      requireNonEmpty(SERVICE, 'gameServiceId', input.gameServiceId, 36);
+      const code = requireNonEmpty(SERVICE, 'code', input.code, 200);
+      const minParties = validMinParties(input.minParties);
+      const milestones = validTemplateMilestones(input.milestones);
+      const taken = await tx.stubContractTemplate.findUnique({ where: { gameServiceId_code: { gameServiceId: input.gameServiceId, code } } });
+      if (taken) throw new ClientError(SERVICE, 'conflict', `contract template "${code}" exists in this game service`);
+      try {
+        const row = await tx.stubContractTemplate.create({
+          data: { id: randomUUID(), gameServiceId: input.gameServiceId, code, minParties, milestones: JSON.stringify(milestones) },
+        });
+        return toTemplate(row);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+        throw new ClientError(SERVICE, 'conflict', `contract template "${code}" exists in this game service`);
       }
-      const milestones: ContractMilestone[] = input.milestones.map((m) => ({
-        code: requireNonEmpty(SERVICE, 'milestone code', m.code),
-        name: typeof m.name === 'string' ? m.name : m.code,
-        isComplete: false,
-      }));
-      if (new Set(milestones.map((m) => m.code)).size !== milestones.length) {
-        throw new ClientError(SERVICE, 'invalid', 'milestone codes must be unique');
+    });
+  }
+
+  /** A Proposed contract from a template of the game service, with at least its minParties parties. */
+  createFromTemplate(input: { templateId: string; gameServiceId: string; parties: ContractParty[] }, idempotencyKey: string): Promise<ContractInstance> {
+    return this.calls.mutate('createFromTemplate', idempotencyKey, async (tx) => {
+      const found = await tx.stubContractTemplate.findFirst({ where: { id: String(input.templateId), gameServiceId: String(input.gameServiceId) } });
+      if (!found) throw new ClientError(SERVICE, 'not_found', `contract template ${input.templateId} not found`);
+      const template = toTemplate(found);
+      const parties = validParties(input.parties);
+      if (parties.length < template.minParties) {
+        throw new ClientError(SERVICE, 'invalid', `template "${template.code}" needs at least ${template.minParties} parties, got ${parties.length}`);
       }
-      const onFinal = input.onFinalMilestone;
-      requireNonEmpty(SERVICE, 'onFinalMilestone.path', onFinal?.path, 500);
-      if (typeof onFinal.body !== 'object' || onFinal.body === null || Array.isArray(onFinal.body)) {
-        throw new ClientError(SERVICE, 'invalid', 'onFinalMilestone.body must be an object');
+      const onFinal = template.milestones.at(-1)?.onComplete ?? null;
+      const milestones = template.milestones.map(({ code, name }) => ({ code, name }));
+      return this.insert(tx, { gameServiceId: template.gameServiceId, parties, milestones, onFinal, status: 'Proposed', templateId: template.templateId });
+    });
+  }
+
+  /** Proposes a Proposed contract to its parties (records when); any other status is `conflict`. */
+  propose(input: { contractId: string; gameServiceId: string }, idempotencyKey: string): Promise<ContractInstance> {
+    return this.calls.mutate('propose', idempotencyKey, async (tx) => {
+      const row = await lockContract(tx, input.contractId, input.gameServiceId);
+      if (row.status !== 'Proposed') throw new ClientError(SERVICE, 'conflict', `contract ${row.id} is ${row.status}, not Proposed`);
+      if (row.proposedAt) return toContract(row);
+      return toContract(await tx.stubContract.update({ where: { id: row.id }, data: { proposedAt: new Date() } }));
+    });
+  }
+
+  /**
+   * A party's consent to a proposed contract; the last one makes it Active. Consenting again
+   * is a no-op; a non-party is `invalid`; a contract not yet proposed, Fulfilled or
+   * Terminated is `conflict`.
+   */
+  consent(input: { contractId: string; gameServiceId: string; entityId: string; entityType: string }, idempotencyKey: string): Promise<ContractInstance> {
+    return this.calls.mutate('consent', idempotencyKey, async (tx) => {
+      const row = await lockContract(tx, input.contractId, input.gameServiceId);
+      if (row.status !== 'Proposed' && row.status !== 'Active') {
+        throw new ClientError(SERVICE, 'conflict', `contract ${row.id} is ${row.status}`);
       }
-      const row = await tx.stubContract.create({
-        data: {
-          id: randomUUID(),
-          gameServiceId: input.gameServiceId,
-          status: 'Active',
-          parties: JSON.stringify(parties),
-          milestones: JSON.stringify(milestones),
-          onFinal: JSON.stringify({ path: onFinal.path, body: onFinal.body }),
-        },
+      const parties = toContract(row).parties;
+      const who = partyKey(input);
+      if (!parties.some((p) => partyKey(p) === who)) throw new ClientError(SERVICE, 'invalid', `${who} is not a party of contract ${row.id}`);
+      if (row.status === 'Proposed' && !row.proposedAt) throw new ClientError(SERVICE, 'conflict', `contract ${row.id} has not been proposed yet`);
+      const consents = parseJson<string[]>(row.consents, []);
+      if (consents.includes(who)) return toContract(row);
+      consents.push(who);
+      const everyone = parties.every((p) => consents.includes(partyKey(p)));
+      const updated = await tx.stubContract.update({
+        where: { id: row.id },
+        data: { consents: JSON.stringify(consents), ...(everyone && { status: 'Active' }) },
       });
-      return toContract(row);
+      return toContract(updated);
     });
   }
 
@@ -153,27 +158,26 @@ export class ContractStub implements ContractClient {
   completeMilestone(input: { contractId: string; gameServiceId: string; milestoneCode: string }, idempotencyKey: string): Promise<ContractInstance> {
     return this.calls.mutate('completeMilestone', idempotencyKey, async (tx, onCommit) => {
       const row = await lockContract(tx, input.contractId, input.gameServiceId);
-      if (row.status === 'Terminated') {
-        throw new ClientError(SERVICE, 'conflict', `contract ${row.id} is terminated`);
-      }
       const milestones = parseJson<ContractMilestone[]>(row.milestones, []);
       const milestone = milestones.find((m) => m.code === input.milestoneCode);
       if (!milestone) {
         throw new ClientError(SERVICE, 'invalid', `contract ${row.id} has no milestone "${input.milestoneCode}"`);
       }
+      // A repeat is a no-op whatever the status since (a Fulfilled contract's last milestone).
       if (milestone.isComplete) return toContract(row);
+      if (row.status !== 'Active') {
+        throw new ClientError(SERVICE, 'conflict', `contract ${row.id} is ${row.status === 'Terminated' ? 'terminated' : `${row.status}, not Active`}`);
+      }
       milestone.isComplete = true;
       const fulfilled = milestones.every((m) => m.isComplete);
       const updated = await tx.stubContract.update({
         where: { id: row.id },
         data: { milestones: JSON.stringify(milestones), ...(fulfilled && { status: 'Fulfilled' }) },
       });
-      if (fulfilled) {
-        // Only the call that fulfilled the contract gets here (the row lock serialises the
-        // rest, which then find the milestone complete), so the prebound API runs once.
-        const onFinal = parseJson<{ path: string; body: Record<string, unknown> }>(row.onFinal, { path: '', body: {} });
-        onCommit(() => this.callPrebound(row.id, onFinal));
-      }
+      const onFinal = fulfilled ? onFinalOf(row) : null;
+      // Only the call that fulfilled the contract gets here (the row lock serialises the
+      // rest, which then find the milestone complete), so the prebound API runs once.
+      if (onFinal) onCommit(() => this.callPrebound(row.id, onFinal));
       return toContract(updated);
     });
   }
@@ -206,6 +210,26 @@ export class ContractStub implements ContractClient {
     });
   }
 
+  private async insert(
+    tx: StubTx,
+    c: { gameServiceId: string; parties: ContractParty[]; milestones: { code: string; name: string }[]; onFinal: PreboundCall | null; status: 'Active' | 'Proposed'; templateId: string | null },
+  ): Promise<ContractInstance> {
+    const milestones: ContractMilestone[] = c.milestones.map((m) => ({ code: m.code, name: m.name, isComplete: false }));
+    const row: StubContract = await tx.stubContract.create({
+      data: {
+        id: randomUUID(),
+        gameServiceId: c.gameServiceId,
+        status: c.status,
+        parties: JSON.stringify(c.parties),
+        milestones: JSON.stringify(milestones),
+        onFinal: JSON.stringify(c.onFinal),
+        templateId: c.templateId,
+        ...(c.templateId !== null && { consents: '[]' }),
+      },
+    });
+    return toContract(row);
+  }
+
   private async publishTerminated(event: ContractTerminatedEvent): Promise<void> {
     try {
       await this.opts.publish(this.opts.terminatedSubject, JSON.stringify(event), `contract.terminated:${event.contractId}`);
@@ -217,7 +241,7 @@ export class ContractStub implements ContractClient {
     }
   }
 
-  private async callPrebound(contractId: string, onFinal: { path: string; body: Record<string, unknown> }): Promise<void> {
+  private async callPrebound(contractId: string, onFinal: PreboundCall): Promise<void> {
     const run = (async () => {
       try {
         await this.opts.invokePrebound(onFinal.path, onFinal.body);

@@ -130,6 +130,27 @@ export type StubCurrencyHold = Prisma.StubCurrencyHoldModel
  */
 export type StubContract = Prisma.StubContractModel
 /**
+ * Model StubContractTemplate
+ * A contract template (the real contract service's first step): the milestones and how
+ * many parties a contract made from it needs.
+ */
+export type StubContractTemplate = Prisma.StubContractTemplateModel
+/**
+ * Model StubLocation
+ * A location of the stub location service.
+ */
+export type StubLocation = Prisma.StubLocationModel
+/**
+ * Model StubEntityLocation
+ * Where an entity is, for the stub location service.
+ */
+export type StubEntityLocation = Prisma.StubEntityLocationModel
+/**
+ * Model StubAnalyticsEvent
+ * Events received by the stub analytics service (newest read first).
+ */
+export type StubAnalyticsEvent = Prisma.StubAnalyticsEventModel
+/**
  * Model CraftEntityGuard
  * One row per crafting entity. A session start locks it by primary key before counting
  * the entity's live sessions, so concurrent starts serialise without gap locks.

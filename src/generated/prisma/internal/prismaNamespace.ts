@@ -419,6 +419,10 @@ export const ModelName = {
   StubWalletBalance: 'StubWalletBalance',
   StubCurrencyHold: 'StubCurrencyHold',
   StubContract: 'StubContract',
+  StubContractTemplate: 'StubContractTemplate',
+  StubLocation: 'StubLocation',
+  StubEntityLocation: 'StubEntityLocation',
+  StubAnalyticsEvent: 'StubAnalyticsEvent',
   CraftEntityGuard: 'CraftEntityGuard',
   StubAffixDefinition: 'StubAffixDefinition',
   StubAffixItem: 'StubAffixItem',
@@ -441,7 +445,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "recipe" | "ruleset" | "craftAbilityUse" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed" | "craftGameServiceSettings"
+    modelProps: "recipe" | "ruleset" | "craftAbilityUse" | "recipeTag" | "craftSession" | "proficiency" | "completedRecipe" | "station" | "knownRecipe" | "discoveryAttempt" | "outboxEvent" | "inboxMessage" | "idempotencyRecord" | "stubGameService" | "stubIdempotency" | "stubItemTemplate" | "stubItemInstance" | "stubContainer" | "stubWallet" | "stubWalletBalance" | "stubCurrencyHold" | "stubContract" | "stubContractTemplate" | "stubLocation" | "stubEntityLocation" | "stubAnalyticsEvent" | "craftEntityGuard" | "stubAffixDefinition" | "stubAffixItem" | "stubItemAffix" | "stubSeedType" | "stubSeed" | "craftGameServiceSettings"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1897,6 +1901,270 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    StubContractTemplate: {
+      payload: Prisma.$StubContractTemplatePayload<ExtArgs>
+      fields: Prisma.StubContractTemplateFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubContractTemplateFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubContractTemplateFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>
+        }
+        findFirst: {
+          args: Prisma.StubContractTemplateFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubContractTemplateFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>
+        }
+        findMany: {
+          args: Prisma.StubContractTemplateFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>[]
+        }
+        create: {
+          args: Prisma.StubContractTemplateCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>
+        }
+        createMany: {
+          args: Prisma.StubContractTemplateCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubContractTemplateDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>
+        }
+        update: {
+          args: Prisma.StubContractTemplateUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>
+        }
+        deleteMany: {
+          args: Prisma.StubContractTemplateDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubContractTemplateUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubContractTemplateUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubContractTemplatePayload>
+        }
+        aggregate: {
+          args: Prisma.StubContractTemplateAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubContractTemplate>
+        }
+        groupBy: {
+          args: Prisma.StubContractTemplateGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubContractTemplateGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubContractTemplateCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubContractTemplateCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubLocation: {
+      payload: Prisma.$StubLocationPayload<ExtArgs>
+      fields: Prisma.StubLocationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubLocationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubLocationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>
+        }
+        findFirst: {
+          args: Prisma.StubLocationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubLocationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>
+        }
+        findMany: {
+          args: Prisma.StubLocationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>[]
+        }
+        create: {
+          args: Prisma.StubLocationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>
+        }
+        createMany: {
+          args: Prisma.StubLocationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubLocationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>
+        }
+        update: {
+          args: Prisma.StubLocationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubLocationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubLocationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubLocationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubLocationPayload>
+        }
+        aggregate: {
+          args: Prisma.StubLocationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubLocation>
+        }
+        groupBy: {
+          args: Prisma.StubLocationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubLocationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubLocationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubLocationCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubEntityLocation: {
+      payload: Prisma.$StubEntityLocationPayload<ExtArgs>
+      fields: Prisma.StubEntityLocationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubEntityLocationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubEntityLocationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>
+        }
+        findFirst: {
+          args: Prisma.StubEntityLocationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubEntityLocationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>
+        }
+        findMany: {
+          args: Prisma.StubEntityLocationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>[]
+        }
+        create: {
+          args: Prisma.StubEntityLocationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>
+        }
+        createMany: {
+          args: Prisma.StubEntityLocationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubEntityLocationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>
+        }
+        update: {
+          args: Prisma.StubEntityLocationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubEntityLocationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubEntityLocationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubEntityLocationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubEntityLocationPayload>
+        }
+        aggregate: {
+          args: Prisma.StubEntityLocationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubEntityLocation>
+        }
+        groupBy: {
+          args: Prisma.StubEntityLocationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubEntityLocationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubEntityLocationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubEntityLocationCountAggregateOutputType> | number
+        }
+      }
+    }
+    StubAnalyticsEvent: {
+      payload: Prisma.$StubAnalyticsEventPayload<ExtArgs>
+      fields: Prisma.StubAnalyticsEventFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StubAnalyticsEventFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StubAnalyticsEventFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>
+        }
+        findFirst: {
+          args: Prisma.StubAnalyticsEventFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StubAnalyticsEventFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>
+        }
+        findMany: {
+          args: Prisma.StubAnalyticsEventFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>[]
+        }
+        create: {
+          args: Prisma.StubAnalyticsEventCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>
+        }
+        createMany: {
+          args: Prisma.StubAnalyticsEventCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        delete: {
+          args: Prisma.StubAnalyticsEventDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>
+        }
+        update: {
+          args: Prisma.StubAnalyticsEventUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>
+        }
+        deleteMany: {
+          args: Prisma.StubAnalyticsEventDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StubAnalyticsEventUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        upsert: {
+          args: Prisma.StubAnalyticsEventUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StubAnalyticsEventPayload>
+        }
+        aggregate: {
+          args: Prisma.StubAnalyticsEventAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStubAnalyticsEvent>
+        }
+        groupBy: {
+          args: Prisma.StubAnalyticsEventGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubAnalyticsEventGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StubAnalyticsEventCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StubAnalyticsEventCountAggregateOutputType> | number
+        }
+      }
+    }
     CraftEntityGuard: {
       payload: Prisma.$CraftEntityGuardPayload<ExtArgs>
       fields: Prisma.CraftEntityGuardFieldRefs
@@ -2731,11 +2999,60 @@ export const StubContractScalarFieldEnum = {
   milestones: 'milestones',
   onFinal: 'onFinal',
   terminationReason: 'terminationReason',
+  templateId: 'templateId',
+  consents: 'consents',
+  proposedAt: 'proposedAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
 
 export type StubContractScalarFieldEnum = (typeof StubContractScalarFieldEnum)[keyof typeof StubContractScalarFieldEnum]
+
+
+export const StubContractTemplateScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  minParties: 'minParties',
+  milestones: 'milestones',
+  createdAt: 'createdAt'
+} as const
+
+export type StubContractTemplateScalarFieldEnum = (typeof StubContractTemplateScalarFieldEnum)[keyof typeof StubContractTemplateScalarFieldEnum]
+
+
+export const StubLocationScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  createdAt: 'createdAt'
+} as const
+
+export type StubLocationScalarFieldEnum = (typeof StubLocationScalarFieldEnum)[keyof typeof StubLocationScalarFieldEnum]
+
+
+export const StubEntityLocationScalarFieldEnum = {
+  entityType: 'entityType',
+  entityId: 'entityId',
+  locationId: 'locationId'
+} as const
+
+export type StubEntityLocationScalarFieldEnum = (typeof StubEntityLocationScalarFieldEnum)[keyof typeof StubEntityLocationScalarFieldEnum]
+
+
+export const StubAnalyticsEventScalarFieldEnum = {
+  id: 'id',
+  serviceType: 'serviceType',
+  serviceId: 'serviceId',
+  eventType: 'eventType',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  timestamp: 'timestamp',
+  value: 'value',
+  metadata: 'metadata',
+  createdAt: 'createdAt'
+} as const
+
+export type StubAnalyticsEventScalarFieldEnum = (typeof StubAnalyticsEventScalarFieldEnum)[keyof typeof StubAnalyticsEventScalarFieldEnum]
 
 
 export const CraftEntityGuardScalarFieldEnum = {
@@ -3110,10 +3427,52 @@ export const StubContractOrderByRelevanceFieldEnum = {
   parties: 'parties',
   milestones: 'milestones',
   onFinal: 'onFinal',
-  terminationReason: 'terminationReason'
+  terminationReason: 'terminationReason',
+  templateId: 'templateId',
+  consents: 'consents'
 } as const
 
 export type StubContractOrderByRelevanceFieldEnum = (typeof StubContractOrderByRelevanceFieldEnum)[keyof typeof StubContractOrderByRelevanceFieldEnum]
+
+
+export const StubContractTemplateOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  milestones: 'milestones'
+} as const
+
+export type StubContractTemplateOrderByRelevanceFieldEnum = (typeof StubContractTemplateOrderByRelevanceFieldEnum)[keyof typeof StubContractTemplateOrderByRelevanceFieldEnum]
+
+
+export const StubLocationOrderByRelevanceFieldEnum = {
+  id: 'id',
+  name: 'name'
+} as const
+
+export type StubLocationOrderByRelevanceFieldEnum = (typeof StubLocationOrderByRelevanceFieldEnum)[keyof typeof StubLocationOrderByRelevanceFieldEnum]
+
+
+export const StubEntityLocationOrderByRelevanceFieldEnum = {
+  entityType: 'entityType',
+  entityId: 'entityId',
+  locationId: 'locationId'
+} as const
+
+export type StubEntityLocationOrderByRelevanceFieldEnum = (typeof StubEntityLocationOrderByRelevanceFieldEnum)[keyof typeof StubEntityLocationOrderByRelevanceFieldEnum]
+
+
+export const StubAnalyticsEventOrderByRelevanceFieldEnum = {
+  id: 'id',
+  serviceType: 'serviceType',
+  serviceId: 'serviceId',
+  eventType: 'eventType',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  metadata: 'metadata'
+} as const
+
+export type StubAnalyticsEventOrderByRelevanceFieldEnum = (typeof StubAnalyticsEventOrderByRelevanceFieldEnum)[keyof typeof StubAnalyticsEventOrderByRelevanceFieldEnum]
 
 
 export const CraftEntityGuardOrderByRelevanceFieldEnum = {
@@ -3407,6 +3766,10 @@ export type GlobalOmitConfig = {
   stubWalletBalance?: Prisma.StubWalletBalanceOmit
   stubCurrencyHold?: Prisma.StubCurrencyHoldOmit
   stubContract?: Prisma.StubContractOmit
+  stubContractTemplate?: Prisma.StubContractTemplateOmit
+  stubLocation?: Prisma.StubLocationOmit
+  stubEntityLocation?: Prisma.StubEntityLocationOmit
+  stubAnalyticsEvent?: Prisma.StubAnalyticsEventOmit
   craftEntityGuard?: Prisma.CraftEntityGuardOmit
   stubAffixDefinition?: Prisma.StubAffixDefinitionOmit
   stubAffixItem?: Prisma.StubAffixItemOmit

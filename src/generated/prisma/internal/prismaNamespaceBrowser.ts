@@ -73,6 +73,10 @@ export const ModelName = {
   StubWalletBalance: 'StubWalletBalance',
   StubCurrencyHold: 'StubCurrencyHold',
   StubContract: 'StubContract',
+  StubContractTemplate: 'StubContractTemplate',
+  StubLocation: 'StubLocation',
+  StubEntityLocation: 'StubEntityLocation',
+  StubAnalyticsEvent: 'StubAnalyticsEvent',
   CraftEntityGuard: 'CraftEntityGuard',
   StubAffixDefinition: 'StubAffixDefinition',
   StubAffixItem: 'StubAffixItem',
@@ -431,11 +435,60 @@ export const StubContractScalarFieldEnum = {
   milestones: 'milestones',
   onFinal: 'onFinal',
   terminationReason: 'terminationReason',
+  templateId: 'templateId',
+  consents: 'consents',
+  proposedAt: 'proposedAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
 
 export type StubContractScalarFieldEnum = (typeof StubContractScalarFieldEnum)[keyof typeof StubContractScalarFieldEnum]
+
+
+export const StubContractTemplateScalarFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  minParties: 'minParties',
+  milestones: 'milestones',
+  createdAt: 'createdAt'
+} as const
+
+export type StubContractTemplateScalarFieldEnum = (typeof StubContractTemplateScalarFieldEnum)[keyof typeof StubContractTemplateScalarFieldEnum]
+
+
+export const StubLocationScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  createdAt: 'createdAt'
+} as const
+
+export type StubLocationScalarFieldEnum = (typeof StubLocationScalarFieldEnum)[keyof typeof StubLocationScalarFieldEnum]
+
+
+export const StubEntityLocationScalarFieldEnum = {
+  entityType: 'entityType',
+  entityId: 'entityId',
+  locationId: 'locationId'
+} as const
+
+export type StubEntityLocationScalarFieldEnum = (typeof StubEntityLocationScalarFieldEnum)[keyof typeof StubEntityLocationScalarFieldEnum]
+
+
+export const StubAnalyticsEventScalarFieldEnum = {
+  id: 'id',
+  serviceType: 'serviceType',
+  serviceId: 'serviceId',
+  eventType: 'eventType',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  timestamp: 'timestamp',
+  value: 'value',
+  metadata: 'metadata',
+  createdAt: 'createdAt'
+} as const
+
+export type StubAnalyticsEventScalarFieldEnum = (typeof StubAnalyticsEventScalarFieldEnum)[keyof typeof StubAnalyticsEventScalarFieldEnum]
 
 
 export const CraftEntityGuardScalarFieldEnum = {
@@ -810,10 +863,52 @@ export const StubContractOrderByRelevanceFieldEnum = {
   parties: 'parties',
   milestones: 'milestones',
   onFinal: 'onFinal',
-  terminationReason: 'terminationReason'
+  terminationReason: 'terminationReason',
+  templateId: 'templateId',
+  consents: 'consents'
 } as const
 
 export type StubContractOrderByRelevanceFieldEnum = (typeof StubContractOrderByRelevanceFieldEnum)[keyof typeof StubContractOrderByRelevanceFieldEnum]
+
+
+export const StubContractTemplateOrderByRelevanceFieldEnum = {
+  id: 'id',
+  gameServiceId: 'gameServiceId',
+  code: 'code',
+  milestones: 'milestones'
+} as const
+
+export type StubContractTemplateOrderByRelevanceFieldEnum = (typeof StubContractTemplateOrderByRelevanceFieldEnum)[keyof typeof StubContractTemplateOrderByRelevanceFieldEnum]
+
+
+export const StubLocationOrderByRelevanceFieldEnum = {
+  id: 'id',
+  name: 'name'
+} as const
+
+export type StubLocationOrderByRelevanceFieldEnum = (typeof StubLocationOrderByRelevanceFieldEnum)[keyof typeof StubLocationOrderByRelevanceFieldEnum]
+
+
+export const StubEntityLocationOrderByRelevanceFieldEnum = {
+  entityType: 'entityType',
+  entityId: 'entityId',
+  locationId: 'locationId'
+} as const
+
+export type StubEntityLocationOrderByRelevanceFieldEnum = (typeof StubEntityLocationOrderByRelevanceFieldEnum)[keyof typeof StubEntityLocationOrderByRelevanceFieldEnum]
+
+
+export const StubAnalyticsEventOrderByRelevanceFieldEnum = {
+  id: 'id',
+  serviceType: 'serviceType',
+  serviceId: 'serviceId',
+  eventType: 'eventType',
+  entityId: 'entityId',
+  entityType: 'entityType',
+  metadata: 'metadata'
+} as const
+
+export type StubAnalyticsEventOrderByRelevanceFieldEnum = (typeof StubAnalyticsEventOrderByRelevanceFieldEnum)[keyof typeof StubAnalyticsEventOrderByRelevanceFieldEnum]
 
 
 export const CraftEntityGuardOrderByRelevanceFieldEnum = {

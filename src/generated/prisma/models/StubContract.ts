@@ -32,6 +32,9 @@ export type StubContractMinAggregateOutputType = {
   milestones: string | null
   onFinal: string | null
   terminationReason: string | null
+  templateId: string | null
+  consents: string | null
+  proposedAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -44,6 +47,9 @@ export type StubContractMaxAggregateOutputType = {
   milestones: string | null
   onFinal: string | null
   terminationReason: string | null
+  templateId: string | null
+  consents: string | null
+  proposedAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -56,6 +62,9 @@ export type StubContractCountAggregateOutputType = {
   milestones: number
   onFinal: number
   terminationReason: number
+  templateId: number
+  consents: number
+  proposedAt: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -70,6 +79,9 @@ export type StubContractMinAggregateInputType = {
   milestones?: true
   onFinal?: true
   terminationReason?: true
+  templateId?: true
+  consents?: true
+  proposedAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -82,6 +94,9 @@ export type StubContractMaxAggregateInputType = {
   milestones?: true
   onFinal?: true
   terminationReason?: true
+  templateId?: true
+  consents?: true
+  proposedAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -94,6 +109,9 @@ export type StubContractCountAggregateInputType = {
   milestones?: true
   onFinal?: true
   terminationReason?: true
+  templateId?: true
+  consents?: true
+  proposedAt?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -179,6 +197,9 @@ export type StubContractGroupByOutputType = {
   milestones: string
   onFinal: string
   terminationReason: string | null
+  templateId: string | null
+  consents: string | null
+  proposedAt: Date | null
   createdAt: Date
   updatedAt: Date
   _count: StubContractCountAggregateOutputType | null
@@ -212,6 +233,9 @@ export type StubContractWhereInput = {
   milestones?: Prisma.StringFilter<"StubContract"> | string
   onFinal?: Prisma.StringFilter<"StubContract"> | string
   terminationReason?: Prisma.StringNullableFilter<"StubContract"> | string | null
+  templateId?: Prisma.StringNullableFilter<"StubContract"> | string | null
+  consents?: Prisma.StringNullableFilter<"StubContract"> | string | null
+  proposedAt?: Prisma.DateTimeNullableFilter<"StubContract"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"StubContract"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"StubContract"> | Date | string
 }
@@ -224,6 +248,9 @@ export type StubContractOrderByWithRelationInput = {
   milestones?: Prisma.SortOrder
   onFinal?: Prisma.SortOrder
   terminationReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  templateId?: Prisma.SortOrderInput | Prisma.SortOrder
+  consents?: Prisma.SortOrderInput | Prisma.SortOrder
+  proposedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _relevance?: Prisma.StubContractOrderByRelevanceInput
@@ -240,6 +267,9 @@ export type StubContractWhereUniqueInput = Prisma.AtLeast<{
   milestones?: Prisma.StringFilter<"StubContract"> | string
   onFinal?: Prisma.StringFilter<"StubContract"> | string
   terminationReason?: Prisma.StringNullableFilter<"StubContract"> | string | null
+  templateId?: Prisma.StringNullableFilter<"StubContract"> | string | null
+  consents?: Prisma.StringNullableFilter<"StubContract"> | string | null
+  proposedAt?: Prisma.DateTimeNullableFilter<"StubContract"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"StubContract"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"StubContract"> | Date | string
 }, "id">
@@ -252,6 +282,9 @@ export type StubContractOrderByWithAggregationInput = {
   milestones?: Prisma.SortOrder
   onFinal?: Prisma.SortOrder
   terminationReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  templateId?: Prisma.SortOrderInput | Prisma.SortOrder
+  consents?: Prisma.SortOrderInput | Prisma.SortOrder
+  proposedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.StubContractCountOrderByAggregateInput
@@ -270,6 +303,9 @@ export type StubContractScalarWhereWithAggregatesInput = {
   milestones?: Prisma.StringWithAggregatesFilter<"StubContract"> | string
   onFinal?: Prisma.StringWithAggregatesFilter<"StubContract"> | string
   terminationReason?: Prisma.StringNullableWithAggregatesFilter<"StubContract"> | string | null
+  templateId?: Prisma.StringNullableWithAggregatesFilter<"StubContract"> | string | null
+  consents?: Prisma.StringNullableWithAggregatesFilter<"StubContract"> | string | null
+  proposedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"StubContract"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"StubContract"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"StubContract"> | Date | string
 }
@@ -282,6 +318,9 @@ export type StubContractCreateInput = {
   milestones: string
   onFinal: string
   terminationReason?: string | null
+  templateId?: string | null
+  consents?: string | null
+  proposedAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -294,6 +333,9 @@ export type StubContractUncheckedCreateInput = {
   milestones: string
   onFinal: string
   terminationReason?: string | null
+  templateId?: string | null
+  consents?: string | null
+  proposedAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -306,6 +348,9 @@ export type StubContractUpdateInput = {
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
   onFinal?: Prisma.StringFieldUpdateOperationsInput | string
   terminationReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consents?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  proposedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -318,6 +363,9 @@ export type StubContractUncheckedUpdateInput = {
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
   onFinal?: Prisma.StringFieldUpdateOperationsInput | string
   terminationReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consents?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  proposedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -330,6 +378,9 @@ export type StubContractCreateManyInput = {
   milestones: string
   onFinal: string
   terminationReason?: string | null
+  templateId?: string | null
+  consents?: string | null
+  proposedAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -342,6 +393,9 @@ export type StubContractUpdateManyMutationInput = {
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
   onFinal?: Prisma.StringFieldUpdateOperationsInput | string
   terminationReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consents?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  proposedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -354,6 +408,9 @@ export type StubContractUncheckedUpdateManyInput = {
   milestones?: Prisma.StringFieldUpdateOperationsInput | string
   onFinal?: Prisma.StringFieldUpdateOperationsInput | string
   terminationReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consents?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  proposedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -372,6 +429,9 @@ export type StubContractCountOrderByAggregateInput = {
   milestones?: Prisma.SortOrder
   onFinal?: Prisma.SortOrder
   terminationReason?: Prisma.SortOrder
+  templateId?: Prisma.SortOrder
+  consents?: Prisma.SortOrder
+  proposedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -384,6 +444,9 @@ export type StubContractMaxOrderByAggregateInput = {
   milestones?: Prisma.SortOrder
   onFinal?: Prisma.SortOrder
   terminationReason?: Prisma.SortOrder
+  templateId?: Prisma.SortOrder
+  consents?: Prisma.SortOrder
+  proposedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -396,6 +459,9 @@ export type StubContractMinOrderByAggregateInput = {
   milestones?: Prisma.SortOrder
   onFinal?: Prisma.SortOrder
   terminationReason?: Prisma.SortOrder
+  templateId?: Prisma.SortOrder
+  consents?: Prisma.SortOrder
+  proposedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -410,6 +476,9 @@ export type StubContractSelect<ExtArgs extends runtime.Types.Extensions.Internal
   milestones?: boolean
   onFinal?: boolean
   terminationReason?: boolean
+  templateId?: boolean
+  consents?: boolean
+  proposedAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["stubContract"]>
@@ -424,11 +493,14 @@ export type StubContractSelectScalar = {
   milestones?: boolean
   onFinal?: boolean
   terminationReason?: boolean
+  templateId?: boolean
+  consents?: boolean
+  proposedAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type StubContractOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "status" | "parties" | "milestones" | "onFinal" | "terminationReason" | "createdAt" | "updatedAt", ExtArgs["result"]["stubContract"]>
+export type StubContractOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "gameServiceId" | "status" | "parties" | "milestones" | "onFinal" | "terminationReason" | "templateId" | "consents" | "proposedAt" | "createdAt" | "updatedAt", ExtArgs["result"]["stubContract"]>
 
 export type $StubContractPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "StubContract"
@@ -440,7 +512,7 @@ export type $StubContractPayload<ExtArgs extends runtime.Types.Extensions.Intern
      */
     gameServiceId: string | null
     /**
-     * Active | Fulfilled | Terminated
+     * Proposed | Active | Fulfilled | Terminated
      */
     status: string
     /**
@@ -452,10 +524,20 @@ export type $StubContractPayload<ExtArgs extends runtime.Types.Extensions.Intern
      */
     milestones: string
     /**
-     * JSON {path, body}: the prebound API called when the last milestone completes.
+     * JSON {path, body}: the prebound API called when the last milestone completes
+     * (JSON null for a template's contract whose last milestone carries none).
      */
     onFinal: string
     terminationReason: string | null
+    /**
+     * The template a contract made through the real API's dance came from (null: createInstance).
+     */
+    templateId: string | null
+    /**
+     * JSON array of `entityType:entityId` of the parties that consented.
+     */
+    consents: string | null
+    proposedAt: Date | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["stubContract"]>
@@ -834,6 +916,9 @@ export interface StubContractFieldRefs {
   readonly milestones: Prisma.FieldRef<"StubContract", 'String'>
   readonly onFinal: Prisma.FieldRef<"StubContract", 'String'>
   readonly terminationReason: Prisma.FieldRef<"StubContract", 'String'>
+  readonly templateId: Prisma.FieldRef<"StubContract", 'String'>
+  readonly consents: Prisma.FieldRef<"StubContract", 'String'>
+  readonly proposedAt: Prisma.FieldRef<"StubContract", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"StubContract", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"StubContract", 'DateTime'>
 }
