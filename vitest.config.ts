@@ -20,6 +20,16 @@ export default defineConfig({
           globalSetup: ['test/helpers/global-setup.ts'],
         },
       },
+      {
+        // The client suite once more, through the HTTP clients and the stub server (stub-env.ts).
+        extends: true,
+        test: {
+          name: 'clients-http',
+          include: ['test/integration/stubs/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          env: { CRAFT_TEST_CLIENTS: 'http' },
+        },
+      },
     ],
   },
 });

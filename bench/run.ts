@@ -23,6 +23,7 @@ import { constantPost, measure, type LoadSpec, type Measurement } from './lib/lo
 import { childrenOf, memoryOf, startCluster, startFloor, startService, stopProcess, type Memory, type Proc } from './lib/processes.js';
 import { buildRows, buildTargets, machineInfo, resourceText, tableText, targetsText, writeReport, type LogSummary, type Report } from './lib/report.js';
 import { AdvancePool, CraftPool, estimateQuality, npcVariables, recipeGet, rulesEstimate } from './lib/scenarios.js';
+import { startServiceWithNeighbours, startStubServer } from './lib/neighbours.js';
 import { LONG_STEPS, RULES_TURNS, seed, type World } from './lib/seed.js';
 import { log, now, round, sleep, warn } from './lib/util.js';
 
@@ -346,7 +347,7 @@ async function run(): Promise<void> {
 
   // ---- the service
   const clusterScenarios = ['recipe-get-x2', 'advance-x2'];
-  const needService = [...SERVICE_SCENARIOS, ...clusterScenarios].some(wanted) || config.profile.length > 0;
+  const needService = [...SERVICE_SCENARIOS, ...clusterScenarios, 'craft-http'].some(wanted) || config.profile.length > 0;
   if (needService) {
     log('\n== service (node dist/server.js)');
     const base = `http://127.0.0.1:${config.servicePort}`;
@@ -415,6 +416,25 @@ async function run(): Promise<void> {
     await drainOutbox(base, 60_000);
     await stop(cluster);
     report.logs.push(summarizeLog(cluster.logPath));
+  }
+
+  // ---- the same full craft with the neighbours in another process, over HTTP
+  if (world && wanted('craft-http')) {
+    log('\n== service calling its neighbours over HTTP (node dist/stub-server/main.js)');
+    const base = `http://127.0.0.1:${config.httpServicePort}`;
+    const stubsUrl = `http://127.0.0.1:${config.stubsPort}`;
+    const stubs = await startStubServer('stub-server', config.stubsPort, base);
+    running.add(stubs);
+    const service = await startServiceWithNeighbours('service-http', config.httpServicePort, stubsUrl);
+    running.add(service);
+    const dev = new Api(base, devToken);
+    const spec = new CraftPool(world, world.craftEntities).spec(base, gameServerToken, dev);
+    const m = await measureOnService(base, { ...spec, name: 'craft-http', label: `${spec.label}, neighbours over HTTP` }, [service.pid, stubs.pid]);
+    report.scenarios.push(m);
+    await drainOutbox(base, 60_000);
+    await stop(service);
+    await stop(stubs);
+    report.logs.push(summarizeLog(service.logPath), summarizeLog(stubs.logPath));
   }
 
   // ---- where the time goes

@@ -68,6 +68,11 @@ if [ -z "${CRAFT_AUTH_JWT_SECRET:-}" ] && [ -z "${CRAFT_AUTH_JWKS_URL:-}" ] && [
   say "CRAFT_AUTH_JWT_SECRET unset: using the development secret 'dev-secret-change-me' (mint a token: npm run --silent dev:token)"
 fi
 
+# Neighbours over HTTP (e.g. npm run stubs): sign the service token with the development secret too.
+if [ -n "${CRAFT_NEIGHBOURS_URL:-}" ] && [ -z "${CRAFT_NEIGHBOUR_TOKEN:-}" ] && [ -z "${CRAFT_NEIGHBOUR_JWT_SECRET:-}" ]; then
+  export CRAFT_NEIGHBOUR_JWT_SECRET=dev-secret-change-me
+fi
+
 say "checking MariaDB, Redis and NATS"
 bash scripts/ensure-services.sh "${ENSURE_ARGS[@]}"
 
@@ -84,6 +89,7 @@ cat <<EOF
       liveness   http://localhost:$PORT/livez
       readiness  http://localhost:$PORT/readyz
       standalone ${CRAFT_STANDALONE} (true: stub services and /dev endpoints)
+      neighbours ${CRAFT_NEIGHBOURS_URL:-in-process stubs}
       DATABASE_URL=$(redact "$DATABASE_URL")
       REDIS_URL=$(redact "$REDIS_URL")
       NATS_URL=$(redact "$NATS_URL")

@@ -25,6 +25,7 @@ import { wireNeighbours } from './compose/neighbours.js';
 import { wireQueries } from './compose/queries.js';
 import { wireSessions } from './compose/sessions.js';
 import { wireSupport } from './compose/support.js';
+import { forwardStatistics } from './services/statistics/session-statistics.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -106,10 +107,10 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
     sessions: s.sessions,
     standalone: new StandaloneAdmin({
       gameServices: n.gameServices,
-      item: n.stubs.item,
-      inventory: n.stubs.inventory,
-      currency: n.stubs.currency,
-      contract: n.stubs.contract,
+      item: n.item,
+      inventory: n.inventory,
+      currency: n.currency,
+      contract: n.contract,
       affix: n.affix,
     }),
     queries: q.queries,
@@ -129,15 +130,18 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
     },
     metrics,
     rateLimit: { perMinute: config.rateLimitPerMinute, counter: new RedisRateLimitCounter(redis, config.redisKeyPrefix) },
-    readinessInfo: { outbox: () => relay.lag() },
+    // Hard neighbours over HTTP are reported, not a reason for 503: every instance shares them,
+    // and one that cannot reach them answers 503 DEPENDENCY_UNAVAILABLE per request anyway.
+    readinessInfo: { outbox: () => relay.lag(), ...n.readiness },
     start: () => {
+      if (n.analytics) relay.onPublished(forwardStatistics(n.analytics, log));
       relay.start();
       for (const job of jobs) job.start();
       s.consumer.start();
     },
     close: async () => {
       await Promise.all([s.consumer.stop(), ...jobs.map((job) => job.stop()), q.estimateThreads.close()]);
-      await n.stubs.contract.whenIdle();
+      await n.close();
       await relay.stop();
       cache.close();
       await bus.close();

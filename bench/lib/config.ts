@@ -48,6 +48,9 @@ export const config = {
   fastifyFloorPort: envInt('BENCH_PORT', 3900, 1) + 1,
   txFloorPort: envInt('BENCH_PORT', 3900, 1) + 2,
   clusterPort: envInt('BENCH_PORT', 3900, 1) + 3,
+  /** The stub server and the service calling it over HTTP (craft-http). */
+  stubsPort: envInt('BENCH_PORT', 3900, 1) + 4,
+  httpServicePort: envInt('BENCH_PORT', 3900, 1) + 5,
   clusterWorkers: envInt('BENCH_CLUSTER_WORKERS', 2, 1),
   cluster: envBool('BENCH_CLUSTER', true),
   /**

@@ -29,9 +29,11 @@ export function wireCatalog(w: Wiring, n: Neighbours) {
     phaseThresholds: config.phaseThresholds,
     experienceScalingFactor: config.experienceScalingFactor,
   };
+  // Without a seed service (none configured outside standalone mode) proficiency falls back to the local table.
+  if (config.proficiencySource === 'seed' && !n.seed) log.warn('CRAFT_PROFICIENCY_SOURCE=seed but no seed service is configured (CRAFT_SEED_URL): proficiency is kept locally');
   const proficiencyStore: ProficiencyStore =
-    config.proficiencySource === 'seed'
-      ? new SeedProficiencyStore({ seed: n.stubs.seed, clock, settings: proficiencySettings })
+    config.proficiencySource === 'seed' && n.seed
+      ? new SeedProficiencyStore({ seed: n.seed, clock, settings: proficiencySettings })
       : new LocalProficiencyStore({ repo: proficiencyRepo, clock, ids, settings: proficiencySettings });
   const proficiency = new ProficiencyService({
     store: proficiencyStore,
@@ -64,7 +66,7 @@ export function wireCatalog(w: Wiring, n: Neighbours) {
   const stations = new StationService({
     repo: new PrismaStationRepository(infra.prisma),
     gameServices,
-    locations: null, // no location service configured yet: locations are not checked
+    locations: n.location, // null without a location service: locations are not checked
     clock,
     ids,
     log,

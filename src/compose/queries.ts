@@ -12,7 +12,7 @@ import type { Sessions } from './sessions.js';
 /** Read-only questions: can-craft (the assessor), estimates, previews and NPC variables. */
 export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
   const { config, infra } = w;
-  const { stubs } = n;
+  const stubs = n;
   const repo = new PrismaQueryRepository(infra.prisma);
   /** "Can this entity craft this recipe now?", with the full breakdown (queries, discovery, NPC variables). */
   const assessor = new CraftAssessor({

@@ -14,7 +14,8 @@ import type { Neighbours } from './neighbours.js';
 /** Crafting sessions: planner, driver, the ruleset engine's sessions, recovery and the contract consumer. */
 export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?: () => string) {
   const { config, log, clock, ids, infra } = w;
-  const { stubs, affix } = n;
+  const { affix } = n;
+  const stubs = n;
   const repo = new PrismaSessionRepository(infra.prisma, { pool: infra.sql, subjectPrefix: config.eventSubjectPrefix });
   const driver = new SessionDriver({
     repo,

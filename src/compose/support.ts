@@ -16,8 +16,8 @@ export function wireSupport(w: Wiring, n: Neighbours, c: Catalog, s: Sessions, q
   const { config, log, clock, ids, infra } = w;
   const discovery = new DiscoveryService({
     repo: new PrismaDiscoveryRepository(infra.prisma),
-    item: n.stubs.item,
-    inventory: n.stubs.inventory,
+    item: n.item,
+    inventory: n.inventory,
     gameServices: n.gameServices,
     findStation: c.stationAccess.find,
     canCraftNow: async (who, list) => {

@@ -81,6 +81,8 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     // TEST_PROFICIENCY_SOURCE=seed runs every suite against the seed stub instead.
     CRAFT_PROFICIENCY_SOURCE: process.env.TEST_PROFICIENCY_SOURCE ?? 'local',
     CRAFT_AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    // The in-process stubs stand in for every neighbour without an address.
+    CRAFT_STANDALONE: 'true',
     ...env,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

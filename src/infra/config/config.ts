@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { AuthSettings } from '../../http/auth.js';
+import { neighbourEnvShape, neighbourSettings } from './neighbours-config.js';
 
 /**
  * Every setting of the service, parsed once at boot and injected. Nothing reads
@@ -147,6 +148,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a single NATS subject token (letters, digits, _ or -)')
     .default('contract'),
   CRAFT_STUB_FAULTS: stubFaults.default([]),
+  ...neighbourEnvShape,
 });
 
 const WEIGHT_SUM_TOLERANCE = 1e-6;
@@ -189,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `CRAFT_AUTH_JWT_SECRET: the development secret "${DEV_JWT_SECRET}" is public; set a secret of your own (it is accepted only with CRAFT_STANDALONE=true or NODE_ENV=development)`,
     ]);
   }
+  const neighbours = neighbourSettings(e, e.CRAFT_STANDALONE);
+  if (neighbours.problems.length > 0) throw new ConfigError(neighbours.problems);
   const auth: AuthSettings = e.CRAFT_AUTH_DISABLED
     ? { disabled: true }
     : {
@@ -251,6 +255,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     contractSubjectPrefix: e.CRAFT_CONTRACT_SUBJECT_PREFIX,
     /** Standalone only: failures the stub services inject, to rehearse a flaky economy. */
     stubFaults: e.CRAFT_STUB_FAULTS,
+    /** The services lib-craft calls over HTTP (addresses, token, timeouts, retries, breaker, bulkhead). */
+    neighbours: neighbours.settings,
   };
 }
 

@@ -28,6 +28,12 @@ export class OutboxRelay {
   private again = false;
   private stopped = false;
   private lastPurge = 0;
+  private listener: ((payload: string) => void) | null = null;
+
+  /** Tells `listener` of each event this relay publishes, after its row is marked (statistics; it must not throw). */
+  onPublished(listener: (payload: string) => void) {
+    this.listener = listener;
+  }
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -122,10 +128,12 @@ export class OutboxRelay {
           SELECT seq, eventId, subject, payload FROM OutboxEvent
           WHERE publishedAt IS NULL ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
         const done: bigint[] = [];
+        const payloads: string[] = [];
         for (const row of rows) {
           try {
             await this.bus.publish(row.subject, row.payload, row.eventId);
             done.push(row.seq);
+            payloads.push(row.payload);
           } catch (err) {
             await tx.$executeRaw`
               UPDATE OutboxEvent SET attempts = attempts + 1, lastError = ${String(err).slice(0, 1000)}
@@ -139,10 +147,13 @@ export class OutboxRelay {
             data: { publishedAt: new Date() },
           });
         }
-        return done.length;
+        return payloads;
       },
       { maxWait: 5000, timeout: 30000 },
-    );
+    ).then((payloads) => {
+      if (this.listener) for (const p of payloads) this.listener(p);
+      return payloads.length;
+    });
   }
 
   private async purge() {

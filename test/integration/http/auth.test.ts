@@ -138,8 +138,8 @@ describe('configuration', () => {
   it('neitherSecretNorJwks_refusesToStart_unlessDisabled', () => {
     expect(() => loadConfig({})).toThrow(ConfigError);
     expect(() => loadConfig({})).toThrow(/CRAFT_AUTH_JWT_SECRET or CRAFT_AUTH_JWKS_URL/);
-    expect(loadConfig({ CRAFT_AUTH_DISABLED: 'true' }).auth).toEqual({ disabled: true });
-    expect(loadConfig({ CRAFT_AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json' }).auth).toMatchObject({
+    expect(loadConfig({ CRAFT_AUTH_DISABLED: 'true', CRAFT_STANDALONE: 'true' }).auth).toEqual({ disabled: true });
+    expect(loadConfig({ CRAFT_AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json', CRAFT_STANDALONE: 'true' }).auth).toMatchObject({
       disabled: false,
       jwksUrl: 'https://issuer.example/.well-known/jwks.json',
     });
@@ -150,7 +150,7 @@ describe('configuration', () => {
     const logger = pino({ level: 'warn' }, new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
     const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
     registerErrorHandling(app);
-    registerAuth(app, loadConfig({ CRAFT_AUTH_DISABLED: 'true' }).auth);
+    registerAuth(app, loadConfig({ CRAFT_AUTH_DISABLED: 'true', CRAFT_STANDALONE: 'true' }).auth);
     app.post('/op', { config: { permissions: ['admin'] } }, async (request) => ({ caller: request.caller }));
     const res = await app.inject({ method: 'POST', url: '/op', payload: {} });
     expect(res.statusCode).toBe(200);

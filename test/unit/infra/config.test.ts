@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../../src/infra/config/config.js';
 
+/** Outside standalone mode the hard neighbours need an address. */
+const NEIGHBOURS = { CRAFT_NEIGHBOURS_URL: 'http://neighbours.internal:8080' };
 /** Authentication is on by default: every config needs a secret (or CRAFT_AUTH_DISABLED). */
-const AUTH = { CRAFT_AUTH_JWT_SECRET: 'unit-test-secret-0123456789' };
+const AUTH = { CRAFT_AUTH_JWT_SECRET: 'unit-test-secret-0123456789', ...NEIGHBOURS };
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -21,7 +23,7 @@ describe('production posture', () => {
   });
 
   it('developmentSecret_outsideStandaloneOrDevelopment_refusesToStart', () => {
-    const dev = { CRAFT_AUTH_JWT_SECRET: DEV_JWT_SECRET };
+    const dev = { CRAFT_AUTH_JWT_SECRET: DEV_JWT_SECRET, ...NEIGHBOURS };
     expect(() => loadConfig(dev)).toThrow(ConfigError);
     expect(() => loadConfig({ ...dev, NODE_ENV: 'production' })).toThrow(/development secret/);
     expect(loadConfig({ ...dev, CRAFT_STANDALONE: 'true' }).auth).toMatchObject({ jwtSecret: DEV_JWT_SECRET });

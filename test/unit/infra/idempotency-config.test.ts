@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/infra/config/config.js';
 
 /** Authentication is on by default: every config needs a secret (or CRAFT_AUTH_DISABLED). */
-const AUTH = { CRAFT_AUTH_JWT_SECRET: 'unit-test-secret-0123456789' };
+const AUTH = { CRAFT_AUTH_JWT_SECRET: 'unit-test-secret-0123456789', CRAFT_STANDALONE: 'true' };
 
 describe('CRAFT_IDEMPOTENCY_RETENTION_HOURS', () => {
   it('loadConfig_unset_retains24Hours', () => {

@@ -1,0 +1,210 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  CircuitState,
+  type IPolicy,
+} from 'cockatiel';
+import { Pool } from 'undici';
+import { ClientError, type ClientErrorKind } from '../errors.js';
+import { STATUS_OF_KIND, type Neighbour } from './wire.js';
+
+/** How every neighbour is called (CRAFT_NEIGHBOUR_* settings). */
+export interface CallSettings {
+  /** Per attempt, ms. */
+  timeoutMs: number;
+  /** Extra attempts of a retryable call (keyed, or a read) after a transient failure. */
+  retries: number;
+  /** Keep-alive connections per neighbour; also the bulkhead's concurrency. */
+  connections: number;
+  /** Calls waiting for a connection beyond which a call is refused at once (503). */
+  queue: number;
+  /** Consecutive transient failures that open the breaker. */
+  breakerFailures: number;
+  /** How long an open breaker refuses before it lets one trial call through, ms. */
+  breakerHalfOpenMs: number;
+}
+
+/** What a transport reports (Prometheus in production, see neighbour-metrics.ts). */
+export interface NeighbourObserver {
+  call(service: Neighbour, path: string, outcome: string, seconds: number): void;
+  retry(service: Neighbour, path: string): void;
+  breaker(service: Neighbour, state: 'closed' | 'open' | 'half_open'): void;
+}
+
+/** The bearer token outgoing calls carry (null: none). */
+export type TokenSource = () => Promise<string | null>;
+
+export interface CallOptions {
+  /** Safe to repeat: the call is keyed, or only reads. Only these are retried. */
+  retryable: boolean;
+  /** 404 means "none": the call returns null instead of throwing `not_found`. */
+  nullOn404?: boolean;
+}
+
+/** A failure worth retrying and counting against the breaker: the call may not have reached the service. */
+class TransientError extends Error {
+  constructor(
+    message: string,
+    readonly outcome: string,
+  ) {
+    super(message);
+  }
+}
+
+const KIND_OF_STATUS = new Map<number, ClientErrorKind>(Object.entries(STATUS_OF_KIND).map(([k, s]) => [s, k as ClientErrorKind]));
+
+const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half_open'> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/**
+ * One neighbouring service over HTTP: a keep-alive pool (undici), and around every call, from
+ * the outside in, retries with exponential backoff (retryable calls only), a circuit breaker
+ * (opened by consecutive transient failures: unreachable, timed out, 5xx, 429), a bulkhead
+ * (at most `connections` calls at once, `queue` waiting) and a timeout per attempt. Refusals
+ * (400, 404, 409, 422) become the ClientError kinds the stubs throw; anything transient that
+ * outlasts the retries, an open breaker and a full bulkhead become `unavailable` (503
+ * DEPENDENCY_UNAVAILABLE above).
+ */
+export class HttpTransport {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly breaker;
+  private readonly guarded: IPolicy;
+  private readonly retrying: IPolicy;
+
+  constructor(
+    readonly service: Neighbour,
+    baseUrl: string,
+    private readonly settings: CallSettings,
+    private readonly token: TokenSource,
+    private readonly observer: NeighbourObserver | null,
+  ) {
+    const url = new URL(baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, { connections: settings.connections, keepAliveTimeout: 10_000, pipelining: 1 });
+    this.breaker = circuitBreaker(
+      handleWhen((err) => err instanceof TransientError),
+      { halfOpenAfter: settings.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(settings.breakerFailures) },
+    );
+    this.breaker.onStateChange((state) => observer?.breaker(service, STATE_NAMES[state]));
+    const attempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+    this.guarded = wrap(this.breaker, bulkhead(settings.connections, settings.queue), attempt);
+    const retryPolicy = retry(
+      handleWhen((err) => err instanceof TransientError || err instanceof TaskCancelledError),
+      { maxAttempts: settings.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
+    );
+    this.retrying = wrap(retryPolicy, this.guarded);
+    observer?.breaker(service, 'closed');
+  }
+
+  /** The breaker's state, for /readyz. */
+  get breakerState(): 'closed' | 'open' | 'half_open' {
+    return STATE_NAMES[this.breaker.state];
+  }
+
+  /** POSTs `body` to `path` and returns the parsed answer (null for a 404 with `nullOn404`). */
+  async call<T>(path: string, body: unknown, opts: CallOptions): Promise<T> {
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      // A signal of the call's own: the policies' shared default one would gather a listener per call in flight.
+      const result = await (opts.retryable ? this.retrying : this.guarded).execute(({ signal }) => {
+        if (attempts++ > 0) this.observer?.retry(this.service, path);
+        return this.once<T>(path, body, signal, opts.nullOn404 ?? false);
+      }, new AbortController().signal);
+      this.observer?.call(this.service, path, 'ok', (performance.now() - started) / 1000);
+      return result as T;
+    } catch (err) {
+      const failure = this.failure(err);
+      this.observer?.call(this.service, path, failure.outcome, (performance.now() - started) / 1000);
+      throw failure.error;
+    }
+  }
+
+  /**
+   * Whether the service answers at all (readiness): an empty call to `path`, outside the
+   * breaker and without retries; any answer below 500 means it is up. Throws when it is not.
+   */
+  async ping(path: string): Promise<void> {
+    const token = await this.token();
+    const res = await this.pool.request({
+      method: 'POST',
+      path: this.basePath + path,
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: '{}',
+      signal: AbortSignal.timeout(this.settings.timeoutMs),
+    });
+    await res.body.dump();
+    if (res.statusCode >= 500) throw new Error(`${this.service} answered ${res.statusCode}`);
+    if (this.breaker.state === CircuitState.Open) throw new Error(`${this.service}: circuit open after repeated failures`);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async once<T>(path: string, body: unknown, signal: AbortSignal, nullOn404: boolean): Promise<T | null> {
+    const token = await this.token();
+    let res;
+    try {
+      res = await this.pool.request({
+        method: 'POST',
+        path: this.basePath + path,
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) throw new TaskCancelledError(`${this.service} did not answer ${path} in ${this.settings.timeoutMs} ms`);
+      throw new TransientError(`${this.service} unreachable (${(err as Error).message})`, 'unreachable');
+    }
+    const text = await res.body.text().catch(() => {
+      throw new TransientError(`${this.service}: the answer to ${path} was cut off`, 'unreachable');
+    });
+    const status = res.statusCode;
+    if (status === 200) return parse<T>(text, this.service, path);
+    const answer = parse<{ code?: unknown; message?: unknown }>(text, this.service, path, true) ?? {};
+    // A message that already names the service (the stub server's do) is not prefixed twice.
+    const said = typeof answer.message === 'string' ? answer.message : `${path} answered ${status}`;
+    const message = said.startsWith(`${this.service}: `) ? said.slice(this.service.length + 2) : said;
+    if (status === 404 && nullOn404) return null;
+    if (status >= 500 || status === 429) throw new TransientError(`${this.service}: ${message}`, `status_${status}`);
+    const kind = KIND_OF_STATUS.get(status);
+    // 401, 403 and other 4xx: our request or credentials are wrong; nothing the caller can fix.
+    if (!kind || kind === 'unavailable') throw new ClientError(this.service, 'unavailable', `${path} answered ${status}: ${message}`);
+    throw new ClientError(this.service, kind, message);
+  }
+
+  private failure(err: unknown): { error: Error; outcome: string } {
+    if (err instanceof ClientError) return { error: err, outcome: err.kind === 'unavailable' ? 'refused' : err.kind };
+    if (err instanceof BrokenCircuitError) return { error: new ClientError(this.service, 'unavailable', 'circuit open after repeated failures'), outcome: 'breaker_open' };
+    if (err instanceof BulkheadRejectedError) return { error: new ClientError(this.service, 'unavailable', 'too many calls waiting'), outcome: 'bulkhead_full' };
+    if (err instanceof TaskCancelledError) return { error: new ClientError(this.service, 'unavailable', `no answer in ${this.settings.timeoutMs} ms`), outcome: 'timeout' };
+    if (err instanceof TransientError) return { error: new ClientError(this.service, 'unavailable', err.message), outcome: err.outcome };
+    return { error: new ClientError(this.service, 'unavailable', (err as Error).message), outcome: 'error' };
+  }
+}
+
+function parse<T>(text: string, service: string, path: string, lenient = false): T | null {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    if (lenient) return null;
+    throw new TransientError(`${service}: the answer to ${path} is not JSON`, 'bad_answer');
+  }
+}
