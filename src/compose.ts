@@ -141,8 +141,9 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
     },
     close: async () => {
       await Promise.all([s.consumer.stop(), ...jobs.map((job) => job.stop()), q.estimateThreads.close()]);
-      await n.close();
       await relay.stop();
+      // After the relay: the statistics of its last events still have somewhere to go.
+      await n.close();
       cache.close();
       await bus.close();
       redis.disconnect();

@@ -8,6 +8,13 @@ export interface ContractParty {
   role: string;
 }
 
+/** The synthetic second party a contract gets when the caller names only one (the real service needs two). */
+export const SYSTEM_PARTY: ContractParty = {
+  entityId: '00000000-0000-0000-0000-000000000000',
+  entityType: 'system',
+  role: 'system',
+};
+
 export type ContractStatus = 'Proposed' | 'Active' | 'Fulfilled' | 'Terminated';
 
 export interface ContractMilestone {

@@ -33,7 +33,7 @@ export function wireNeighbours(w: Wiring, completeSession: (sessionId: string) =
   // Session completion grants experience inside its transaction; with the seed source the
   // seed stub then gets its own pool, as a remote seed service would not share ours.
   const seedPrisma =
-    config.proficiencySource === 'seed' && !remote.seed
+    config.proficiencySource === 'seed' && !remote.seed && config.standalone
       ? createPrisma(config.databaseUrl, {
           connectionLimit: Math.max(2, Math.ceil(config.databaseConnectionLimit / 2)),
           acquireTimeoutMs: config.databaseAcquireTimeoutMs,
@@ -71,8 +71,14 @@ export function wireNeighbours(w: Wiring, completeSession: (sessionId: string) =
     location: (remote.location ?? null) as LocationClient | null,
     analytics: (remote.analytics ?? null) as AnalyticsClient | null,
   };
-  const remoteNames = Object.keys(urls);
-  if (remoteNames.length > 0) log.info({ neighbours: urls }, 'calling neighbouring services over HTTP');
+  if (Object.keys(urls).length > 0) {
+    // Origins only: an address may carry credentials.
+    const origins = Object.fromEntries(Object.entries(urls).map(([s, u]) => [s, new URL(u).origin]));
+    log.info({ neighbours: origins }, 'calling neighbouring services over HTTP');
+    if (!config.neighbours.token.token && !config.neighbours.token.jwtSecret) {
+      log.warn('neither CRAFT_NEIGHBOUR_TOKEN nor CRAFT_NEIGHBOUR_JWT_SECRET is set: calls to the neighbours carry no token');
+    }
+  }
   return {
     ...clients,
     stubs,

@@ -12,15 +12,14 @@ import type { Sessions } from './sessions.js';
 /** Read-only questions: can-craft (the assessor), estimates, previews and NPC variables. */
 export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
   const { config, infra } = w;
-  const stubs = n;
   const repo = new PrismaQueryRepository(infra.prisma);
   /** "Can this entity craft this recipe now?", with the full breakdown (queries, discovery, NPC variables). */
   const assessor = new CraftAssessor({
     planner: s.planner,
     templates: s.templates,
-    inventory: stubs.inventory,
-    item: stubs.item,
-    currency: stubs.currency,
+    inventory: n.inventory,
+    item: n.item,
+    currency: n.currency,
     levels: (gameServiceId, entityId, entityType) => c.proficiency.levels(gameServiceId, { entityId, entityType }),
     knownRecipeIds: (gameServiceId, entityId, entityType) => repo.knownRecipeIds(gameServiceId, entityId, entityType),
     activeStations: (gameServiceId) => repo.activeStations(gameServiceId),
@@ -32,7 +31,7 @@ export function wireQueries(w: Wiring, n: Neighbours, c: Catalog, s: Sessions) {
     simulator: estimateThreads,
     templates: s.templates,
     assessor,
-    item: stubs.item,
+    item: n.item,
     proficiency: c.proficiencyAccess,
     stations: c.stationAccess,
     defaultQualityWeights: config.defaultQualityWeights,

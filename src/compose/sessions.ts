@@ -15,15 +15,14 @@ import type { Neighbours } from './neighbours.js';
 export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?: () => string) {
   const { config, log, clock, ids, infra } = w;
   const { affix } = n;
-  const stubs = n;
   const repo = new PrismaSessionRepository(infra.prisma, { pool: infra.sql, subjectPrefix: config.eventSubjectPrefix });
   const driver = new SessionDriver({
     repo,
     metrics: infra.metrics,
-    item: stubs.item,
-    inventory: stubs.inventory,
-    currency: stubs.currency,
-    contract: stubs.contract,
+    item: n.item,
+    inventory: n.inventory,
+    currency: n.currency,
+    contract: n.contract,
     affix,
     proficiency: c.proficiencyAccess,
     stations: c.stationAccess,
@@ -40,20 +39,20 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
       defaultQualityWeights: config.defaultQualityWeights,
     },
   });
-  const templates = new TemplateCache(stubs.item);
+  const templates = new TemplateCache(n.item);
   const planner = new SessionPlanner({
     templates,
     recipes: c.recipes,
     proficiency: c.proficiencyAccess,
     stations: c.stationAccess,
-    item: stubs.item,
-    inventory: stubs.inventory,
-    currency: stubs.currency,
+    item: n.item,
+    inventory: n.inventory,
+    currency: n.currency,
     affix,
     isKnown: (entityId, entityType, recipeId) => repo.isKnown(entityId, entityType, recipeId),
     defaultQualityWeights: config.defaultQualityWeights,
   });
-  const rules = new RulesSessions({ rulesets: c.rulesets, repo, driver, item: stubs.item, inventory: stubs.inventory, clock, ids, log, templates });
+  const rules = new RulesSessions({ rulesets: c.rulesets, repo, driver, item: n.item, inventory: n.inventory, clock, ids, log, templates });
   const sessions = new SessionService({
     repo,
     metrics: infra.metrics,
@@ -61,7 +60,7 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
     driver,
     rules,
     seeds: sessionSeeds,
-    contract: stubs.contract,
+    contract: n.contract,
     stations: c.stationAccess,
     uow: infra.uow,
     outbox: infra.outbox,

@@ -4,6 +4,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } 
 import { CraftError } from '../domain/errors.js';
 import { Scope } from '../services/scope.js';
 import { canonicalUuid } from './openapi/canonical-ids.js';
+import { OUTGOING_ISSUER } from '../clients/http/token.js';
 
 /**
  * Bearer-token authentication and role / game-service authorisation for every spec route.
@@ -67,6 +68,8 @@ function keyFor(settings: Extract<AuthSettings, { disabled: false }>): Uint8Arra
 }
 
 function callerFrom(payload: JWTPayload): Caller {
+  // lib-craft's own calls to its neighbours carry tokens it signed; they are never a way in here.
+  if (payload.iss === OUTGOING_ISSUER) throw new Error('a token lib-craft signed for its neighbours is not accepted here');
   const roles = (payload as { roles?: unknown }).roles;
   const gameServices = (payload as { gameServices?: unknown }).gameServices;
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('token has no sub');

@@ -8,10 +8,13 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
-/** A client error that no service translated: only the unavailable and funds cases are expected here. */
+/**
+ * A client error that no service translated. A neighbour's permanent refusal stays a 4xx
+ * (its conflict: the neighbour refused, 422 DEPENDENCY_REFUSED), never a 5xx.
+ */
 const CLIENT_ERROR_CODES: Record<ClientError['kind'], ErrorCode> = {
   not_found: 'ITEM_NOT_FOUND',
-  conflict: 'INTERNAL_ERROR',
+  conflict: 'DEPENDENCY_REFUSED',
   insufficient_funds: 'INSUFFICIENT_FUNDS',
   invalid: 'VALIDATION_FAILED',
   unavailable: 'DEPENDENCY_UNAVAILABLE',

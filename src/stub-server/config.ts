@@ -39,10 +39,12 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// or mariadb:// URL').default('mysql://root@127.0.0.1:3306/craft'),
   DATABASE_CONNECTION_LIMIT: int(1, 200).default(20),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless told otherwise (compose sets 0.0.0.0): the stub server makes items and coins from nothing.
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STUBS_AUTH_JWT_SECRET: z.string().min(1).optional(),
+  STUBS_AUTH_DISABLED: z.enum(['true', 'false']).default('false'),
   STUBS_CRAFT_URL: z
     .string()
     .transform((v) => v.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter((u) => u !== ''))
@@ -69,6 +71,9 @@ export function loadStubConfig(env: Record<string, string | undefined> = process
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) throw new StubConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
+  if (!e.STUBS_AUTH_JWT_SECRET && e.STUBS_AUTH_DISABLED !== 'true') {
+    throw new StubConfigError(['STUBS_AUTH_JWT_SECRET: every caller needs a token signed with it (STUBS_AUTH_DISABLED=true serves anyone, for a throwaway setup only)']);
+  }
   if (e.STUBS_CRAFT_TOKEN && e.STUBS_CRAFT_JWT_SECRET) {
     throw new StubConfigError(['STUBS_CRAFT_TOKEN and STUBS_CRAFT_JWT_SECRET: set one of them, not both']);
   }

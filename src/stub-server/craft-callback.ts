@@ -1,9 +1,7 @@
-import { SignJWT } from 'jose';
+import { tokenSource } from '../clients/http/token.js';
 
 /** Who the stub contract service says it is when it calls lib-craft (the role completeSession allows). */
 export const CONTRACT_SERVICE_CLAIMS = { sub: 'contract-service', roles: ['contract-service'], gameServices: '*' } as const;
-const TOKEN_TTL_SECONDS = 300;
-const REMINT_BEFORE_MS = 60_000;
 
 export interface CraftCallbackOptions {
   /** lib-craft base URLs (no trailing slash), tried in turn from a rotating start. */
@@ -15,27 +13,10 @@ export interface CraftCallbackOptions {
   timeoutMs: number;
 }
 
-/** A bearer for the callback: the static one, or a minted one re-minted a minute before it expires. */
+/** A bearer for the callback: the static one, or a contract-service token minted with the secret (lib-craft as audience). */
 export function bearerSource(opts: Pick<CraftCallbackOptions, 'token' | 'jwtSecret'>): () => Promise<string | null> {
-  if (opts.token) {
-    const token = opts.token;
-    return async () => token;
-  }
-  if (!opts.jwtSecret) return async () => null;
-  const key = new TextEncoder().encode(opts.jwtSecret);
-  let cached: { token: string; expiresAt: number } | null = null;
-  return async () => {
-    if (cached && cached.expiresAt - REMINT_BEFORE_MS > Date.now()) return cached.token;
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ roles: [...CONTRACT_SERVICE_CLAIMS.roles], gameServices: CONTRACT_SERVICE_CLAIMS.gameServices })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(CONTRACT_SERVICE_CLAIMS.sub)
-      .setIssuedAt(now)
-      .setExpirationTime(now + TOKEN_TTL_SECONDS)
-      .sign(key);
-    cached = { token, expiresAt: (now + TOKEN_TTL_SECONDS) * 1000 };
-    return token;
-  };
+  const tokens = tokenSource(opts, CONTRACT_SERVICE_CLAIMS);
+  return () => tokens('lib-craft');
 }
 
 /**

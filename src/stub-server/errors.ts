@@ -51,6 +51,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ code: 'internal', message: 'internal error' });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    reply.code(404).send({ code: 'no_route', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
 }

@@ -70,6 +70,16 @@ describe('three instances and their neighbours in separate processes', () => {
     await neighbours.latency(0, Fleet.authorization);
     await ledger.settle(fleet, eco.gs, 120_000);
 
+    // The slow phase really outlasted the clients' time limit, and the breakers opened.
+    const outcomes = { timeout: 0, breaker_open: 0 };
+    for (const instance of fleet.instances) {
+      const text = String((await instance.get('/metrics')).body);
+      for (const m of text.matchAll(/^craft_neighbour_call_duration_seconds_count\{[^}]*outcome="(timeout|breaker_open)"[^}]*\} (\d+)/gm)) {
+        outcomes[m[1] as keyof typeof outcomes] += Number(m[2]);
+      }
+    }
+    expect(outcomes.timeout).toBeGreaterThan(0);
+    expect(outcomes.breaker_open).toBeGreaterThan(0);
     // Failures of the neighbours are honest 503s with the error body, never a 500.
     expect(report.unexpected, fleet.errorLog()).toEqual([]);
     expect(report.statuses[503] ?? 0).toBeGreaterThan(0);

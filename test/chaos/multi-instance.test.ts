@@ -68,7 +68,10 @@ describe('three instances, one economy', () => {
       [eco.gs],
     );
     await c.ledger.db.query('UPDATE stub_item_instance SET destroyedAt = NULL, destroyReason = NULL WHERE id = ?', [broken!.targetItemId]);
+    // ... and reopen the contract of a completed craft.
+    await c.ledger.db.query(`UPDATE stub_contract SET status = 'Active' WHERE id = (SELECT contractId FROM CraftSession WHERE id = ?)`, [temper!.id]);
     const problems = await c.ledger.audit(eco);
+    expect(problems).toContain(`session ${temper!.id} completed but its contract is Active`);
     expect(problems).toContain(`a failed etch left sword ${broken!.targetItemId} whole`);
     expect(problems.some((p) => /live .* != granted/.test(p))).toBe(true);
     expect(problems.some((p) => new RegExp(`^session ${temper!.id} burnt \\d+ flux in at most 2 attempts$`).test(p)), problems.join('\n')).toBe(true);

@@ -1,9 +1,11 @@
-import type { ContractClient, ContractInstance, ContractParty } from '../contract-client.js';
-import { SYSTEM_PARTY } from '../stubs/contract-stub.js';
+import { createHash } from 'node:crypto';
+import { SYSTEM_PARTY, type ContractClient, type ContractInstance, type ContractParty } from '../contract-client.js';
 import type { HttpTransport } from './transport.js';
 import { WIRE } from './wire.js';
 
 const P = WIRE.contract;
+/** A party's part of a consent key: short whatever the party's ids (keys are bounded). */
+const partyKey = (p: ContractParty) => createHash('sha256').update(`${p.entityType}\n${p.entityId}`).digest('hex').slice(0, 24);
 const keyed = { retryable: true };
 
 /**
@@ -49,7 +51,7 @@ export class ContractHttpClient implements ContractClient {
     for (const party of parties) {
       contract = await this.t.call<ContractInstance>(
         P.consent,
-        { contractId, gameServiceId, entityId: party.entityId, entityType: party.entityType, idempotencyKey: `${idempotencyKey}:consent:${party.entityType}:${party.entityId}` },
+        { contractId, gameServiceId, entityId: party.entityId, entityType: party.entityType, idempotencyKey: `${idempotencyKey}:consent:${partyKey(party)}` },
         keyed,
       );
     }

@@ -1,6 +1,6 @@
 import type { NeighbourObserver, CallSettings, TokenSource } from './transport.js';
 import { HttpTransport } from './transport.js';
-import { WIRE, type Neighbour } from './wire.js';
+import { PROBE_PATHS, type Neighbour } from './wire.js';
 import { AffixHttpClient } from './affix-http.js';
 import { AnalyticsHttpClient } from './analytics-http.js';
 import { ContractHttpClient } from './contract-http.js';
@@ -11,7 +11,7 @@ import { ItemHttpClient } from './item-http.js';
 import { LocationHttpClient } from './location-http.js';
 import { SeedHttpClient } from './seed-http.js';
 
-export { tokenSource } from './token.js';
+export { OUTGOING_ISSUER, tokenSource } from './token.js';
 export type { CallSettings, NeighbourObserver } from './transport.js';
 export { HttpTransport } from './transport.js';
 
@@ -48,11 +48,11 @@ export function createHttpClients(urls: NeighbourUrls, settings: CallSettings, t
   }
   return {
     clients,
-    /** Throws unless the service answers (readiness); the first path of its API is called with `{}`. */
+    /** Throws unless the service answers (readiness): a read-only call of its API with `{}`. */
     ping: (service: Neighbour) => {
       const transport = transports.get(service);
       if (!transport) return Promise.resolve();
-      return transport.ping(Object.values(WIRE[service])[0]!);
+      return transport.ping(PROBE_PATHS[service]);
     },
     breakerState: (service: Neighbour) => transports.get(service)?.breakerState ?? null,
     close: () => Promise.all([...transports.values()].map((t) => t.close())).then(() => undefined),

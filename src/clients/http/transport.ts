@@ -41,8 +41,8 @@ export interface NeighbourObserver {
   breaker(service: Neighbour, state: 'closed' | 'open' | 'half_open'): void;
 }
 
-/** The bearer token outgoing calls carry (null: none). */
-export type TokenSource = () => Promise<string | null>;
+import type { TokenSource } from './token.js';
+export type { TokenSource } from './token.js';
 
 export interface CallOptions {
   /** Safe to repeat: the call is keyed, or only reads. Only these are retried. */
@@ -62,6 +62,10 @@ class TransientError extends Error {
 }
 
 const KIND_OF_STATUS = new Map<number, ClientErrorKind>(Object.entries(STATUS_OF_KIND).map(([k, s]) => [s, k as ClientErrorKind]));
+/** An answer larger than this is not read (a neighbour gone wrong must not fill our memory). */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** A timed-out attempt: the breaker counts it, the retry policy repeats it. */
+const isTransient = (err: Error) => err instanceof TransientError || err instanceof TaskCancelledError;
 
 const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half_open'> = {
   [CircuitState.Closed]: 'closed',
@@ -85,6 +89,7 @@ export class HttpTransport {
   private readonly breaker;
   private readonly guarded: IPolicy;
   private readonly retrying: IPolicy;
+  private ready: { at: number; check: Promise<void> } | null = null;
 
   constructor(
     readonly service: Neighbour,
@@ -95,19 +100,17 @@ export class HttpTransport {
   ) {
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, { connections: settings.connections, keepAliveTimeout: 10_000, pipelining: 1 });
-    this.breaker = circuitBreaker(
-      handleWhen((err) => err instanceof TransientError),
-      { halfOpenAfter: settings.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(settings.breakerFailures) },
-    );
+    this.pool = new Pool(url.origin, { connections: settings.connections, keepAliveTimeout: 10_000, pipelining: 1, maxResponseSize: MAX_ANSWER_BYTES });
+    this.breaker = circuitBreaker(handleWhen(isTransient), { halfOpenAfter: settings.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(settings.breakerFailures) });
     this.breaker.onStateChange((state) => observer?.breaker(service, STATE_NAMES[state]));
     const attempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
-    this.guarded = wrap(this.breaker, bulkhead(settings.connections, settings.queue), attempt);
-    const retryPolicy = retry(
-      handleWhen((err) => err instanceof TransientError || err instanceof TaskCancelledError),
-      { maxAttempts: settings.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
-    );
-    this.retrying = wrap(retryPolicy, this.guarded);
+    // The bulkhead outside the breaker: a call refused for want of room is no verdict on the neighbour.
+    const guarded = wrap(bulkhead(settings.connections, settings.queue), this.breaker, attempt);
+    const retryPolicy = retry(handleWhen(isTransient), { maxAttempts: settings.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) });
+    // A deadline for the whole call, queueing and retries included: a queued call past it never runs.
+    const deadline = (attempts: number) => timeout(settings.timeoutMs * (attempts + 1), TimeoutStrategy.Aggressive);
+    this.guarded = wrap(deadline(1), guarded);
+    this.retrying = wrap(deadline(settings.retries + 1), retryPolicy, guarded);
     observer?.breaker(service, 'closed');
   }
 
@@ -136,21 +139,30 @@ export class HttpTransport {
   }
 
   /**
-   * Whether the service answers at all (readiness): an empty call to `path`, outside the
-   * breaker and without retries; any answer below 500 means it is up. Throws when it is not.
+   * Whether the service answers (readiness): an empty call to a read-only `path`, outside the
+   * breaker and without retries. An answer below 500 is up, except a refusal of our
+   * credentials or a 404 that is not about a thing asked for; an open breaker is down. One
+   * check a second at most, shared by concurrent callers.
    */
-  async ping(path: string): Promise<void> {
-    const token = await this.token();
-    const res = await this.pool.request({
-      method: 'POST',
-      path: this.basePath + path,
-      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-      body: '{}',
-      signal: AbortSignal.timeout(this.settings.timeoutMs),
-    });
-    await res.body.dump();
-    if (res.statusCode >= 500) throw new Error(`${this.service} answered ${res.statusCode}`);
-    if (this.breaker.state === CircuitState.Open) throw new Error(`${this.service}: circuit open after repeated failures`);
+  ping(path: string): Promise<void> {
+    if (this.ready && Date.now() - this.ready.at < 1000) return this.ready.check;
+    const check = (async () => {
+      if (this.breaker.state === CircuitState.Open) throw new Error(`${this.service}: circuit open after repeated failures`);
+      const token = await this.token(this.service);
+      const res = await this.pool.request({
+        method: 'POST',
+        path: this.basePath + path,
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: '{}',
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
+      const answer = parse<{ code?: unknown }>(await res.body.text(), this.service, path, true);
+      if (res.statusCode >= 500) throw new Error(`${this.service} answered ${res.statusCode}`);
+      if (res.statusCode === 401 || res.statusCode === 403) throw new Error(`${this.service} refused lib-craft's credentials (${res.statusCode})`);
+      if (res.statusCode === 404 && typeof answer?.code === 'string' && answer.code !== 'not_found') throw new Error(`${this.service} does not serve ${path}`);
+    })();
+    this.ready = { at: Date.now(), check };
+    return check;
   }
 
   close(): Promise<void> {
@@ -158,7 +170,7 @@ export class HttpTransport {
   }
 
   private async once<T>(path: string, body: unknown, signal: AbortSignal, nullOn404: boolean): Promise<T | null> {
-    const token = await this.token();
+    const token = await this.token(this.service);
     let res;
     try {
       res = await this.pool.request({
@@ -176,16 +188,24 @@ export class HttpTransport {
       throw new TransientError(`${this.service}: the answer to ${path} was cut off`, 'unreachable');
     });
     const status = res.statusCode;
-    if (status === 200) return parse<T>(text, this.service, path);
+    if (status >= 200 && status < 300) return parse<T>(text, this.service, path);
     const answer = parse<{ code?: unknown; message?: unknown }>(text, this.service, path, true) ?? {};
+    const code = typeof answer.code === 'string' ? answer.code : null;
     // A message that already names the service (the stub server's do) is not prefixed twice.
     const said = typeof answer.message === 'string' ? answer.message : `${path} answered ${status}`;
     const message = said.startsWith(`${this.service}: `) ? said.slice(this.service.length + 2) : said;
-    if (status === 404 && nullOn404) return null;
     if (status >= 500 || status === 429) throw new TransientError(`${this.service}: ${message}`, `status_${status}`);
+    if (status === 401 || status === 403) throw new ClientError(this.service, 'unavailable', `the service refused lib-craft's credentials (${status})`);
+    if (status === 404) {
+      // Only a 404 about the thing asked for means "none"; another (a route the service does
+      // not have, a gateway's page) is a broken address, never "already gone".
+      if (code !== null && code !== 'not_found') throw new TransientError(`${this.service}: ${path} is not served there (404 ${code})`, 'no_route');
+      if (nullOn404) return null;
+      throw new ClientError(this.service, 'not_found', message);
+    }
+    if (status === 422) throw new ClientError(this.service, code === null || code === 'insufficient_funds' ? 'insufficient_funds' : 'invalid', message);
     const kind = KIND_OF_STATUS.get(status);
-    // 401, 403 and other 4xx: our request or credentials are wrong; nothing the caller can fix.
-    if (!kind || kind === 'unavailable') throw new ClientError(this.service, 'unavailable', `${path} answered ${status}: ${message}`);
+    if (!kind || kind === 'unavailable') throw new ClientError(this.service, 'unavailable', `${path} answered ${status}`);
     throw new ClientError(this.service, kind, message);
   }
 

@@ -4,12 +4,17 @@
  *
  * - every call is `POST <path>` with a JSON body and `authorization: Bearer <token>`;
  * - a mutating call carries its idempotency key in the body, `idempotencyKey` (as the
- *   currency service's real API does), so a retried call applies its effect once;
+ *   currency service's real API does), so a retried call applies its effect once. lib-craft
+ *   relies on it everywhere, not only in the transport's retries: its recovery pass replays a
+ *   session's effects with the same keys. A neighbour that does not deduplicate by key needs
+ *   an adapter in front of it that does (the stub server does, `stub_idempotency`);
  * - success is 200 with the result as JSON (`{}` for calls that return nothing; lists are
  *   wrapped in an object, see the comments);
  * - a refusal is a 4xx with `{code, message}`: 400 `invalid`, 404 `not_found`, 409
  *   `conflict`, 422 `insufficient_funds`; a lookup of something unknown is 404 (the client
- *   returns null); 503 `unavailable` when the service cannot serve.
+ *   returns null). An empty error body (that platform's convention) is read by its status; a
+ *   404 with another code (`no_route`: no such route) is a broken address, never "not found";
+ *   503 `unavailable` when the service cannot serve.
  */
 export const WIRE = {
   gameService: {
@@ -99,3 +104,16 @@ export const STATUS_OF_KIND = {
 } as const;
 
 export type Neighbour = keyof typeof WIRE;
+
+/** A read-only call per neighbour, sent with `{}` to check it answers (readiness). */
+export const PROBE_PATHS: Record<Neighbour, string> = {
+  gameService: WIRE.gameService.get,
+  item: WIRE.item.getTemplate,
+  inventory: WIRE.inventory.getContainer,
+  contract: WIRE.contract.getInstance,
+  currency: WIRE.currency.getWallet,
+  affix: WIRE.affix.getDefinition,
+  seed: WIRE.seed.getPhase,
+  location: WIRE.location.exists,
+  analytics: WIRE.analytics.list,
+};

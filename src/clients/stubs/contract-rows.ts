@@ -8,11 +8,7 @@ import { parseJson, requireNonEmpty, type StubTx } from './stub-calls.js';
 export const SERVICE = 'contract';
 
 /** The synthetic second party the stub adds when the caller names only one. */
-export const SYSTEM_PARTY: ContractParty = {
-  entityId: '00000000-0000-0000-0000-000000000000',
-  entityType: 'system',
-  role: 'system',
-};
+export { SYSTEM_PARTY } from '../contract-client.js';
 
 /** The event the stub publishes when it terminates a contract (the contract service's shape). */
 export interface ContractTerminatedEvent {

@@ -60,6 +60,9 @@ export function neighbourSettings(e: NeighbourEnv, standalone: boolean) {
     : HARD_NEIGHBOURS.filter((s) => !urls[s]).map(
         (s) => `${NEIGHBOUR_ENV[s]}: the ${s} service is a hard dependency; give its address (or CRAFT_NEIGHBOURS_URL), or run with CRAFT_STANDALONE=true to use the in-process stubs`,
       );
+  if (e.CRAFT_NEIGHBOUR_TOKEN && e.CRAFT_NEIGHBOUR_JWT_SECRET) {
+    problems.push('CRAFT_NEIGHBOUR_TOKEN and CRAFT_NEIGHBOUR_JWT_SECRET: set one of them, not both');
+  }
   return {
     problems,
     settings: {

@@ -109,6 +109,7 @@ export class SessionCompletion {
       outputItemIds.push(created.instanceId);
     }
     if (s.rules) await this.d.rules.returnStrays(s);
+    await this.d.effects.fulfilContract(s);
     const now = this.d.clock.now();
     const completed: Partial<SessionRecord> = {
       status: 'completed',

@@ -10,6 +10,11 @@ export const COMPLETE_SESSION_PATH = '/craft/internal/complete-session';
 /** The one contract milestone of a ruleset session. */
 export const RULES_MILESTONE = 'craft';
 
+/** A session's contract milestones: its steps, or one for a ruleset session, whose number of turns is not known in advance (ADR 0009). */
+export function milestonesOf(s: SessionRecord): { code: string; name: string }[] {
+  return s.rules ? [{ code: RULES_MILESTONE, name: 'Craft' }] : s.recipe.steps.map((st) => ({ code: st.code, name: st.name }));
+}
+
 export interface SessionEffectsDeps {
   item: ItemClient;
   inventory: InventoryClient;
@@ -161,13 +166,35 @@ export class SessionEffects {
       {
         gameServiceId: s.gameServiceId,
         parties: [{ entityId: s.entityId, entityType: s.entityType, role: 'crafter' }, ...s.participants],
-        // A ruleset session's number of turns is not known in advance: one milestone (ADR 0009).
-        milestones: s.rules ? [{ code: RULES_MILESTONE, name: 'Craft' }] : s.recipe.steps.map((st) => ({ code: st.code, name: st.name })),
+        milestones: milestonesOf(s),
         onFinalMilestone: { path: COMPLETE_SESSION_PATH, body: { sessionId: s.id } },
       },
       this.key(s, 'contract'),
     );
     return c.contractId;
+  }
+
+  /**
+   * Completes every milestone of the session's contract (keyed as the advances that mirror
+   * them, so those already recorded replay), which fulfils it: a completion whose milestones
+   * could not be mirrored when they happened (the contract service was away) still ends
+   * with its contract. A contract ended meanwhile (terminated, unknown) is left as it is;
+   * the contract service being unavailable throws, and the completion is retried.
+   */
+  async fulfilContract(s: SessionRecord) {
+    if (!s.contractId) return;
+    // Usually the advances mirrored them all already: one read says so.
+    const contract = await this.d.contract.getInstance(s.contractId, s.gameServiceId);
+    if (!contract || contract.status !== 'Active') return;
+    const done = new Set(contract.milestones.filter((m) => m.isComplete).map((m) => m.code));
+    for (const m of milestonesOf(s).filter((m) => !done.has(m.code))) {
+      try {
+        await this.d.contract.completeMilestone({ contractId: s.contractId, gameServiceId: s.gameServiceId, milestoneCode: m.code }, this.key(s, 'milestone', m.code));
+      } catch (err) {
+        if (err instanceof ClientError && err.kind !== 'unavailable') return;
+        throw err;
+      }
+    }
   }
 
   /** The target item broke (a ruleset's outcome.breaksTarget): destroyed once (`break:<id>`, reason Destroyed). */

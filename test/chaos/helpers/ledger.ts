@@ -37,9 +37,10 @@ export class Ledger {
         targetItemId: string | null;
         failureReason: string | null;
         batch: number;
+        contractId: string | null;
       }[]
     >(
-      `SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId, failureReason,
+      `SELECT id, status, recipeCode, entityId, escrowContainerId, outputItemIds, pendingEffects, targetItemId, failureReason, contractId,
         COALESCE(JSON_VALUE(recipeSnapshot, '$.batch'), 1) AS batch
       FROM CraftSession WHERE gameServiceId = ?`,
       [gs],
@@ -235,7 +236,29 @@ export class Ledger {
         if (Number(w.held) !== 0) problems.push(`wallet of ${entityId} has ${w.held} holds still held`);
       }
     }
+    problems.push(...(await this.auditContracts(eco.gs, sessions)));
     problems.push(...(await this.auditEvents(eco.gs, sessions)));
+    return problems;
+  }
+
+  /**
+   * 7. Contracts end with their sessions: a completed session's contract is Fulfilled, a
+   * cancelled or failed one's is Terminated (or was never made Active), and no contract of
+   * the game service is left Active without a session that rests on it.
+   */
+  async auditContracts(gs: string, sessions: { id: string; status: string; contractId: string | null }[]): Promise<string[]> {
+    const problems: string[] = [];
+    const rows = await this.db.query<{ id: string; status: string }[]>('SELECT id, status FROM stub_contract WHERE gameServiceId = ?', [gs]);
+    const status = new Map(rows.map((r) => [r.id, r.status]));
+    const backed = new Set<string>();
+    for (const s of sessions) {
+      if (!s.contractId) continue;
+      backed.add(s.contractId);
+      const c = status.get(s.contractId);
+      if (s.status === 'completed' && c !== 'Fulfilled') problems.push(`session ${s.id} completed but its contract is ${c ?? 'missing'}`);
+      if ((s.status === 'cancelled' || s.status === 'failed') && c === 'Active') problems.push(`session ${s.id} is ${s.status} but its contract is still Active`);
+    }
+    for (const r of rows) if (r.status === 'Active' && !backed.has(r.id)) problems.push(`contract ${r.id} is Active with no session on it`);
     return problems;
   }
 

@@ -7,7 +7,8 @@ import { registerAuth } from '../../../src/http/auth.js';
 import { registerErrorHandling } from '../../../src/http/error-handler.js';
 import { ConfigError, loadConfig } from '../../../src/infra/config/config.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { bearer, mintToken } from '../../helpers/tokens.js';
+import { bearer, mintToken, TEST_JWT_SECRET } from '../../helpers/tokens.js';
+import { tokenSource } from '../../../src/clients/http/token.js';
 import { expectError, forgeWorld, ok, startBody, swordMaterials, type World } from '../../helpers/world.js';
 
 let h: Harness;
@@ -37,6 +38,12 @@ describe('authentication', () => {
     for (const authorization of [`Bearer ${expired}`, `Bearer ${forged}`, 'Bearer not.a.jwt', 'Basic dXNlcjpwYXNz']) {
       expectError(await h.post('/craft/recipe/get', { recipeId: a.recipeId }, { authorization }), 401, 'UNAUTHORIZED');
     }
+  });
+
+  it('aTokenLibCraftSignedForItsNeighbours_isRefusedHere_evenWithTheSameSecret', async () => {
+    const outgoing = await tokenSource({ jwtSecret: TEST_JWT_SECRET })('item');
+    const res = await h.post('/craft/recipe/get', { recipeId: a.recipeId }, bearer(outgoing!));
+    expectError(res, 401, 'UNAUTHORIZED');
   });
 
   it('acceptedToken_isRejectedOnceItExpires_evenThoughVerificationsAreRemembered', async () => {

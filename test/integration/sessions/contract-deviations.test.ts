@@ -124,3 +124,19 @@ describe('sessions as the contract describes them', () => {
     expect((await auditItems(h, w.gs)).leather_strip).toMatchObject({ live: 10, consumed: 0 });
   });
 });
+
+describe('the contract follows its session', () => {
+  it('milestonesLostWhileTheContractServiceWasAway_areRecordedAtCompletion_soTheContractIsFulfilled', async () => {
+    const w = await forgeWorld(h, ROLE_STEPS);
+    await swordMaterials(w);
+    const { sessionId, contractId } = await ok(h, '/craft/session/start', startBody(w, { stationId: undefined }));
+    // The contract service misses the first step's mirror and the final step's first call.
+    h.runtime.internals.faults.arm('contract.completeMilestone', { times: 2 });
+    await ok(h, '/craft/session/advance', { sessionId, stepCode: 'prepare' });
+    const done = await ok(h, '/craft/session/advance', { sessionId, stepCode: 'strike' });
+    expect(done.status).toBe('completed');
+    const contract = await h.runtime.internals.stubs.contract.getInstance(contractId, w.gs);
+    expect(contract?.status).toBe('Fulfilled');
+    expect(contract?.milestones.map((m) => m.isComplete)).toEqual([true, true]);
+  });
+});

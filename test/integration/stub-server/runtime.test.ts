@@ -33,6 +33,7 @@ beforeAll(async () => {
     STUBS_CRAFT_URL: `${craft.url}/`,
     STUBS_CRAFT_TOKEN: 'static-craft-token',
     STUBS_FAULTS: 'seed.getPhase:1',
+    STUBS_AUTH_DISABLED: 'true',
   });
   runtime = createStubRuntime(config, pino({ level: 'silent' }));
   await runtime.bus.whenReady();

@@ -56,6 +56,11 @@ describe('stub server: auth and controls', () => {
     expect((await s.post(WIRE.gameService.list, body, { authorization: expired })).status).toBe(401);
     expect((await s.post(WIRE.gameService.list, body, auth)).status).toBe(200);
     expect((await s.post(ADMIN_LATENCY_PATH, { ms: 0 })).status).toBe(401);
+    // A caller's token (lib-craft's, a game server's) may call the services, not the controls.
+    const service = { authorization: `Bearer ${await mintToken({ secret: SECRET, roles: ['service'] })}` };
+    expect((await s.post(WIRE.gameService.list, body, service)).status).toBe(200);
+    expect(await s.post(ADMIN_LATENCY_PATH, { ms: 0 }, service)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect((await s.post(ADMIN_LATENCY_PATH, { ms: 0 }, auth)).status).toBe(200);
     expect((await s.app.inject({ method: 'GET', url: '/livez' })).statusCode).toBe(200);
     const ready = await s.app.inject({ method: 'GET', url: '/readyz' });
     expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ready', checks: { database: 'up' } }]);

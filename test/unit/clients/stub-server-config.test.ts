@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { loadStubConfig, StubConfigError } from '../../../src/stub-server/config.js';
 
 describe('stub server config', () => {
-  it('defaults_withAnEmptyEnvironment', () => {
-    expect(loadStubConfig({})).toEqual({
+  it('withoutASecret_refusesToStart_unlessAuthIsExplicitlyOff', () => {
+    expect(() => loadStubConfig({})).toThrow(/STUBS_AUTH_JWT_SECRET/);
+    expect(loadStubConfig({ STUBS_AUTH_JWT_SECRET: 'auth' }).authJwtSecret).toBe('auth');
+  });
+
+  it('defaults_withAuthOff_listenOnLoopbackOnly', () => {
+    expect(loadStubConfig({ STUBS_AUTH_DISABLED: 'true' })).toEqual({
       databaseUrl: 'mysql://root@127.0.0.1:3306/craft',
       databaseConnectionLimit: 20,
       natsUrl: 'nats://127.0.0.1:4222',
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 3100,
       logLevel: 'info',
       authJwtSecret: null,
@@ -46,7 +51,7 @@ describe('stub server config', () => {
     [{ DATABASE_URL: 'postgres://x/y' }, 'DATABASE_URL'],
     [{ STUBS_CONTRACT_SUBJECT_PREFIX: 'a.b' }, 'STUBS_CONTRACT_SUBJECT_PREFIX'],
   ])('invalid_%j_isAConfigErrorNamingTheVariable', (env, name) => {
-    expect(() => loadStubConfig(env)).toThrow(StubConfigError);
-    expect(() => loadStubConfig(env)).toThrow(name);
+    expect(() => loadStubConfig({ STUBS_AUTH_JWT_SECRET: 'auth', ...env })).toThrow(StubConfigError);
+    expect(() => loadStubConfig({ STUBS_AUTH_JWT_SECRET: 'auth', ...env })).toThrow(name);
   });
 });

@@ -59,5 +59,8 @@ describe('neighbour addresses', () => {
     expect(problems({ CRAFT_STANDALONE: 'true', CRAFT_NEIGHBOUR_TIMEOUT_MS: '10' })).toEqual([expect.stringMatching(/^CRAFT_NEIGHBOUR_TIMEOUT_MS: must be >= 50/)]);
     expect(problems({ CRAFT_STANDALONE: 'true', CRAFT_ITEM_URL: 'ftp://items' })).toEqual([expect.stringMatching(/^CRAFT_ITEM_URL: must be a URL with scheme http/)]);
     expect(problems({ CRAFT_STANDALONE: 'true', CRAFT_NEIGHBOUR_JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^CRAFT_NEIGHBOUR_JWT_SECRET: must be at least 16/)]);
+    expect(problems({ CRAFT_STANDALONE: 'true', CRAFT_NEIGHBOUR_TOKEN: 't', CRAFT_NEIGHBOUR_JWT_SECRET: 'a-secret-of-sixteen-chars' })).toEqual([
+      expect.stringMatching(/^CRAFT_NEIGHBOUR_TOKEN and CRAFT_NEIGHBOUR_JWT_SECRET: set one of them/),
+    ]);
   });
 });

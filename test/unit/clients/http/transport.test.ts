@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClientError } from '../../../../src/clients/errors.js';
 import { HttpTransport, type CallSettings, type NeighbourObserver } from '../../../../src/clients/http/transport.js';
+import { tokenSource } from '../../../../src/clients/http/token.js';
+import { decodeJwt } from 'jose';
 
 type Handler = (body: any, req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -185,12 +187,72 @@ describe('HttpTransport', () => {
     await t.close();
   });
 
-  it('ping_anyAnswerBelow500IsUp_5xxIsDown', async () => {
-    const t = transport();
-    handler = reply(400, { code: 'invalid', message: 'empty' });
-    await expect(t.ping('/x')).resolves.toBeUndefined();
-    handler = reply(503, {});
-    await expect(t.ping('/x')).rejects.toThrow(/answered 503/);
+  it('ping_aRefusalOfTheEmptyCallIsUp_5xxCredentialsAndMissingRoutesAreDown', async () => {
+    for (const [status, body, up] of [
+      [400, { code: 'invalid', message: 'empty' }, true],
+      [404, { code: 'not_found', message: 'none' }, true],
+      [503, {}, false],
+      [401, { code: 'unauthorized' }, false],
+      [404, { code: 'no_route' }, false],
+    ] as const) {
+      const t = transport();
+      handler = reply(status, body);
+      if (up) await expect(t.ping('/x'), `${status}`).resolves.toBeUndefined();
+      else await expect(t.ping('/x'), `${status}`).rejects.toThrow();
+      await t.close();
+    }
+  });
+
+  it('slowNeighbour_timeoutsOpenTheBreaker_andLaterCallsFailAtOnce', async () => {
+    handler = (_b, _q, res) => void setTimeout(() => reply(200, {})(_b, _q, res), 500);
+    const r = recorder();
+    const t = transport({ timeoutMs: 50, retries: 0, breakerFailures: 2 }, r.observer);
+    await failure(t.call('/slow', {}, { retryable: true }));
+    await failure(t.call('/slow', {}, { retryable: true }));
+    expect(t.breakerState).toBe('open');
+    const sent = received.length;
+    expect((await failure(t.call('/slow', {}, { retryable: true }))).message).toMatch(/circuit open/);
+    expect(received.length).toBe(sent);
+    await t.close();
+  });
+
+  it('aMissingRoute_isNeverNotFound_butUnavailable', async () => {
+    handler = reply(404, { code: 'no_route', message: 'no route POST /x' });
+    const t = transport({ retries: 0 });
+    expect((await failure(t.call('/x', {}, { retryable: true, nullOn404: true }))).kind).toBe('unavailable');
+    // The platform's own convention: an empty 404 is "not found".
+    handler = (_b, _q, res) => {
+      res.writeHead(404);
+      res.end();
+    };
+    expect(await t.call('/x', {}, { retryable: true, nullOn404: true })).toBeNull();
+    expect((await failure(t.call('/x', {}, { retryable: true }))).kind).toBe('not_found');
+    await t.close();
+  });
+
+  it('otherAnswers_2xxIsSuccess_422WithAnotherCodeIsInvalid_credentialsRefusedIsUnavailable', async () => {
+    const t = transport({ retries: 0 });
+    handler = (_b, _q, res) => {
+      res.writeHead(204);
+      res.end();
+    };
+    expect(await t.call('/x', {}, { retryable: true })).toBeNull();
+    handler = reply(422, { code: 'validation', message: 'bad amount' });
+    expect((await failure(t.call('/x', {}, { retryable: true }))).kind).toBe('invalid');
+    handler = reply(422, {});
+    expect((await failure(t.call('/x', {}, { retryable: true }))).kind).toBe('insufficient_funds');
+    handler = reply(403, { code: 'forbidden', message: 'internal detail' });
+    const denied = await failure(t.call('/x', {}, { retryable: true }));
+    expect([denied.kind, denied.message]).toEqual(['unavailable', "item: the service refused lib-craft's credentials (403)"]);
+    await t.close();
+  });
+
+  it('signedTokens_nameTheNeighbourAsAudience_andLibCraftAsIssuer', async () => {
+    handler = reply(200, {});
+    const t = new HttpTransport('item', base, SETTINGS, tokenSource({ jwtSecret: 'a-secret-of-sixteen-chars' }), null);
+    await t.call('/x', {}, { retryable: true });
+    const claims = decodeJwt(received[0]!.authorization!.replace('Bearer ', ''));
+    expect(claims).toMatchObject({ sub: 'lib-craft', roles: ['service'], aud: 'item', iss: 'lib-craft' });
     await t.close();
   });
 });
