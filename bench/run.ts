@@ -428,7 +428,8 @@ async function run(): Promise<void> {
     const service = await startServiceWithNeighbours('service-http', config.httpServicePort, stubsUrl);
     running.add(service);
     const dev = new Api(base, devToken);
-    const spec = new CraftPool(world, world.craftEntities).spec(base, gameServerToken, dev);
+    // The same crafters as the in-process craft: those it left mid-way (quarantined) stay out.
+    const spec = (craftPool ?? new CraftPool(world, world.craftEntities)).spec(base, gameServerToken, dev);
     const m = await measureOnService(base, { ...spec, name: 'craft-http', label: `${spec.label}, neighbours over HTTP` }, [service.pid, stubs.pid]);
     report.scenarios.push(m);
     await drainOutbox(base, 60_000);
