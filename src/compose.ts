@@ -138,9 +138,10 @@ export function createRuntime(config: Config, log: Logger, overrides: RuntimeOve
       relay.start();
       for (const job of jobs) job.start();
       s.consumer.start();
+      s.mirror.start();
     },
     close: async () => {
-      await Promise.all([s.consumer.stop(), ...jobs.map((job) => job.stop()), q.estimateThreads.close()]);
+      await Promise.all([s.consumer.stop(), s.mirror.stop(), ...jobs.map((job) => job.stop()), q.estimateThreads.close()]);
       await relay.stop();
       // After the relay: the statistics of its last events still have somewhere to go.
       await n.close();

@@ -1,5 +1,6 @@
 import { BackgroundJob } from '../infra/background-job.js';
-import { ContractTerminatedConsumer } from '../infra/nats/contract-terminated-consumer.js';
+import { DurableConsumer, type ContractTerminated } from '../infra/nats/durable-consumer.js';
+import { mirrorStep, type StepCompleted } from '../services/sessions/milestone-mirror.js';
 import { PrismaSessionRepository } from '../infra/repositories/prisma-session-repository.js';
 import { RulesSessions } from '../services/sessions/rules-sessions.js';
 import { SessionDriver } from '../services/sessions/session-driver.js';
@@ -86,9 +87,10 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
     },
   );
   const recoveryJob = new BackgroundJob('session-recovery', config.recoveryIntervalMs, () => recovery.runOnce(), log);
-  const consumer = new ContractTerminatedConsumer(
+  const consumer = new DurableConsumer<ContractTerminated>(
     infra.bus,
     {
+      label: 'contract.terminated',
       stream: config.contractStream,
       streamSubjects: n.contractStreamSubjects,
       subject: n.contractTerminatedSubject,
@@ -97,7 +99,24 @@ export function wireSessions(w: Wiring, n: Neighbours, c: Catalog, sessionSeeds?
     (messageId, event) => sessions.onContractTerminated(messageId, event.contractId, event.reason ?? null),
     log,
   );
-  return { repo, driver, planner, templates, sessions, recovery, recoveryJob, consumer };
+  // Steps are mirrored on their contracts after the advance answered (milestone-mirror.ts).
+  const mirror = new DurableConsumer<StepCompleted>(
+    infra.bus,
+    {
+      label: 'session.step-completed (contract milestones)',
+      stream: config.natsStream,
+      streamSubjects: [`${config.eventSubjectPrefix}.>`],
+      subject: `${config.eventSubjectPrefix}.session.step-completed`,
+      durableName: `${config.natsStream}-milestone-mirror`,
+      // Steps older than the mirror are recorded by their completions.
+      from: 'new',
+      // Milestones of different sessions are independent (and keyed): keep up with the advances.
+      concurrency: 16,
+    },
+    (_messageId, event) => mirrorStep({ repo, contract: n.contract }, event),
+    log,
+  );
+  return { repo, driver, planner, templates, sessions, recovery, recoveryJob, consumer, mirror };
 }
 
 export type Sessions = ReturnType<typeof wireSessions>;

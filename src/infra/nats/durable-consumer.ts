@@ -9,19 +9,26 @@ export interface ContractTerminated {
 }
 
 export interface ConsumerOptions {
+  /** What the messages are, for the log (e.g. `contract.terminated`). */
+  label: string;
   stream: string;
   /** Subjects the stream must cover (standalone mode creates it). */
   streamSubjects: string[];
   subject: string;
   durableName: string;
+  /** Where a consumer made for the first time starts: the stream's first message (default) or the next one. */
+  from?: 'all' | 'new';
+  /** Messages handled at once (default 1: in order); handlers of independent messages may overlap. */
+  concurrency?: number;
 }
 
 /**
- * Durable, explicit-ack pull consumer of `contract.terminated`. A message is acked
- * only after the handler committed (the handler records the message id in the inbox
- * in the same transaction as its effect), so redelivery never applies it twice.
+ * Durable, explicit-ack pull consumer of one subject, shared by every instance (messages are
+ * spread over them). A message is acked only after the handler succeeded; a handler that
+ * throws gets it again later, so handlers are idempotent (an inbox row written with the
+ * effect, or a keyed call).
  */
-export class ContractTerminatedConsumer {
+export class DurableConsumer<T> {
   private messages: ConsumerMessages | null = null;
   private stopped = false;
   private loop: Promise<void> | null = null;
@@ -34,7 +41,7 @@ export class ContractTerminatedConsumer {
   constructor(
     private readonly bus: NatsBus,
     private readonly opts: ConsumerOptions,
-    private readonly handle: (messageId: string, event: ContractTerminated) => Promise<void>,
+    private readonly handle: (messageId: string, event: T) => Promise<void>,
     private readonly log: Logger,
   ) {}
 
@@ -59,24 +66,32 @@ export class ContractTerminatedConsumer {
         await jsm.consumers.add(this.opts.stream, {
           durable_name: this.opts.durableName,
           ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
+          deliver_policy: this.opts.from === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
           filter_subject: this.opts.subject,
           ack_wait: 30_000_000_000,
         });
         const consumer = await this.bus.jetstream!.consumers.get(this.opts.stream, this.opts.durableName);
         this.messages = await consumer.consume({ max_messages: 50 });
+        const limit = this.opts.concurrency ?? 1;
+        const running = new Set<Promise<void>>();
         for await (const m of this.messages) {
           const messageId = m.headers?.get('Nats-Msg-Id') || `${this.opts.stream}:${m.seq}`;
-          try {
-            await this.handle(messageId, m.json<ContractTerminated>());
-            m.ack();
-          } catch (err) {
-            this.log.warn({ err, messageId }, 'contract.terminated handling failed; will be redelivered');
-            m.nak(2000);
-          }
+          const one = Promise.resolve()
+            .then(() => this.handle(messageId, m.json<T>()))
+            .then(
+            () => m.ack(),
+            (err: unknown) => {
+              this.log.warn({ err, messageId }, `${this.opts.label} handling failed; will be redelivered`);
+              m.nak(2000);
+            },
+          );
+          running.add(one);
+          void one.finally(() => running.delete(one));
+          if (running.size >= limit) await Promise.race(running);
         }
+        await Promise.all(running);
       } catch (err) {
-        if (!this.stopped) this.log.warn({ err }, 'contract.terminated consumer restarting');
+        if (!this.stopped) this.log.warn({ err }, `${this.opts.label} consumer restarting`);
       }
       if (!this.stopped) await Promise.race([new Promise((r) => setTimeout(r, 1000)), this.stopping]);
     }

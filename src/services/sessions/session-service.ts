@@ -426,12 +426,15 @@ export class SessionService {
   }
 
   /**
-   * Mirrors the step on the contract. The final milestone makes the contract call
-   * complete-session; if that does not happen now, the recovery pass completes later.
+   * After the last step, every milestone on the contract (those the step mirror has not
+   * recorded yet replay by key); the final one makes the contract call complete-session, and if
+   * that does not happen now the recovery pass completes later. A middle step is mirrored after
+   * the answer, from its event (milestone-mirror.ts): the advance itself commits one transaction.
    */
   private async completeMilestones(s: SessionRecord, result: StepResult) {
     const last = result.index === s.recipe.steps.length - 1;
-    const codes = last ? s.recipe.steps.map((st) => st.code) : [result.code];
+    if (!last) return;
+    const codes = s.recipe.steps.map((st) => st.code);
     try {
       for (const code of codes) {
         await this.d.contract.completeMilestone(
@@ -442,10 +445,8 @@ export class SessionService {
     } catch (err) {
       this.d.log.warn({ err, sessionId: s.id }, 'contract milestone not recorded yet');
     }
-    if (last) {
-      const now = await this.d.repo.find(s.id);
-      if (now?.status === 'completing') await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err }, 'completion deferred to recovery'));
-    }
+    const now = await this.d.repo.find(s.id);
+    if (now?.status === 'completing') await this.d.driver.drive(s.id).catch((err) => this.d.log.warn({ err }, 'completion deferred to recovery'));
   }
 
   /** The contract's prebound callback (or an operator) finishes a session whose steps are all done. */
