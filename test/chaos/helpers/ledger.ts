@@ -191,9 +191,11 @@ export class Ledger {
           if ((box[code]?.consumed ?? 0) !== q * batch) problems.push(`session ${s.id} consumed ${box[code]?.consumed ?? 0} ${code}, recipe says ${q} x batch ${batch}`);
         }
         if (s.recipeCode === 'forge_iron_sword') swordsPerEntity[s.entityId] = (swordsPerEntity[s.entityId] ?? 0) + 1;
-        // The extra slot: an ember per tempered blade, or none.
+        // The extra slot: at most an ember per tempered blade. An optional slot takes only the
+        // instances named for it, up to its quantity (allocate-materials.ts): a batch of two
+        // named a stack of one ember uses that one.
         const embers = box.ember?.consumed ?? 0;
-        if (s.recipeCode === 'temper_blade' && embers !== 0 && embers !== Number(s.batch || 1)) problems.push(`session ${s.id} consumed ${embers} ember for a batch of ${s.batch}`);
+        if (s.recipeCode === 'temper_blade' && embers > Number(s.batch || 1)) problems.push(`session ${s.id} consumed ${embers} ember for a batch of ${s.batch}`);
         // A repair leaves its target intact.
         if (s.recipeCode === 'mend_sword' && targets.get(s.targetItemId ?? '')?.condition !== 'intact') problems.push(`repair ${s.id} left its target ${s.targetItemId} ${targets.get(s.targetItemId ?? '')?.condition}`);
       } else {
